@@ -1,0 +1,315 @@
+/*
+ * classifier.c: the pipeline. Parse the message, let the first decoder that knows
+ * the format name the recipients and what was said about them, then decide each
+ * result's reason (site rules, built-in rules, status and reply codes) and class.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+#include "classifier.h"
+#include "format.h"
+#include "mail.h"
+#include "reason.h"
+#include "report.h"
+#include "rules.h"
+#include "text.h"
+#include "xalloc.h"
+
+struct classifier {
+	struct rules	*site;		/* consulted first; may be empty */
+	struct rules	*builtin;
+	struct verp	*verp;
+};
+
+struct classifier *
+classifier_new(void)
+{
+	struct classifier *c = xcalloc(1, sizeof *c);
+	struct err e;
+
+	c->site = rules_new();
+	c->builtin = rules_new();
+	if (rules_add_text(c->builtin, "rules.tsv", rules_default_text,
+	    rules_default_len, &e) == -1) {
+		/* The table is compiled in and tested: a bad one is a build error. */
+		fprintf(stderr, "bouncescan: built-in %s\n", e.msg);
+		abort();
+	}
+	rules_compile(c->builtin);
+	rules_compile(c->site);
+	return c;
+}
+
+void
+classifier_free(struct classifier *c)
+{
+	if (c == NULL)
+		return;
+	rules_free(c->site);
+	rules_free(c->builtin);
+	verp_free(c->verp);
+	free(c);
+}
+
+int
+classifier_load_rules(struct classifier *c, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
+
+	if (f == NULL)
+		return err_set(e, "%s: %s", path, strerror(errno));
+	do {
+		if (len + 4096 > cap) {
+			cap = cap == 0 ? 8192 : cap * 2;
+			if (cap > 16 * 1024 * 1024) {
+				fclose(f);
+				free(text);
+				return err_set(e, "%s: rule file larger than 16 MB", path);
+			}
+			text = xreallocarray(text, cap, 1);
+		}
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		fclose(f);
+		free(text);
+		return err_set(e, "%s: read error", path);
+	}
+	fclose(f);
+	rc = rules_add_text(c->site, path, text == NULL ? "" : text, len, e);
+	free(text);
+	rules_compile(c->site);
+	return rc;
+}
+
+int
+classifier_set_verp(struct classifier *c, const char *pattern, struct err *e)
+{
+	struct verp *v = verp_new(pattern, e);
+
+	if (v == NULL)
+		return -1;
+	verp_free(c->verp);
+	c->verp = v;
+	return 0;
+}
+
+/* Fill empty fields of `into` from the same recipient's result in `from`. */
+static void
+enrich(struct report *into, const struct report *from)
+{
+	size_t i;
+
+	for (i = 0; i < into->nresults; i++) {
+		struct result *a = &into->results[i];
+		const struct result *b = report_find(from, a->recipient);
+
+		if (b == NULL && into->nresults == 1 && from->nresults == 1)
+			b = &from->results[0];
+		if (b == NULL)
+			continue;
+		if (a->diagnostic == NULL && b->diagnostic != NULL)
+			a->diagnostic = xstrdup(b->diagnostic);
+		if (a->remote_mta == NULL && b->remote_mta != NULL)
+			a->remote_mta = xstrdup(b->remote_mta);
+		if (a->status[0] == '\0')
+			memcpy(a->status, b->status, sizeof a->status);
+		if (a->smtp_code == 0)
+			a->smtp_code = b->smtp_code;
+		if (a->reason == NULL && b->reason != NULL)
+			a->reason = b->reason;
+	}
+}
+
+static int
+needs_enrichment(const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nresults; i++)
+		if (r->results[i].diagnostic == NULL)
+			return 1;
+	return 0;
+}
+
+/* Run the decoders; the first that adds a result names the format. */
+static void
+decode(const struct mail *m, struct report *r)
+{
+	const struct format *const *f;
+	size_t first;
+
+	for (f = formats; *f != NULL; f++) {
+		if ((*f)->parse(m, r) > 0 && r->nresults > 0) {
+			r->format = (*f)->name;
+			break;
+		}
+	}
+	if (*f == NULL || !needs_enrichment(r))
+		return;
+	/* A DSN without diagnostics: the human-readable part may say more. */
+	for (first = (size_t)(f - formats), f++; *f != NULL; f++) {
+		struct report extra;
+
+		memset(&extra, 0, sizeof extra);
+		if ((*f)->parse(m, &extra) > 0) {
+			enrich(r, &extra);
+			report_free(&extra);
+			break;
+		}
+		report_free(&extra);
+	}
+	(void)first;
+}
+
+/* X-Failed-Recipients (Exim and others) names recipients when nothing else did. */
+static void
+failed_recipients_header(const struct mail *m, struct report *r)
+{
+	char *v = mail_header(m, "X-Failed-Recipients"), *tok, *save = NULL, *a;
+
+	if (v == NULL)
+		return;
+	for (tok = strtok_r(v, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		if ((a = address_find(tok, strlen(tok))) != NULL) {
+			struct result *res = report_add(r, a);
+
+			if (res != NULL && res->action == NULL)
+				res->action = xstrdup("failed");
+			free(a);
+		}
+	}
+	free(v);
+	if (r->nresults > 0 && r->format == NULL)
+		r->format = "x-failed-recipients";
+}
+
+/* The list's VERP address in To: names the one recipient the bounce is about. */
+static void
+apply_verp(const struct classifier *c, const struct mail *m, struct report *r)
+{
+	char *to, *addr, *rcpt;
+
+	if (c->verp == NULL || r->nresults == 0)
+		return;
+	if ((to = mail_header(m, "To")) == NULL)
+		return;
+	addr = address_find(to, strlen(to));
+	free(to);
+	if (addr == NULL)
+		return;
+	rcpt = verp_decode(c->verp, addr);
+	free(addr);
+	if (rcpt == NULL)
+		return;
+	if (r->nresults == 1 || report_find(r, NULL) != NULL) {
+		struct result *res = r->nresults == 1 ? &r->results[0] : report_find(r, NULL);
+
+		free(res->recipient);
+		res->recipient = rcpt;
+	} else
+		free(rcpt);
+}
+
+/* Message-ID, To and List-Id of the returned message, when it came back. */
+static void
+original_headers(const struct mail *m, struct report *r)
+{
+	const struct part *pt = mail_part(m, "text/rfc822-headers", 0);
+	const char *h = NULL;
+	size_t hl = 0, i;
+
+	if (pt != NULL && pt->text != NULL) {
+		h = pt->text;
+		hl = pt->text_len;
+	} else {
+		for (i = 0; i < m->nparts; i++) {
+			if (m->parts[i].in_original) {
+				h = m->parts[i].headers;
+				hl = m->parts[i].headers_len;
+				break;
+			}
+		}
+	}
+	r->message_id = mail_header(m, "Message-ID");
+	if (h == NULL)
+		return;
+	r->original_message_id = header_get(h, hl, "Message-ID");
+	r->original_to = header_get(h, hl, "To");
+	r->list_id = header_get(h, hl, "List-Id");
+}
+
+/* Status and reply code from the diagnostic where the format gave none. */
+static void
+codes_from_text(struct result *res)
+{
+	char found[16];
+
+	if (res->diagnostic == NULL)
+		return;
+	if (res->smtp_code == 0)
+		res->smtp_code = text_smtp_code(res->diagnostic, strlen(res->diagnostic));
+	if (!text_status(res->diagnostic, strlen(res->diagnostic), found))
+		return;
+	/* A bare x.0.0 says less than the remote server's own code. */
+	if (res->status[0] == '\0' || (strcmp(res->status + 1, ".0.0") == 0 &&
+	    found[0] == res->status[0]))
+		memcpy(res->status, found, sizeof res->status);
+}
+
+static void
+decide(const struct classifier *c, struct result *res)
+{
+	struct rule_match rm;
+
+	codes_from_text(res);
+	if (res->reason == NULL) {
+		if (rules_match(c->site, res->diagnostic, res->status, res->smtp_code, &rm) ||
+		    rules_match(c->builtin, res->diagnostic, res->status, res->smtp_code,
+		    &rm)) {
+			res->reason = rm.reason;
+			res->rule = rm.where;
+		} else {
+			res->reason = reason_lookup("onhold");
+			res->rule = "no rule matched";
+		}
+	} else if (res->rule == NULL)
+		res->rule = "format";
+	if (res->action == NULL && reason_class(res->reason, res->status,
+	    res->smtp_code, NULL) <= CLASS_BLOCK)
+		res->action = xstrdup("failed");
+	res->class = reason_class(res->reason, res->status, res->smtp_code, res->action);
+}
+
+int
+classify(const struct classifier *c, const char *bytes, size_t len, struct report *r)
+{
+	struct mail m;
+	size_t i;
+
+	memset(&m, 0, sizeof m);
+	if (mail_parse(&m, bytes, len) == -1) {
+		snprintf(r->error, sizeof r->error, "%s", m.error);
+		mail_free(&m);
+		return -1;
+	}
+	if (m.truncated)
+		snprintf(r->error, sizeof r->error, "%s", m.error);
+	decode(&m, r);
+	if (r->nresults == 0)
+		failed_recipients_header(&m, r);
+	apply_verp(c, &m, r);
+	original_headers(&m, r);
+	for (i = 0; i < r->nresults; i++)
+		decide(c, &r->results[i]);
+	mail_free(&m);
+	return (int)r->nresults;
+}

@@ -1,0 +1,164 @@
+/* dsn.c: RFC 3464 / RFC 6533 field parser; see dsn.h. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsn.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* Fields beyond this in one group are dropped: input is hostile. */
+#define DSN_MAX_FIELDS	64
+#define DSN_MAX_GROUPS	1000
+
+static void
+group_add(struct dsn_group *g, const char *name, size_t name_len, const char *value,
+    size_t value_len)
+{
+	if (g->nfields >= DSN_MAX_FIELDS)
+		return;
+	g->fields = xreallocarray(g->fields, g->nfields + 1, sizeof *g->fields);
+	g->fields[g->nfields].name = text_trim(xstrndup(name, name_len));
+	g->fields[g->nfields].value = text_unfold(value, value_len);
+	g->nfields++;
+}
+
+static void
+group_free(struct dsn_group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nfields; i++) {
+		free(g->fields[i].name);
+		free(g->fields[i].value);
+	}
+	free(g->fields);
+	memset(g, 0, sizeof *g);
+}
+
+const char *
+dsn_get(const struct dsn_group *g, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->nfields; i++)
+		if (strcasecmp(g->fields[i].name, name) == 0)
+			return g->fields[i].value;
+	return NULL;
+}
+
+const char *
+dsn_untyped(const char *value)
+{
+	const char *semi = strchr(value, ';');
+	const char *p;
+
+	if (semi == NULL)
+		return value;
+	/* A type is one token: "rfc822", "smtp", "X-Postfix", "utf-8". */
+	for (p = value; p < semi; p++)
+		if (isspace((unsigned char)*p) || *p == '@' || *p == '<')
+			return value;
+	for (p = semi + 1; *p == ' ' || *p == '\t'; p++)
+		;
+	return p;
+}
+
+static int
+is_recipient_field(const char *name, size_t n)
+{
+	return (n == 15 && strncasecmp(name, "Final-Recipient", n) == 0) ||
+	    (n == 18 && strncasecmp(name, "Original-Recipient", n) == 0);
+}
+
+static int
+blank(const char *p, const char *eol)
+{
+	for (; p < eol; p++)
+		if (*p != ' ' && *p != '\t')
+			return 0;
+	return 1;
+}
+
+static struct dsn_group *
+new_recipient(struct dsn *d)
+{
+	if (d->nrecipients >= DSN_MAX_GROUPS)
+		return NULL;
+	d->recipients = xreallocarray(d->recipients, d->nrecipients + 1,
+	    sizeof *d->recipients);
+	memset(&d->recipients[d->nrecipients], 0, sizeof *d->recipients);
+	return &d->recipients[d->nrecipients++];
+}
+
+/* Does g already name a recipient (so a new Final-Recipient starts a new group)? */
+static int
+has_recipient(const struct dsn_group *g)
+{
+	return dsn_get(g, "Final-Recipient") != NULL ||
+	    dsn_get(g, "Original-Recipient") != NULL || dsn_get(g, "Action") != NULL;
+}
+
+/*
+ * Does a field start a new group? After a blank line, unless the group so far is
+ * empty; and at a second Final-Recipient in one group, since some MTAs leave out
+ * the blank line between groups.
+ */
+static int
+starts_group(const struct dsn *d, const struct dsn_group *g, int after_blank,
+    int recipient_field)
+{
+	if (g == &d->message)
+		return (after_blank && g->nfields > 0) || recipient_field;
+	return (after_blank && g->nfields > 0) || (recipient_field && has_recipient(g));
+}
+
+void
+dsn_parse(const char *text, size_t len, struct dsn *d)
+{
+	const char *end = text + len, *p = text, *eol, *colon, *vend, *q;
+	struct dsn_group *g = &d->message;
+	int after_blank = 0;
+
+	while (p < end) {
+		eol = text_eol(p, end);
+		if (blank(p, eol)) {
+			after_blank = 1;
+			p = eol + 1;
+			continue;
+		}
+		if ((*p == ' ' || *p == '\t') || (colon = memchr(p, ':', (size_t)(eol - p))) == NULL) {
+			p = eol + 1;	/* a stray continuation or a line with no field */
+			continue;
+		}
+		/* The value runs over continuation lines. */
+		for (vend = eol; vend + 1 < end && (vend[1] == ' ' || vend[1] == '\t') &&
+		    !blank(vend + 1, text_eol(vend + 1, end)); vend = text_eol(vend + 1, end))
+			;
+		for (q = p; q < colon && !isspace((unsigned char)*q); q++)
+			;
+		if (q != colon && !blank(q, colon)) {
+			p = vend + 1;	/* "name with spaces:" is prose, not a field */
+			continue;
+		}
+		if (starts_group(d, g, after_blank, is_recipient_field(p, (size_t)(q - p)))) {
+			if ((g = new_recipient(d)) == NULL)
+				return;
+		}
+		after_blank = 0;
+		group_add(g, p, (size_t)(q - p), colon + 1, (size_t)(vend - colon - 1));
+		p = vend + 1;
+	}
+}
+
+void
+dsn_free(struct dsn *d)
+{
+	size_t i;
+
+	group_free(&d->message);
+	for (i = 0; i < d->nrecipients; i++)
+		group_free(&d->recipients[i]);
+	free(d->recipients);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,26 @@
+/*
+ * format.h: one decoder per report format. A decoder looks at a parsed message and,
+ * when it recognises its format, adds one result per recipient with what the format
+ * says: recipient, action, status, SMTP code, remote MTA and diagnostic text. It may
+ * set a result's reason only where the format itself states it (a feedback report,
+ * an auto-reply, a queue timeout); otherwise the rule table decides the reason.
+ *
+ * Decoders are tried in the order of the formats[] table (formats.c); the first that
+ * adds a result wins. A decoder never logs and never exits.
+ */
+#ifndef BOUNCESCAN_FORMAT_H
+#define BOUNCESCAN_FORMAT_H
+
+#include "classifier.h"
+#include "mail.h"
+
+struct format {
+	const char	*name;
+	/* Results added to r, 0 when m is not in this format. */
+	int		(*parse)(const struct mail *m, struct report *r);
+};
+
+/* NULL-terminated, in the order they are tried. */
+extern const struct format *const formats[];
+
+#endif

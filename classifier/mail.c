@@ -1,0 +1,482 @@
+/*
+ * mail.c: a message split into MIME parts; see mail.h for why the walk is our own.
+ *
+ * Bounds: the input size is capped by the caller; here the nesting depth and the
+ * number of parts are capped, and a message that hits either is still read as far
+ * as the cap (the delivery report is nearly always at the top).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "classifier.h"
+#include "mail.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* Copy bytes with CRLF and lone CR turned into LF. */
+static char *
+normalize_newlines(const char *s, size_t n, size_t *out_len)
+{
+	char *out = xmalloc(n + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			*o++ = '\n';
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		} else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	*out_len = (size_t)(o - out);
+	return out;
+}
+
+/*
+ * Split s[0..n) into header block and body at the first empty line. A leading mbox
+ * "From " line is skipped. A block with no empty line is all header.
+ */
+static void
+split_header(const char *s, size_t n, const char **hdr, size_t *hdr_len,
+    const char **body, size_t *body_len)
+{
+	const char *end = s + n, *p;
+
+	if (n > 5 && memcmp(s, "From ", 5) == 0) {
+		p = memchr(s, '\n', n);
+		s = p != NULL ? p + 1 : end;
+	}
+	*hdr = s;
+	if (s < end && *s == '\n') {
+		*hdr_len = 0;
+		*body = s + 1;
+		*body_len = (size_t)(end - s - 1);
+		return;
+	}
+	p = s;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (p + 1 < end && p[1] == '\n') {
+			*hdr_len = (size_t)(p + 1 - s);
+			*body = p + 2;
+			*body_len = (size_t)(end - p - 2);
+			return;
+		}
+		p++;
+	}
+	*hdr_len = (size_t)(end - s);
+	*body = end;
+	*body_len = 0;
+}
+
+/* Is there a field `name:` starting at p (a line start)? Returns the value start. */
+static const char *
+field_at(const char *p, const char *end, const char *name, size_t name_len)
+{
+	const char *q;
+
+	if ((size_t)(end - p) <= name_len || strncasecmp(p, name, name_len) != 0)
+		return NULL;
+	q = p + name_len;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return (q < end && *q == ':') ? q + 1 : NULL;
+}
+
+/* End of the field whose value starts at v: the LF before a non-continuation line. */
+static const char *
+field_end(const char *v, const char *end)
+{
+	const char *p = v;
+
+	while ((p = text_eol(p, end)) < end) {
+		if (p + 1 >= end || (p[1] != ' ' && p[1] != '\t'))
+			return p;
+		p++;
+	}
+	return end;
+}
+
+static const char *
+header_find(const char *headers, size_t len, const char *name, const char **vend)
+{
+	const char *end = headers + len, *p = headers, *v;
+	size_t name_len = strlen(name);
+
+	while (p < end) {
+		if ((v = field_at(p, end, name, name_len)) != NULL) {
+			*vend = field_end(v, end);
+			return v;
+		}
+		p = text_eol(p, end);
+		if (p < end)
+			p++;
+	}
+	return NULL;
+}
+
+char *
+header_get(const char *headers, size_t len, const char *name)
+{
+	const char *v, *vend;
+
+	if (headers == NULL || (v = header_find(headers, len, name, &vend)) == NULL)
+		return NULL;
+	return text_unfold(v, (size_t)(vend - v));
+}
+
+int
+header_has(const char *headers, size_t len, const char *name)
+{
+	const char *vend;
+
+	return headers != NULL && header_find(headers, len, name, &vend) != NULL;
+}
+
+char *
+mail_header(const struct mail *m, const char *name)
+{
+	return header_get(m->headers, m->headers_len, name);
+}
+
+static void
+lower_copy(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = '\0';
+}
+
+struct content_type {
+	char	type[64];
+	char	charset[32];
+	char	boundary[128];
+};
+
+/* Read a Content-Type value with libetpan; defaults to text/plain. */
+static void
+content_type_parse(const char *value, struct content_type *ct)
+{
+	struct mailmime_content *c = NULL;
+	size_t idx = 0;
+	clistiter *it;
+	char buf[160];
+
+	snprintf(ct->type, sizeof ct->type, "text/plain");
+	ct->charset[0] = ct->boundary[0] = '\0';
+	if (value == NULL ||
+	    mailmime_content_parse(value, strlen(value), &idx, &c) != MAILIMF_NO_ERROR)
+		return;
+	if (c->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		struct mailmime_discrete_type *d = c->ct_type->tp_data.tp_discrete_type;
+		static const char *const names[] = { "", "text", "image", "audio",
+		    "video", "application" };
+
+		if (d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION)
+			snprintf(buf, sizeof buf, "%s/%s", d->dt_extension, c->ct_subtype);
+		else
+			snprintf(buf, sizeof buf, "%s/%s", names[d->dt_type], c->ct_subtype);
+	} else {
+		struct mailmime_composite_type *k = c->ct_type->tp_data.tp_composite_type;
+
+		snprintf(buf, sizeof buf, "%s/%s",
+		    k->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE ? "message" :
+		    k->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart" :
+		    k->ct_token, c->ct_subtype);
+	}
+	lower_copy(ct->type, sizeof ct->type, buf);
+	for (it = clist_begin(c->ct_parameters); it != NULL; it = clist_next(it)) {
+		struct mailmime_parameter *p = clist_content(it);
+
+		if (strcasecmp(p->pa_name, "charset") == 0)
+			lower_copy(ct->charset, sizeof ct->charset, p->pa_value);
+		else if (strcasecmp(p->pa_name, "boundary") == 0)
+			snprintf(ct->boundary, sizeof ct->boundary, "%s", p->pa_value);
+	}
+	mailmime_content_free(c);
+}
+
+static int
+transfer_encoding(const char *headers, size_t len)
+{
+	char *v = header_get(headers, len, "Content-Transfer-Encoding");
+	int enc = MAILMIME_MECHANISM_8BIT;
+
+	if (v == NULL)
+		return enc;
+	if (text_starts(v, strlen(v), "base64"))
+		enc = MAILMIME_MECHANISM_BASE64;
+	else if (text_starts(v, strlen(v), "quoted-printable"))
+		enc = MAILMIME_MECHANISM_QUOTED_PRINTABLE;
+	free(v);
+	return enc;
+}
+
+static int
+charset_is_utf8(const char *cs)
+{
+	return cs[0] == '\0' || strcmp(cs, "us-ascii") == 0 || strcmp(cs, "utf-8") == 0 ||
+	    strcmp(cs, "utf8") == 0 || strcmp(cs, "ascii") == 0;
+}
+
+/* Decode the transfer encoding and, for text, the charset. */
+static void
+part_decode(struct part *pt)
+{
+	int enc = transfer_encoding(pt->headers, pt->headers_len);
+	char *dec = NULL, *conv = NULL;
+	size_t dec_len = 0, conv_len = 0, idx = 0;
+	const char *src = pt->body;
+	size_t src_len = pt->body_len;
+
+	if (enc != MAILMIME_MECHANISM_8BIT && mailmime_part_parse(pt->body, pt->body_len,
+	    &idx, enc, &dec, &dec_len) == MAILIMF_NO_ERROR) {
+		src = dec;
+		src_len = dec_len;
+	}
+	if (strncmp(pt->type, "text/", 5) == 0 && !charset_is_utf8(pt->charset) &&
+	    charconv_buffer("utf-8", pt->charset, src, src_len, &conv,
+	    &conv_len) == MAIL_CHARCONV_NO_ERROR) {
+		pt->text = normalize_newlines(conv, conv_len, &pt->text_len);
+		charconv_buffer_free(conv);
+	} else
+		pt->text = normalize_newlines(src, src_len, &pt->text_len);
+	if (dec != NULL)
+		mailmime_decoded_part_free(dec);
+}
+
+struct walk {
+	struct mail	*m;
+	size_t		 cap;
+};
+
+static struct part *
+add_part(struct walk *w)
+{
+	struct mail *m = w->m;
+
+	if (m->nparts >= CLASSIFIER_MAX_PARTS) {
+		if (!m->truncated)
+			snprintf(m->error, sizeof m->error,
+			    "more than %d MIME parts; the rest were not read",
+			    CLASSIFIER_MAX_PARTS);
+		m->truncated = 1;
+		return NULL;
+	}
+	if (m->nparts == w->cap) {
+		w->cap = w->cap == 0 ? 8 : w->cap * 2;
+		m->parts = xreallocarray(m->parts, w->cap, sizeof *m->parts);
+	}
+	memset(&m->parts[m->nparts], 0, sizeof m->parts[0]);
+	return &m->parts[m->nparts++];
+}
+
+static void walk_entity(struct walk *, const char *, size_t, const char *, size_t,
+    int, int);
+
+/* Find "--boundary" at a line start in [p, end). */
+static const char *
+find_boundary(const char *start, const char *p, const char *end, const char *delim,
+    size_t dlen)
+{
+	while (p < end) {
+		const char *q = memmem(p, (size_t)(end - p), delim, dlen);
+
+		if (q == NULL)
+			return NULL;
+		if (q == start || q[-1] == '\n')
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+static void
+walk_multipart(struct walk *w, const char *body, size_t len, const char *boundary,
+    int depth, int in_original)
+{
+	const char *end = body + len, *p, *next, *start;
+	char delim[140];
+	size_t dlen;
+
+	dlen = (size_t)snprintf(delim, sizeof delim, "--%s", boundary);
+	p = find_boundary(body, body, end, delim, dlen);
+	while (p != NULL && !w->m->truncated) {
+		if (p + dlen + 1 < end && p[dlen] == '-' && p[dlen + 1] == '-')
+			return;		/* the closing delimiter */
+		start = text_eol(p, end);
+		if (start < end)
+			start++;
+		next = find_boundary(body, start, end, delim, dlen);
+		{
+			const char *stop = next != NULL ? next : end;
+			const char *h, *b;
+			size_t hl, bl;
+
+			/* The LF before the delimiter belongs to the delimiter. */
+			if (next != NULL && stop > start && stop[-1] == '\n')
+				stop--;
+			split_header(start, (size_t)(stop - start), &h, &hl, &b, &bl);
+			walk_entity(w, h, hl, b, bl, depth + 1, in_original);
+		}
+		p = next;
+	}
+}
+
+static void
+walk_entity(struct walk *w, const char *hdr, size_t hdr_len, const char *body,
+    size_t body_len, int depth, int in_original)
+{
+	struct content_type ct;
+	struct part *pt;
+	char *value;
+
+	if (depth > CLASSIFIER_MAX_DEPTH) {
+		if (!w->m->truncated)
+			snprintf(w->m->error, sizeof w->m->error,
+			    "MIME nesting deeper than %d levels; the rest was not read",
+			    CLASSIFIER_MAX_DEPTH);
+		w->m->truncated = 1;
+		return;
+	}
+	value = header_get(hdr, hdr_len, "Content-Type");
+	content_type_parse(value, &ct);
+	free(value);
+	if ((pt = add_part(w)) == NULL)
+		return;
+	memcpy(pt->type, ct.type, sizeof pt->type);
+	memcpy(pt->charset, ct.charset, sizeof pt->charset);
+	pt->headers = hdr;
+	pt->headers_len = hdr_len;
+	pt->body = body;
+	pt->body_len = body_len;
+	pt->depth = depth;
+	pt->in_original = in_original;
+	if (strncmp(ct.type, "multipart/", 10) == 0 && ct.boundary[0] != '\0' &&
+	    find_boundary(body, body, body + body_len, "--", 2) != NULL) {
+		walk_multipart(w, body, body_len, ct.boundary, depth, in_original);
+		return;
+	}
+	if (strcmp(ct.type, "message/rfc822") == 0 || strcmp(ct.type, "message/global") == 0) {
+		const char *h, *b;
+		size_t hl, bl;
+		int enc = transfer_encoding(hdr, hdr_len);
+
+		if (enc != MAILMIME_MECHANISM_8BIT || in_original) {
+			part_decode(pt);
+			return;
+		}
+		split_header(body, body_len, &h, &hl, &b, &bl);
+		walk_entity(w, h, hl, b, bl, depth + 1, 1);
+		return;
+	}
+	if (in_original && strncmp(ct.type, "text/", 5) != 0)
+		return;		/* attachments of the returned message: never read */
+	part_decode(pt);
+}
+
+int
+mail_parse(struct mail *m, const char *bytes, size_t len)
+{
+	struct walk w = { m, 0 };
+
+	if (len > CLASSIFIER_MAX_BYTES) {
+		snprintf(m->error, sizeof m->error,
+		    "message is %zu bytes, over the cap of %u", len, CLASSIFIER_MAX_BYTES);
+		return -1;
+	}
+	m->data = normalize_newlines(bytes, len, &m->len);
+	split_header(m->data, m->len, &m->headers, &m->headers_len, &m->body,
+	    &m->body_len);
+	if (m->headers_len == 0 || memchr(m->headers, ':', m->headers_len) == NULL) {
+		snprintf(m->error, sizeof m->error, "no message header");
+		return -1;
+	}
+	walk_entity(&w, m->headers, m->headers_len, m->body, m->body_len, 0, 0);
+	return 0;
+}
+
+void
+mail_free(struct mail *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparts; i++)
+		free(m->parts[i].text);
+	free(m->parts);
+	free(m->data);
+	memset(m, 0, sizeof *m);
+}
+
+const struct part *
+mail_part(const struct mail *m, const char *type, int outside_original)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparts; i++) {
+		const struct part *pt = &m->parts[i];
+
+		if (outside_original && pt->in_original)
+			continue;
+		if (strcmp(pt->type, type) == 0)
+			return pt;
+	}
+	return NULL;
+}
+
+const char *
+mail_text(const struct mail *m, size_t *len)
+{
+	const struct part *pt = mail_part(m, "text/plain", 1);
+	size_t i;
+
+	if (pt == NULL || pt->text == NULL) {
+		pt = NULL;
+		for (i = 0; i < m->nparts && pt == NULL; i++)
+			if (!m->parts[i].in_original && m->parts[i].text != NULL &&
+			    strncmp(m->parts[i].type, "text/", 5) == 0)
+				pt = &m->parts[i];
+	}
+	if (pt != NULL) {
+		*len = pt->text_len;
+		return pt->text;
+	}
+	*len = m->body_len;
+	return m->body != NULL ? m->body : "";
+}
+
+static char *
+decoded_header(const struct mail *m, const char *name)
+{
+	char *v = mail_header(m, name), *out = NULL;
+	size_t idx = 0;
+
+	if (v == NULL)
+		return xstrdup("");
+	if (strstr(v, "=?") == NULL ||
+	    mailmime_encoded_phrase_parse("utf-8", v, strlen(v), &idx, "utf-8",
+	    &out) != MAILIMF_NO_ERROR)
+		return v;
+	free(v);
+	v = xstrdup(out);
+	free(out);
+	return v;
+}
+
+char *
+mail_subject(const struct mail *m)
+{
+	return decoded_header(m, "Subject");
+}
+
+char *
+mail_from(const struct mail *m)
+{
+	return decoded_header(m, "From");
+}

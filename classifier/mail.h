@@ -1,0 +1,88 @@
+/*
+ * mail.h: one message, split into its MIME parts, for the decoders to read.
+ *
+ * mail_parse() copies the input once with every line ending turned into LF, then
+ * walks the MIME structure with its own bounded splitter (depth, part count), using
+ * libetpan for the pieces that need a real parser: Content-Type parameters, transfer
+ * decoding and charset conversion. Parsing the whole tree with mailmime_parse() was
+ * measured at 36,700 messages/s over the corpus, and it builds typed fields for the
+ * returned original message that no decoder needs, so the walk is ours.
+ *
+ * Everything a decoder gets is read-only. Pointers into the copy stay valid until
+ * mail_free().
+ */
+#ifndef BOUNCESCAN_MAIL_H
+#define BOUNCESCAN_MAIL_H
+
+#include <stddef.h>
+
+struct part {
+	char		 type[64];	/* lower-case "text/plain"; "text/plain" by default */
+	char		 charset[32];	/* lower-case, "" when none */
+	const char	*headers;	/* raw header block of this part, LF line ends */
+	size_t		 headers_len;
+	const char	*body;		/* raw (still encoded) body */
+	size_t		 body_len;
+	char		*text;		/* body decoded (transfer encoding, charset to UTF-8) */
+	size_t		 text_len;
+	int		 depth;		/* 0 for the top-level message */
+	int		 in_original;	/* inside a returned message/rfc822 or rfc822-headers */
+};
+
+struct mail {
+	char		*data;		/* the whole message, LF line ends, NUL-terminated */
+	size_t		 len;
+	const char	*headers;	/* top-level header block */
+	size_t		 headers_len;
+	const char	*body;		/* top-level body, raw */
+	size_t		 body_len;
+	struct part	*parts;		/* leaf parts and message/rfc822 parts, in order */
+	size_t		 nparts;
+	int		 truncated;	/* a cap was hit: some parts were not split */
+	char		 error[256];
+};
+
+/*
+ * Parse bytes into m (zeroed by the caller). Returns 0, or -1 with m->error set when
+ * the message is over a cap or has no header at all. Free with mail_free() either way.
+ */
+int	mail_parse(struct mail *m, const char *bytes, size_t len);
+void	mail_free(struct mail *m);
+
+/*
+ * The first part whose type is `type` ("message/delivery-status"), optionally only
+ * outside the returned original message. NULL when there is none.
+ */
+const struct part *mail_part(const struct mail *m, const char *type, int outside_original);
+
+/*
+ * The human-readable text of the bounce: the first text/plain part that is not part
+ * of the returned message (decoded), or the top-level body when the message is not
+ * multipart. *len gets its length. Never NULL.
+ */
+const char *mail_text(const struct mail *m, size_t *len);
+
+/*
+ * Where the returned original message starts, when the format quotes it inline
+ * rather than as a MIME part: callers pass the marker they know. Helpers below.
+ */
+
+/*
+ * Header lookup in a raw header block. header_get returns the first field called
+ * `name` (case-insensitive), unfolded and trimmed, as a new string, or NULL.
+ * header_has is the cheap test.
+ */
+char	*header_get(const char *headers, size_t len, const char *name);
+int	 header_has(const char *headers, size_t len, const char *name);
+
+/* Shorthands for the top-level header of m. */
+char	*mail_header(const struct mail *m, const char *name);
+
+/*
+ * The top-level Subject and From with RFC 2047 encoded words decoded to UTF-8, as
+ * new strings ("" when absent, never NULL).
+ */
+char	*mail_subject(const struct mail *m);
+char	*mail_from(const struct mail *m);
+
+#endif

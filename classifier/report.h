@@ -1,0 +1,23 @@
+/*
+ * report.h: how decoders add results to a report (internal to the library).
+ */
+#ifndef BOUNCESCAN_REPORT_H
+#define BOUNCESCAN_REPORT_H
+
+#include "classifier.h"
+
+/*
+ * The result for `recipient` (an address, cleaned with address_find, or NULL for an
+ * unknown one). A recipient already in the report gets its existing result back, so
+ * a decoder may name the same address twice. NULL when the report is full.
+ */
+struct result *report_add(struct report *r, const char *recipient);
+
+/* The result for recipient, or NULL. */
+struct result *report_find(const struct report *r, const char *recipient);
+
+/* Replace *field with a copy of the first n bytes of s, unfolded (NULL s clears). */
+void result_set(char **field, const char *s, size_t n);
+void result_set_str(char **field, const char *s);
+
+#endif

@@ -1,0 +1,170 @@
+/* text.c: helpers for reading bounce prose; see text.h. */
+#include <ctype.h>
+#include <string.h>
+
+#include "text.h"
+#include "xalloc.h"
+
+static int
+lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+const char *
+text_find(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+	int first;
+
+	if (k == 0)
+		return s;
+	if (k > n)
+		return NULL;
+	first = lower((unsigned char)needle[0]);
+	for (i = 0; i + k <= n; i++) {
+		if (lower((unsigned char)s[i]) != first)
+			continue;
+		if (strncasecmp(s + i + 1, needle + 1, k - 1) == 0)
+			return s + i;
+	}
+	return NULL;
+}
+
+int
+text_starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return k <= n && strncasecmp(s, prefix, k) == 0;
+}
+
+char *
+text_unfold(const char *s, size_t n)
+{
+	char *out = xmalloc(n + 1), *o = out;
+	int space = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+		    c == '\v') {
+			space = 1;
+			continue;
+		}
+		if (space && o != out)
+			*o++ = ' ';
+		space = 0;
+		*o++ = (char)c;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *
+text_trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	memmove(s, s + i, n - i);
+	s[n - i] = '\0';
+	return s;
+}
+
+const char *
+text_eol(const char *s, const char *end)
+{
+	const char *p = memchr(s, '\n', (size_t)(end - s));
+
+	return p != NULL ? p : end;
+}
+
+/* Digits starting at s (at most max), or 0. */
+static size_t
+digits(const char *s, const char *end, size_t max)
+{
+	size_t k = 0;
+
+	while (s + k < end && k <= max && isdigit((unsigned char)s[k]))
+		k++;
+	return k > max ? 0 : k;
+}
+
+int
+text_status(const char *s, size_t n, char out[16])
+{
+	const char *end = s + n, *p;
+
+	for (p = s; p + 5 <= end; p++) {
+		size_t a, b;
+
+		if (*p != '2' && *p != '4' && *p != '5')
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		if (p[1] != '.')
+			continue;
+		a = digits(p + 2, end, 3);
+		if (a == 0 || p + 2 + a >= end || p[2 + a] != '.')
+			continue;
+		b = digits(p + 3 + a, end, 3);
+		if (b == 0)
+			continue;
+		if (p + 3 + a + b < end && (isalnum((unsigned char)p[3 + a + b]) ||
+		    (p[3 + a + b] == '.' && p + 4 + a + b < end &&
+		    isdigit((unsigned char)p[4 + a + b]))))
+			continue;
+		memcpy(out, p, 3 + a + b);
+		out[3 + a + b] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+static int
+code_at(const char *p, const char *end)
+{
+	if (end - p < 3 || (p[0] != '2' && p[0] != '4' && p[0] != '5') ||
+	    !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]))
+		return 0;
+	if (p + 3 < end && p[3] != ' ' && p[3] != '-' && p[3] != '\t' &&
+	    p[3] != '\n' && p[3] != '.' && p[3] != ',')
+		return 0;
+	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
+int
+text_smtp_code(const char *s, size_t n)
+{
+	static const char *const leads[] = {
+		"said: ", "said:", "said ", "error: ", "error:", "response: ",
+		"response:", "answer: ", "reply: ", "smtp; ", "smtp;", "reason: ",
+		"replied: ", "replied ", "answered: ", "status: ", NULL
+	};
+	const char *end = s + n, *p = s;
+	int code, i;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '<' || *p == '(' ||
+	    *p == '#' || *p == '"'))
+		p++;
+	if ((code = code_at(p, end)) != 0)
+		return code;
+	for (i = 0; leads[i] != NULL; i++) {
+		const char *q = text_find(s, n, leads[i]);
+
+		if (q == NULL)
+			continue;
+		q += strlen(leads[i]);
+		while (q < end && (*q == ' ' || *q == '<' || *q == '('))
+			q++;
+		if ((code = code_at(q, end)) != 0)
+			return code;
+	}
+	return 0;
+}

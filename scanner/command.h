@@ -1,0 +1,24 @@
+/*
+ * command.h: one table entry per command, so main.c is only a dispatcher.
+ */
+#ifndef BOUNCESCAN_COMMAND_H
+#define BOUNCESCAN_COMMAND_H
+
+/* Options that come before the command. */
+struct global_options {
+	const char	*config_path;	/* -c, or NULL */
+	const char	*database_path;	/* -d, or NULL */
+};
+
+struct command {
+	const char	*name;
+	const char	*usage;		/* arguments, for the usage line */
+	const char	*summary;	/* one line for --help */
+	const char	*help;		/* the full text for "COMMAND --help" */
+	/* Returns the exit status. argv[0] is the command name. */
+	int		(*exec)(const struct global_options *, int argc, char **argv);
+};
+
+extern const struct command cmd_parse;
+
+#endif
