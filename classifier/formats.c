@@ -8,15 +8,23 @@
 
 extern const struct format format_arf;
 extern const struct format format_rfc3464;
-/* BEGIN mta formats (declarations) */
-/* END mta formats (declarations) */
+/* BEGIN provider formats (declarations) */
+/* END provider formats (declarations) */
+/* BEGIN filter formats (declarations) */
+/* END filter formats (declarations) */
+/* BEGIN unix formats (declarations) */
+/* END unix formats (declarations) */
 extern const struct format format_autoreply;
 
 const struct format *const formats[] = {
 	&format_arf,
 	&format_rfc3464,
-	/* BEGIN mta formats (table) */
-	/* END mta formats (table) */
+	/* BEGIN provider formats (table) */
+	/* END provider formats (table) */
+	/* BEGIN filter formats (table) */
+	/* END filter formats (table) */
+	/* BEGIN unix formats (table) */
+	/* END unix formats (table) */
 	&format_autoreply,
 	NULL
 };

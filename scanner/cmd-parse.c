@@ -11,6 +11,7 @@
 
 #include "classifier.h"
 #include "command.h"
+#include "conf.h"
 #include "output.h"
 #include "readfile.h"
 
@@ -44,6 +45,24 @@ parse_one(const struct classifier *c, const char *path, int json, int *failed)
 	return 0;
 }
 
+/* The site rules and VERP pattern the configuration names. */
+static int
+classifier_from_conf(struct classifier *c, const struct conf *conf)
+{
+	struct err e;
+
+	if (conf->rules_file != NULL &&
+	    classifier_load_rules(c, conf->rules_file, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: rules: %s\n", conf->path, e.msg);
+		return -1;
+	}
+	if (conf->verp != NULL && classifier_set_verp(c, conf->verp, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: verp: %s\n", conf->path, e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_exec(const struct global_options *g, int argc, char **argv)
 {
@@ -55,11 +74,23 @@ parse_exec(const struct global_options *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct classifier *c;
+	struct conf conf;
 	struct err e;
 	int ch, json = 0, failed = 0, i;
 
-	(void)g;
+	memset(&conf, 0, sizeof conf);
+	if (conf_load(&conf, g->config_path, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
+		conf_free(&conf);
+		return EX_CONFIG;
+	}
 	c = classifier_new();
+	if (classifier_from_conf(c, &conf) == -1) {
+		conf_free(&conf);
+		classifier_free(c);
+		return EX_CONFIG;
+	}
+	conf_free(&conf);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "jr:v:h", longopts, NULL)) != -1) {
 		switch (ch) {
