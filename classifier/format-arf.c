@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "address.h"
 #include "dsn.h"
@@ -49,39 +50,136 @@ set_diagnostic(const struct mail *m, struct result *res)
 		result_set(&res->diagnostic, t, (size_t)(p - t) > 300 ? 300 : (size_t)(p - t));
 }
 
+/* Fill a complaint result for rcpt (may be NULL). */
+static struct result *
+add_complaint(struct report *r, const char *rcpt, const char *type)
+{
+	struct result *res = report_add(r, rcpt);
+
+	if (res == NULL)
+		return NULL;
+	res->reason = reason_lookup("feedback");
+	res->rule = "feedback report";
+	if (type != NULL && res->feedback_type == NULL) {
+		res->feedback_type = xstrdup(type);
+		res->feedback_type[strcspn(res->feedback_type, " ;")] = '\0';
+	}
+	return res;
+}
+
+/* Every Original-Rcpt-To (a report may name several), else Removal-Recipient. */
 static int
-arf_parse(const struct mail *m, struct report *r)
+report_recipients(struct report *r, const struct dsn_group *g, const char *type,
+    struct result **last)
+{
+	size_t i;
+	int added = 0, pass;
+
+	for (pass = 0; pass < 2 && added == 0; pass++) {
+		const char *field = pass == 0 ? "Original-Rcpt-To" : "Removal-Recipient";
+
+		for (i = 0; i < g->nfields; i++) {
+			char *rcpt;
+			struct result *res;
+
+			if (strcasecmp(g->fields[i].name, field) != 0 ||
+			    (rcpt = address_find(g->fields[i].value,
+			    strlen(g->fields[i].value))) == NULL)
+				continue;
+			if ((res = add_complaint(r, rcpt, type)) != NULL) {
+				*last = res;
+				added++;
+			}
+			free(rcpt);
+		}
+	}
+	return added;
+}
+
+static void
+complaint_details(const struct mail *m, struct report *r, size_t first,
+    const struct dsn *d)
+{
+	const char *v = dsn_get(&d->message, "Source-IP");
+	size_t i;
+
+	for (i = first; i < r->nresults; i++) {
+		if (v != NULL && r->results[i].remote_mta == NULL)
+			result_set_str(&r->results[i].remote_mta, v);
+		if (r->results[i].diagnostic == NULL)
+			set_diagnostic(m, &r->results[i]);
+	}
+}
+
+static int
+arf_standard(const struct mail *m, struct report *r)
 {
 	const struct part *pt = mail_part(m, "message/feedback-report", 1);
+	struct result *res = NULL;
+	size_t first = r->nresults;
 	struct dsn d;
-	const char *v;
-	char *rcpt = NULL;
-	struct result *res;
+	char *rcpt;
 
 	if (pt == NULL || pt->text == NULL)
 		return 0;
 	memset(&d, 0, sizeof d);
 	dsn_parse(pt->text, pt->text_len, &d);
-	if ((v = dsn_get(&d.message, "Original-Rcpt-To")) != NULL ||
-	    (v = dsn_get(&d.message, "Removal-Recipient")) != NULL)
-		rcpt = address_find(v, strlen(v));
-	if (rcpt == NULL)
+	if (report_recipients(r, &d.message, dsn_get(&d.message, "Feedback-Type"),
+	    &res) == 0) {
 		rcpt = returned_to(m);
-	res = report_add(r, rcpt);
-	if (res != NULL) {
-		res->reason = reason_lookup("feedback");
-		res->rule = "feedback report";
-		if ((v = dsn_get(&d.message, "Feedback-Type")) != NULL) {
-			res->feedback_type = xstrdup(v);
-			res->feedback_type[strcspn(res->feedback_type, " ;")] = '\0';
-		}
-		if ((v = dsn_get(&d.message, "Source-IP")) != NULL)
-			result_set_str(&res->remote_mta, v);
-		set_diagnostic(m, res);
+		res = add_complaint(r, rcpt, dsn_get(&d.message, "Feedback-Type"));
+		free(rcpt);
 	}
-	free(rcpt);
+	complaint_details(m, r, first, &d);
 	dsn_free(&d);
 	return res != NULL;
+}
+
+/*
+ * Microsoft's JMRP (and the older Hotmail) complaints are not ARF: a multipart/mixed
+ * from staff@hotmail.com, "complaint about message from 192.0.2.1", with the
+ * message attached. The member is X-HmXmrOriginalRecipient of the attachment.
+ */
+static int
+arf_microsoft(const struct mail *m, struct report *r)
+{
+	char *from = mail_from(m), *subject, *rcpt = NULL, *v;
+	struct result *res = NULL;
+	size_t i;
+
+	if (text_find(from, strlen(from), "staff@hotmail.com") == NULL) {
+		free(from);
+		return 0;
+	}
+	free(from);
+	subject = mail_subject(m);
+	if (text_find(subject, strlen(subject), "complaint about message") != NULL) {
+		for (i = 0; rcpt == NULL && i < m->nparts; i++) {
+			if (!m->parts[i].in_original)
+				continue;
+			v = header_get(m->parts[i].headers, m->parts[i].headers_len,
+			    "X-HmXmrOriginalRecipient");
+			if (v != NULL)
+				rcpt = address_find(v, strlen(v));
+			free(v);
+		}
+		if (rcpt == NULL)
+			rcpt = returned_to(m);
+		/* The attachment is all there is: the subject is the report's text. */
+		if ((res = add_complaint(r, rcpt, "abuse")) != NULL)
+			result_set_str(&res->diagnostic, subject);
+		free(rcpt);
+	}
+	free(subject);
+	return res != NULL;
+}
+
+static int
+arf_parse(const struct mail *m, struct report *r)
+{
+	int n = arf_standard(m, r);
+
+	return n > 0 ? n : arf_microsoft(m, r);
 }
 
 const struct format format_arf = { "arf", arf_parse };

@@ -11,8 +11,27 @@ extern const struct format format_rfc3464;
 /* BEGIN provider formats (declarations) */
 /* END provider formats (declarations) */
 /* BEGIN filter formats (declarations) */
+extern const struct format format_mimecast;
+extern const struct format format_barracuda;
+extern const struct format format_mcafee;
+extern const struct format format_trendmicro;
+extern const struct format format_messagelabs;
+extern const struct format format_mxlogic;
+extern const struct format format_mfilter;
+extern const struct format format_surfcontrol;
+extern const struct format format_amavis;
+extern const struct format format_kddi;
+extern const struct format format_ezweb;
+extern const struct format format_chinese;
 /* END filter formats (declarations) */
 /* BEGIN unix formats (declarations) */
+extern const struct format format_exim;
+extern const struct format format_qmail;
+extern const struct format format_sendmail;
+extern const struct format format_postfix;
+extern const struct format format_opensmtpd;
+extern const struct format format_dma;
+extern const struct format format_unknown;
 /* END unix formats (declarations) */
 extern const struct format format_autoreply;
 
@@ -22,8 +41,27 @@ const struct format *const formats[] = {
 	/* BEGIN provider formats (table) */
 	/* END provider formats (table) */
 	/* BEGIN filter formats (table) */
+	&format_mimecast,
+	&format_barracuda,
+	&format_mcafee,
+	&format_trendmicro,
+	&format_messagelabs,
+	&format_mxlogic,
+	&format_mfilter,
+	&format_surfcontrol,
+	&format_amavis,
+	&format_kddi,
+	&format_ezweb,
+	&format_chinese,
 	/* END filter formats (table) */
 	/* BEGIN unix formats (table) */
+	&format_exim,
+	&format_qmail,
+	&format_sendmail,
+	&format_postfix,
+	&format_opensmtpd,
+	&format_dma,
+	&format_unknown,
 	/* END unix formats (table) */
 	&format_autoreply,
 	NULL

@@ -136,6 +136,9 @@ code_at(const char *p, const char *end)
 	if (p + 3 < end && p[3] != ' ' && p[3] != '-' && p[3] != '\t' &&
 	    p[3] != '\n' && p[3] != '.' && p[3] != ',')
 		return 0;
+	/* "203.0.113.7" is an address, not reply code 203. */
+	if (p + 4 < end && p[3] == '.' && isdigit((unsigned char)p[4]))
+		return 0;
 	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 }
 

@@ -1,0 +1,63 @@
+/*
+ * format-yahoo.c: bounces from Yahoo! Mail (and Yahoo! JAPAN), qmail-like text:
+ *
+ *     Sorry, we were unable to deliver your message to the following address.
+ *
+ *     <user@example.org>:
+ *     Remote host said: 550 5.1.1 <user@example.org>... User Unknown [RCPT_TO]
+ *
+ *     --- Below this line is a copy of the message.
+ *
+ * The lines under each "<address>:" up to a blank line are its diagnostic.
+ */
+#include <string.h>
+
+#include "bodyscan.h"
+#include "format.h"
+#include "mail.h"
+#include "report.h"
+#include "text.h"
+
+#define MARKER	"Sorry, we were unable to deliver your message to the following address"
+
+static int
+recipient_line(struct line line)
+{
+	line = bodyscan_trim(line);
+	return line.n > 3 && line.s[0] == '<' && line.s[line.n - 1] == ':' &&
+	    line.s[line.n - 2] == '>';
+}
+
+static int
+yahoo_parse(const struct mail *m, struct report *r)
+{
+	const char *text, *pos, *end, *start = NULL;
+	struct result *res = NULL;
+	struct line line;
+	size_t len;
+	int added = 0;
+
+	text = bodyscan_text(m, &len);
+	if ((pos = bodyscan_after(text, len > 1024 ? 1024 : len, MARKER)) == NULL)
+		return 0;
+	end = text + len;
+	while (bodyscan_next(&pos, end, &line)) {
+		if (text_starts(line.s, line.n, "--- Below this line")) {
+			end = line.s;
+			break;
+		}
+		if (recipient_line(line)) {
+			if ((res = bodyscan_add(r, line.s, line.n, "failed")) != NULL)
+				added++;
+			start = pos;
+		} else if (bodyscan_blank(&line) && res != NULL) {
+			bodyscan_diagnostic(res, start, (size_t)(line.s - start));
+			res = NULL;
+		}
+	}
+	if (res != NULL)
+		bodyscan_diagnostic(res, start, (size_t)(end - start));
+	return added;
+}
+
+const struct format format_yahoo = { "yahoo", yahoo_parse };

@@ -1,0 +1,167 @@
+/*
+ * check_text.c: the prose helpers the decoders lean on: finding RFC 3463 status
+ * codes and SMTP reply codes in free text, case-insensitive search, unfolding.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+static const char *
+status_of(const char *s)
+{
+	static char out[16];
+
+	if (!text_status(s, strlen(s), out))
+		return "";
+	return out;
+}
+
+static int
+code_of(const char *s)
+{
+	return text_smtp_code(s, strlen(s));
+}
+
+START_TEST(status_found_in_prose)
+{
+	ck_assert_str_eq(status_of("550 5.1.1 <a@example.com>: user unknown"), "5.1.1");
+	ck_assert_str_eq(status_of("Status: 4.2.2 (mailbox full)"), "4.2.2");
+	ck_assert_str_eq(status_of("5.7.1"), "5.7.1");
+	ck_assert_str_eq(status_of("(5.7.26)"), "5.7.26");
+	ck_assert_str_eq(status_of("smtp; 552-5.2.2 over quota"), "5.2.2");
+	ck_assert_str_eq(status_of("x 2.0.0 ok"), "2.0.0");
+	ck_assert_str_eq(status_of("5.100.999 three digits each"), "5.100.999");
+}
+END_TEST
+
+START_TEST(status_edge_cases)
+{
+	/* Classes other than 2, 4 and 5 do not exist. */
+	ck_assert_str_eq(status_of("3.1.1 and 1.2.3"), "");
+	/* Part of a version number, an IP address or a longer number. */
+	ck_assert_str_eq(status_of("Postfix 3.5.1"), "");
+	ck_assert_str_eq(status_of("from 192.168.5.1.2"), "");
+	ck_assert_str_eq(status_of("host 10.5.1.1"), "");
+	ck_assert_str_eq(status_of("v5.1.1"), "");
+	ck_assert_str_eq(status_of("5.1.1a"), "");
+	ck_assert_str_eq(status_of("5.1.1.4"), "");
+	/* More than three digits in a field, or a missing field. */
+	ck_assert_str_eq(status_of("5.1234.1"), "");
+	ck_assert_str_eq(status_of("5.1."), "");
+	ck_assert_str_eq(status_of("5..1"), "");
+	/* Cut short at the end of the buffer. */
+	ck_assert_str_eq(status_of("550 5.1"), "");
+	ck_assert_str_eq(status_of(""), "");
+	/* A sentence may end right after the code. */
+	ck_assert_str_eq(status_of("code 5.1.1."), "5.1.1");
+}
+END_TEST
+
+START_TEST(status_respects_length)
+{
+	char out[16];
+
+	/* Only n bytes are read: "5.1.1" is past the end here. */
+	ck_assert_int_eq(text_status("xx 5.1.1", 4, out), 0);
+	ck_assert_int_eq(text_status("5.1.12345", 5, out), 1);
+	ck_assert_str_eq(out, "5.1.1");
+}
+END_TEST
+
+START_TEST(smtp_code_at_start_or_after_lead)
+{
+	ck_assert_int_eq(code_of("550 5.1.1 user unknown"), 550);
+	ck_assert_int_eq(code_of("552-5.2.2 mailbox full"), 552);
+	ck_assert_int_eq(code_of("  <421 try later"), 421);
+	ck_assert_int_eq(code_of("#550 no"), 550);
+	ck_assert_int_eq(code_of("550"), 550);
+	ck_assert_int_eq(code_of("host mx.example.net[192.0.2.1] said: 554 5.7.1 "
+	    "rejected"), 554);
+	ck_assert_int_eq(code_of("smtp; 550 no such user"), 550);
+	ck_assert_int_eq(code_of("remote server replied: 451 temporary failure"), 451);
+	ck_assert_int_eq(code_of("SAID: 550 upper-case lead"), 550);
+}
+END_TEST
+
+START_TEST(smtp_code_edge_cases)
+{
+	/* Not a reply code: wrong first digit, too long, part of a word or number. */
+	ck_assert_int_eq(code_of("350 go ahead"), 0);
+	ck_assert_int_eq(code_of("5501 too long"), 0);
+	ck_assert_int_eq(code_of("55 too short"), 0);
+	ck_assert_int_eq(code_of("550x"), 0);
+	ck_assert_int_eq(code_of("user unknown 550"), 0);
+	ck_assert_int_eq(code_of("said: 5.1.1"), 0);
+	ck_assert_int_eq(code_of(""), 0);
+	ck_assert_int_eq(code_of("said:"), 0);
+	ck_assert_int_eq(text_smtp_code("550", 2), 0);
+	/* Followed by the punctuation some servers use. */
+	ck_assert_int_eq(code_of("550, no"), 550);
+	ck_assert_int_eq(code_of("550.no"), 550);
+	ck_assert_int_eq(code_of("421\tbusy"), 421);
+}
+END_TEST
+
+START_TEST(find_and_starts)
+{
+	static const char s[] = "Recipient Address REJECTED: User unknown";
+
+	ck_assert_ptr_eq(text_find(s, strlen(s), "address rejected"), s + 10);
+	ck_assert_ptr_null(text_find(s, strlen(s), "unknown user"));
+	ck_assert_ptr_null(text_find(s, 9, "recipient address"));
+	ck_assert_ptr_eq(text_find(s, strlen(s), ""), s);
+	ck_assert_ptr_null(text_find("ab", 2, "abc"));
+	ck_assert_int_eq(text_starts(s, strlen(s), "RECIPIENT"), 1);
+	ck_assert_int_eq(text_starts(s, 3, "recipient"), 0);
+}
+END_TEST
+
+START_TEST(unfold_and_trim)
+{
+	char *u = text_unfold("  550 5.1.1\n\t user\r\n   unknown \n", 31);
+	char buf[] = " \t padded \n";
+
+	ck_assert_str_eq(u, "550 5.1.1 user unknown");
+	free(u);
+	u = text_unfold(" \n\t ", 4);
+	ck_assert_str_eq(u, "");
+	free(u);
+	ck_assert_str_eq(text_trim(buf), "padded");
+}
+END_TEST
+
+START_TEST(eol)
+{
+	static const char s[] = "one\ntwo";
+
+	ck_assert_ptr_eq(text_eol(s, s + 7), s + 3);
+	ck_assert_ptr_eq(text_eol(s + 4, s + 7), s + 7);
+	ck_assert_ptr_eq(text_eol(s, s), s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("text");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, status_found_in_prose);
+	tcase_add_test(tc, status_edge_cases);
+	tcase_add_test(tc, status_respects_length);
+	tcase_add_test(tc, smtp_code_at_start_or_after_lead);
+	tcase_add_test(tc, smtp_code_edge_cases);
+	tcase_add_test(tc, find_and_starts);
+	tcase_add_test(tc, unfold_and_trim);
+	tcase_add_test(tc, eol);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
