@@ -27,15 +27,13 @@ on_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct conf_parse *p = user;
 
-	if (strcmp(section, "classifier") == 0) {
-		if (strcmp(key, "rules") == 0) {
-			set_string(&p->conf->rules_file, value);
-			return 1;
-		}
-		if (strcmp(key, "verp") == 0) {
-			set_string(&p->conf->verp, value);
-			return 1;
-		}
+	if (strcmp(section, "classifier") == 0 && strcmp(key, "rules") == 0) {
+		set_string(&p->conf->rules_file, value);
+		return 1;
+	}
+	if (strcmp(section, "verp") == 0 && strcmp(key, "pattern") == 0) {
+		set_string(&p->conf->verp, value);
+		return 1;
 	}
 	snprintf(p->problem, sizeof p->problem, "unknown key \"%s\" in section [%s]",
 	    key, section);

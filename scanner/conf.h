@@ -3,7 +3,8 @@
  *
  *     [classifier]
  *     rules = /etc/bouncescan/rules.tsv    site rules, consulted first
- *     verp  = bounces+{local}={domain}@lists.example.org
+ *     [verp]
+ *     pattern = bounces+{local}={domain}@lists.example.org
  *
  * An unknown section or key is an error that names the file and line, so that a
  * typing mistake never silently changes what the program does.
