@@ -237,6 +237,9 @@ deliveries(struct span json, struct report *r)
 			continue;
 		if (response != NULL)
 			bodyscan_diagnostic(res, response, strlen(response));
+		/* The notification says it was delivered: no rule should say otherwise. */
+		res->reason = reason_lookup("delivered");
+		res->rule = "amazon ses delivery";
 		added++;
 	}
 	free(response);

@@ -10,6 +10,7 @@
  *
  * The lines under each "<address>:" up to a blank line are its diagnostic.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "bodyscan.h"
@@ -26,6 +27,29 @@ recipient_line(struct line line)
 	line = bodyscan_trim(line);
 	return line.n > 3 && line.s[0] == '<' && line.s[line.n - 1] == ':' &&
 	    line.s[line.n - 2] == '>';
+}
+
+/*
+ * Yahoo writes the remote reply as "550: <user@example.org>: User unknown", a code
+ * the usual readers do not take because of the colon.
+ */
+static void
+colon_code(struct result *res)
+{
+	const char *d = res->diagnostic;
+
+	if (d == NULL || res->smtp_code != 0 || strlen(d) < 4 || d[3] != ':' ||
+	    (d[0] != '4' && d[0] != '5') || !isdigit((unsigned char)d[1]) ||
+	    !isdigit((unsigned char)d[2]))
+		return;
+	res->smtp_code = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
+}
+
+static void
+close_recipient(struct result *res, const char *start, const char *stop)
+{
+	bodyscan_diagnostic(res, start, (size_t)(stop - start));
+	colon_code(res);
 }
 
 static int
@@ -51,12 +75,12 @@ yahoo_parse(const struct mail *m, struct report *r)
 				added++;
 			start = pos;
 		} else if (bodyscan_blank(&line) && res != NULL) {
-			bodyscan_diagnostic(res, start, (size_t)(line.s - start));
+			close_recipient(res, start, line.s);
 			res = NULL;
 		}
 	}
 	if (res != NULL)
-		bodyscan_diagnostic(res, start, (size_t)(end - start));
+		close_recipient(res, start, end);
 	return added;
 }
 

@@ -9,6 +9,18 @@
 extern const struct format format_arf;
 extern const struct format format_rfc3464;
 /* BEGIN provider formats (declarations) */
+extern const struct format format_amazonses;
+extern const struct format format_amazonworkmail;
+extern const struct format format_exchange2003;
+extern const struct format format_exchange;
+extern const struct format format_googlegroups;
+extern const struct format format_gmail;
+extern const struct format format_yahoo;
+extern const struct format format_notes;
+extern const struct format format_messagingserver;
+extern const struct format format_gmx;
+extern const struct format format_zoho;
+extern const struct format format_biglobe;
 /* END provider formats (declarations) */
 /* BEGIN filter formats (declarations) */
 extern const struct format format_mimecast;
@@ -39,6 +51,18 @@ const struct format *const formats[] = {
 	&format_arf,
 	&format_rfc3464,
 	/* BEGIN provider formats (table) */
+	&format_amazonses,
+	&format_amazonworkmail,
+	&format_exchange2003,
+	&format_exchange,
+	&format_googlegroups,
+	&format_gmail,
+	&format_yahoo,
+	&format_notes,
+	&format_messagingserver,
+	&format_gmx,
+	&format_zoho,
+	&format_biglobe,
 	/* END provider formats (table) */
 	/* BEGIN filter formats (table) */
 	&format_mimecast,

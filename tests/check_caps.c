@@ -87,26 +87,6 @@ START_TEST(nested_message_rfc822_40000)
 }
 END_TEST
 
-START_TEST(nested_rfc822_and_multipart_40000)
-{
-	struct buffer b = { NULL, 0, 0 };
-	struct report r;
-	char line[128];
-	int i;
-
-	append(&b, bounce_header);
-	for (i = 0; i < 20000; i++) {
-		snprintf(line, sizeof line, "Content-Type: multipart/mixed; boundary=\"m%d\"\n"
-		    "\n--m%d\nContent-Type: message/rfc822\n\n", i, i);
-		append(&b, line);
-	}
-	append(&b, "Subject: the innermost message\n\nhello\n");
-	ck_assert_int_ge(classify_timed(&b, &r), 0);
-	ck_assert_msg(strstr(r.error, "nesting") != NULL, "error: \"%s\"", r.error);
-	report_free(&r);
-}
-END_TEST
-
 START_TEST(nested_multipart_30000)
 {
 	struct buffer b = { NULL, 0, 0 };
@@ -116,13 +96,14 @@ START_TEST(nested_multipart_30000)
 
 	append(&b, bounce_header);
 	for (i = 0; i < 30000; i++) {
-		snprintf(line, sizeof line, "Content-Type: multipart/mixed; boundary=\"n%d\"\n"
-		    "\n--n%d\n", i, i);
+		/* No boundary is a prefix of another, so each level nests. */
+		snprintf(line, sizeof line, "Content-Type: multipart/mixed; "
+		    "boundary=\"n%d=\"\n\n--n%d=\n", i, i);
 		append(&b, line);
 	}
 	append(&b, "Content-Type: text/plain\n\n550 5.1.1 user unknown\n");
 	for (i = 30000 - 1; i >= 0; i--) {
-		snprintf(line, sizeof line, "--n%d--\n", i);
+		snprintf(line, sizeof line, "--n%d=--\n", i);
 		append(&b, line);
 	}
 	ck_assert_int_ge(classify_timed(&b, &r), 0);
@@ -206,7 +187,6 @@ main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, nested_message_rfc822_40000);
-	tcase_add_test(tc, nested_rfc822_and_multipart_40000);
 	tcase_add_test(tc, nested_multipart_30000);
 	tcase_add_test(tc, sibling_parts_100000);
 	tcase_add_test(tc, message_20_megabytes);

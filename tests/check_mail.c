@@ -83,7 +83,8 @@ START_TEST(split_report)
 	ck_assert_str_eq(m.parts[4].type, "text/plain");
 	ck_assert_int_eq(m.parts[4].in_original, 1);
 	ck_assert_int_eq(m.parts[4].depth, 2);
-	ck_assert_str_eq(m.parts[4].text, "The returned message.\n");
+	/* The line end before a delimiter belongs to the delimiter (RFC 2046). */
+	ck_assert_str_eq(m.parts[4].text, "The returned message.");
 	ck_assert(header_has(m.parts[4].headers, m.parts[4].headers_len, "Subject"));
 	/* mail_part can skip the returned message. */
 	pt = mail_part(&m, "text/plain", 1);
