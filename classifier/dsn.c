@@ -91,26 +91,38 @@ new_recipient(struct dsn *d)
 	return &d->recipients[d->nrecipients++];
 }
 
-/* Does g already name a recipient (so a new Final-Recipient starts a new group)? */
+/*
+ * Is the recipient field `name` the start of another recipient's group? It is when
+ * g already has that field, or is already past its recipient fields (has an Action
+ * or a Status): Final-Recipient followed by Original-Recipient is one recipient.
+ */
 static int
-has_recipient(const struct dsn_group *g)
+next_recipient(const struct dsn_group *g, const char *name, size_t n)
 {
-	return dsn_get(g, "Final-Recipient") != NULL ||
-	    dsn_get(g, "Original-Recipient") != NULL || dsn_get(g, "Action") != NULL;
+	size_t i;
+
+	for (i = 0; i < g->nfields; i++)
+		if (strlen(g->fields[i].name) == n &&
+		    strncasecmp(g->fields[i].name, name, n) == 0)
+			return 1;
+	return dsn_get(g, "Action") != NULL || dsn_get(g, "Status") != NULL;
 }
 
 /*
- * Does a field start a new group? After a blank line, unless the group so far is
- * empty; and at a second Final-Recipient in one group, since some MTAs leave out
- * the blank line between groups.
+ * Does the field name[0..n) start a new group? After a blank line, unless the group
+ * so far is empty; and at a second recipient in one group, since some MTAs leave
+ * out the blank line between groups.
  */
 static int
 starts_group(const struct dsn *d, const struct dsn_group *g, int after_blank,
-    int recipient_field)
+    const char *name, size_t n)
 {
+	int recipient_field = is_recipient_field(name, n);
+
 	if (g == &d->message)
 		return (after_blank && g->nfields > 0) || recipient_field;
-	return (after_blank && g->nfields > 0) || (recipient_field && has_recipient(g));
+	return (after_blank && g->nfields > 0) ||
+	    (recipient_field && next_recipient(g, name, n));
 }
 
 void
@@ -141,7 +153,7 @@ dsn_parse(const char *text, size_t len, struct dsn *d)
 			p = vend + 1;	/* "name with spaces:" is prose, not a field */
 			continue;
 		}
-		if (starts_group(d, g, after_blank, is_recipient_field(p, (size_t)(q - p)))) {
+		if (starts_group(d, g, after_blank, p, (size_t)(q - p))) {
 			if ((g = new_recipient(d)) == NULL)
 				return;
 		}

@@ -66,6 +66,25 @@ START_TEST(missing_blank_line_between_groups)
 }
 END_TEST
 
+START_TEST(original_recipient_stays_in_its_group)
+{
+	static const char text[] =
+	    "Final-Recipient: rfc822; alias@example.com\n"
+	    "Original-Recipient: rfc822; member@example.com\n"
+	    "Action: delayed\n"
+	    "Status: 4.3.0\n";
+	struct dsn d;
+
+	memset(&d, 0, sizeof d);
+	dsn_parse(text, strlen(text), &d);
+	ck_assert_uint_eq(d.nrecipients, 1);
+	ck_assert_str_eq(dsn_get(&d.recipients[0], "Action"), "delayed");
+	ck_assert_str_eq(dsn_get(&d.recipients[0], "Original-Recipient"),
+	    "rfc822; member@example.com");
+	dsn_free(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -77,6 +96,7 @@ main(void)
 	tcase_add_test(tc, groups_and_folding);
 	tcase_add_test(tc, malformed_line_keeps_the_rest);
 	tcase_add_test(tc, missing_blank_line_between_groups);
+	tcase_add_test(tc, original_recipient_stays_in_its_group);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
