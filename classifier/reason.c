@@ -72,8 +72,12 @@ reason_class(const char *reason, const char *status, int smtp_code, const char *
 	if (action != NULL && (strcmp(action, "delivered") == 0 ||
 	    strcmp(action, "relayed") == 0 || strcmp(action, "expanded") == 0))
 		return CLASS_DELIVERED;
-	if (action != NULL && strcmp(action, "delayed") == 0 &&
-	    strcmp(reason, "expired") != 0)
+	/*
+	 * The MTA is still trying: whatever the reason, nothing has failed yet.
+	 * (Sisimai reports expired failures with action "delayed"; our decoders say
+	 * "failed" for a message the MTA gave up on.)
+	 */
+	if (action != NULL && strcmp(action, "delayed") == 0)
 		return CLASS_DELAYED;
 	/* A 4.x.x "user unknown" is still hard: the address does not exist. */
 	if (strcmp(reason, "userunknown") == 0 || strcmp(reason, "hostunknown") == 0 ||
