@@ -69,18 +69,29 @@ address_around(const char *s, const char *end, const char *at)
 char *
 address_find(const char *s, size_t n)
 {
-	const char *end = s + n, *p, *lt, *gt, *at;
+	const char *end = s + n, *p, *lt, *gt = NULL, *at = NULL;
 	char *out;
 
-	/* An address in angle brackets is the most deliberate one. */
+	/*
+	 * An address in angle brackets is the most deliberate one. The next '>' and
+	 * '@' are remembered across '<'s, and every '<' before a failed '@' fails the
+	 * same way, so that text with many '<' stays linear.
+	 */
 	for (p = s; p < end && (lt = memchr(p, '<', (size_t)(end - p))) != NULL;
 	    p = lt + 1) {
-		gt = memchr(lt, '>', (size_t)(end - lt));
+		if (gt == NULL || gt < lt)
+			gt = memchr(lt, '>', (size_t)(end - lt));
 		if (gt == NULL)
 			break;
-		at = memchr(lt, '@', (size_t)(gt - lt));
-		if (at != NULL && (out = address_around(lt + 1, gt, at)) != NULL)
+		if (at == NULL || at < lt)
+			at = memchr(lt, '@', (size_t)(end - lt));
+		if (at == NULL)
+			break;
+		if (at > gt)
+			continue;
+		if ((out = address_around(lt + 1, gt, at)) != NULL)
 			return out;
+		lt = at;
 	}
 	for (p = s; p < end && (at = memchr(p, '@', (size_t)(end - p))) != NULL;
 	    p = at + 1) {

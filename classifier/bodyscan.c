@@ -96,6 +96,35 @@ bodyscan_subject_has(const struct mail *m, const char *needle)
 	return decoded_has(mail_subject(m), needle);
 }
 
+static int
+decoded_any(char *v, const char *const needles[])
+{
+	int i, yes = 0;
+
+	for (i = 0; needles[i] != NULL && !yes; i++)
+		yes = text_find(v, strlen(v), needles[i]) != NULL;
+	free(v);
+	return yes;
+}
+
+int
+bodyscan_from_any(const struct mail *m, const char *const needles[])
+{
+	return decoded_any(mail_from(m), needles);
+}
+
+int
+bodyscan_subject_any(const struct mail *m, const char *const needles[])
+{
+	return decoded_any(mail_subject(m), needles);
+}
+
+int
+bodyscan_contains(const char *s, size_t n, const char *needle)
+{
+	return memmem(s, n, needle, strlen(needle)) != NULL;
+}
+
 struct result *
 bodyscan_add(struct report *r, const char *s, size_t n, const char *action)
 {

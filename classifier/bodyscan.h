@@ -48,6 +48,16 @@ const char *bodyscan_after(const char *s, size_t n, const char *marker);
 int bodyscan_from_has(const struct mail *m, const char *needle);
 int bodyscan_subject_has(const struct mail *m, const char *needle);
 
+/* Does it contain any of the NULL-terminated needles? (One decoding for all.) */
+int bodyscan_from_any(const struct mail *m, const char *const needles[]);
+int bodyscan_subject_any(const struct mail *m, const char *const needles[]);
+
+/*
+ * Does s[0..n) contain needle exactly (case-sensitive)? The cheap test a decoder
+ * makes on a fixed marker before reading anything.
+ */
+int bodyscan_contains(const char *s, size_t n, const char *needle);
+
 /*
  * The result for the first address in s[0..n), with action set (when not yet
  * set). NULL when s holds no address or the report is full.

@@ -11,6 +11,7 @@
 
 #include "address.h"
 #include "classifier.h"
+#include "date.h"
 #include "format.h"
 #include "mail.h"
 #include "reason.h"
@@ -219,13 +220,14 @@ apply_verp(const struct classifier *c, const struct mail *m, struct report *r)
 		free(rcpt);
 }
 
-/* Message-ID, To and List-Id of the returned message, when it came back. */
+/* The bounce's date, and Message-ID, To and List-Id of the returned message. */
 static void
 original_headers(const struct mail *m, struct report *r)
 {
 	const struct part *pt = mail_part(m, "text/rfc822-headers", 0);
 	const char *h = NULL;
 	size_t hl = 0, i;
+	char *v;
 
 	if (pt != NULL && pt->text != NULL) {
 		h = pt->text;
@@ -240,6 +242,10 @@ original_headers(const struct mail *m, struct report *r)
 		}
 	}
 	r->message_id = mail_header(m, "Message-ID");
+	if ((v = mail_header(m, "Date")) != NULL) {
+		r->date = date_parse(v);
+		free(v);
+	}
 	if (h == NULL)
 		return;
 	r->original_message_id = header_get(h, hl, "Message-ID");

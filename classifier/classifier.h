@@ -10,6 +10,7 @@
 #define BOUNCESCAN_CLASSIFIER_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "err.h"
 
@@ -52,6 +53,7 @@ struct report {
 	char		*original_message_id;	/* of the returned message, when present */
 	char		*original_to;
 	char		*list_id;
+	time_t		 date;		/* when the bounce was written (Date:), or 0 */
 	char		 error[256];	/* why the message could not be read, or "" */
 };
 

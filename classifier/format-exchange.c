@@ -129,7 +129,9 @@ exchange_parse(const struct mail *m, struct report *r)
 	const char *action;
 
 	text = bodyscan_text(m, &len);
-	if ((pos = block_start(text, len)) == NULL)
+	/* Every heading has "dministrat" in it: one fast scan rejects the rest. */
+	if (!bodyscan_contains(text, len, "dministrat") ||
+	    (pos = block_start(text, len)) == NULL)
 		return 0;
 	/* Exchange sends the same block when it only delays a message. */
 	action = text_find(text, (size_t)(pos - text), "has been delayed") != NULL ||

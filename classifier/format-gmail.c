@@ -34,8 +34,10 @@
 static int
 from_google(const struct mail *m)
 {
-	return bodyscan_from_has(m, "googlemail.com") || bodyscan_from_has(m, "google.com") ||
-	    bodyscan_from_has(m, "gmail.com") || bodyscan_from_has(m, "Mail Delivery Subsystem");
+	static const char *const senders[] = { "googlemail.com", "google.com",
+	    "gmail.com", "Mail Delivery Subsystem", NULL };
+
+	return bodyscan_from_any(m, senders);
 }
 
 /* The text from start up to the "-----" line before the returned message. */

@@ -54,19 +54,31 @@ host(struct result *res, struct line line)
 	result_set(&res->remote_mta, h.s, h.n);
 }
 
+/*
+ * The diagnostic is the whole block; the reply code, which the usual readers miss
+ * behind "host: ...", is read from the lines after the host line.
+ */
+static void
+close_recipient(struct result *res, const char *start, const char *reply,
+    const char *stop)
+{
+	bodyscan_diagnostic(res, start, (size_t)(stop - start));
+	if (res->smtp_code == 0 && reply != NULL)
+		res->smtp_code = text_smtp_code(reply, (size_t)(stop - reply));
+}
+
 static int
 gmx_parse(const struct mail *m, struct report *r)
 {
-	const char *text, *pos, *end, *start = NULL;
+	const char *text, *pos, *end, *start = NULL, *reply = NULL;
 	struct result *res = NULL;
 	struct line line;
 	size_t len;
 	int added = 0;
 
-	if (!bodyscan_from_has(m, "mailer-daemon"))
-		return 0;
 	text = bodyscan_text(m, &len);
-	if ((pos = text_find(text, len, RETURN_MARKER)) == NULL)
+	if ((pos = memmem(text, len, RETURN_MARKER, strlen(RETURN_MARKER))) == NULL ||
+	    !bodyscan_from_has(m, "mailer-daemon"))
 		return 0;
 	end = pos;
 	if ((pos = bodyscan_after(text, len, "could not be delivered to one or more")) == NULL)
@@ -74,15 +86,19 @@ gmx_parse(const struct mail *m, struct report *r)
 	while (bodyscan_next(&pos, end, &line)) {
 		if (recipient_line(&line)) {
 			if (res != NULL)
-				bodyscan_diagnostic(res, start, (size_t)(line.s - start));
+				close_recipient(res, start, reply, line.s);
 			if ((res = bodyscan_add(r, line.s, line.n, "failed")) != NULL)
 				added++;
 			start = pos;
-		} else if (res != NULL)
+			reply = NULL;
+		} else if (res != NULL) {
 			host(res, line);
+			if (text_starts(line.s, line.n, "host: "))
+				reply = pos;
+		}
 	}
 	if (res != NULL)
-		bodyscan_diagnostic(res, start, (size_t)(end - start));
+		close_recipient(res, start, reply, end);
 	return added;
 }
 

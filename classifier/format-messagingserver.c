@@ -62,7 +62,8 @@ messagingserver_parse(const struct mail *m, struct report *r)
 	int added = 0;
 
 	text = bodyscan_text(m, &len);
-	if ((pos = bodyscan_after(text, len, "This report relates to a message you sent")) == NULL)
+	if (!bodyscan_contains(text, len, "Recipient address:") ||
+	    (pos = bodyscan_after(text, len, "This report relates to a message you sent")) == NULL)
 		return 0;
 	if (bodyscan_subject_has(m, "delayed"))
 		action = "delayed";

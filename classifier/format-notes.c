@@ -107,12 +107,12 @@ lotus_smtp(const char *text, size_t len, struct report *r)
 static int
 notes_parse(const struct mail *m, struct report *r)
 {
+	static const char *const subjects[] = { "DELIVERY FAILURE", "DELIVERY_FAILURE",
+	    "Undeliverable message", NULL };
 	const char *text;
 	size_t len;
 
-	if (!bodyscan_subject_has(m, "DELIVERY FAILURE") &&
-	    !bodyscan_subject_has(m, "DELIVERY_FAILURE") &&
-	    !bodyscan_subject_has(m, "Undeliverable message"))
+	if (!bodyscan_subject_any(m, subjects))
 		return 0;
 	text = bodyscan_text(m, &len);
 	return domino(text, len, r) + lotus_smtp(text, len, r);

@@ -55,6 +55,7 @@ struct rules {
 	struct ac_edge	*edges;
 	size_t		 nedges;
 	int		*outputs_next;	/* per rule: next phrase rule with the same text */
+	int		 root[256];	/* the root's children by byte: most steps start there */
 	pcre2_match_data *md;
 };
 
@@ -305,6 +306,7 @@ void
 rules_compile(struct rules *rs)
 {
 	size_t i;
+	int k;
 
 	free(rs->nodes);
 	free(rs->edges);
@@ -320,6 +322,10 @@ rules_compile(struct rules *rs)
 			ac_insert(rs, (int)i);
 	}
 	ac_links(rs);
+	for (i = 0; i < 256; i++)
+		rs->root[i] = -1;
+	for (k = rs->nodes[0].first_edge; k != -1; k = rs->edges[k].next)
+		rs->root[rs->edges[k].byte] = rs->edges[k].child;
 	if (rs->md == NULL)
 		rs->md = pcre2_match_data_create(4, NULL);
 }
@@ -344,8 +350,11 @@ best_phrase(const struct rules *rs, const char *text, const char *status,
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)text; *p != '\0'; p++) {
-		while ((next = ac_child(rs, node, *p)) == -1 && node != 0)
+		next = -1;
+		while (node != 0 && (next = ac_child(rs, node, *p)) == -1)
 			node = rs->nodes[node].fail;
+		if (node == 0)
+			next = rs->root[*p];
 		node = next == -1 ? 0 : next;
 		for (d = rs->nodes[node].output != -1 ? node : rs->nodes[node].dict; d != -1;
 		    d = rs->nodes[d].dict) {

@@ -1,6 +1,7 @@
 /* output.c: printing reports; see output.h. JSON is written by jansson. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -19,6 +20,19 @@ string_or_null(const char *s)
 	j = json_string(clean);
 	free(clean);
 	return j != NULL ? j : json_null();
+}
+
+/* ISO 8601 in UTC, or null. */
+static json_t *
+date_or_null(time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (t <= 0 || gmtime_r(&t, &tm) == NULL)
+		return json_null();
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
 }
 
 static void
@@ -54,6 +68,7 @@ result_object(const char *file, const struct report *r, const struct result *res
 	json_object_set_new(o, "format", string_or_null(r->format));
 	json_object_set_new(o, "original_message_id",
 	    string_or_null(r->original_message_id));
+	json_object_set_new(o, "date", date_or_null(r->date));
 	if (r->error[0] != '\0')
 		json_object_set_new(o, "warning", string_or_null(r->error));
 	return o;

@@ -97,6 +97,16 @@ START_TEST(hostile_text_is_prompt)
 	a = address_find(s, n);
 	ck_assert_ptr_null(a);
 	for (i = 0; i < n; i++)
+		s[i] = i % 2 ? '@' : '<';
+	s[n - 1] = '>';
+	ck_assert_ptr_null(address_find(s, n));
+	/* Each '<' once had to scan back over every letter before the '@'. */
+	for (i = 0; i < n; i++)
+		s[i] = i < n / 2 ? '<' : 'a';
+	s[n - 2] = '@';
+	s[n - 1] = '>';
+	ck_assert_ptr_null(address_find(s, n));
+	for (i = 0; i < n; i++)
 		s[i] = i % 2 ? '@' : 'a';
 	a = address_find(s, n);
 	free(a);

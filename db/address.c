@@ -1,0 +1,149 @@
+/*
+ * address.c: deciding what is an address and when two are the same.
+ *
+ * Two spellings are one recipient when they differ only in case: domains are
+ * case-insensitive (RFC 5321 2.4) and practically every receiving system treats the
+ * local part the same way. The spelling first seen is kept for display, with the
+ * domain lower-cased. Anything that is not plausibly deliverable is refused with a
+ * message saying why, so garbage never becomes a recipient.
+ *
+ * Accepted: a dot-atom or quoted-string local part (UTF-8 allowed, RFC 6531) of at
+ * most 64 bytes, "@", and a domain of at most 255 bytes made of LDH or UTF-8 labels
+ * with at least one dot, or an address literal in brackets.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "db.h"
+
+#define LOCAL_MAX	64
+#define DOMAIN_MAX	255
+#define LABEL_MAX	63
+
+static int
+atext(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+static int
+check_local(const char *s, size_t n, struct err *e)
+{
+	size_t i;
+
+	if (n == 0)
+		return err_set(e, "empty local part");
+	if (n > LOCAL_MAX)
+		return err_set(e, "local part longer than %d characters", LOCAL_MAX);
+	if (s[0] == '"' && n >= 2 && s[n - 1] == '"') {
+		for (i = 1; i < n - 1; i++)
+			if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+				return err_set(e, "control character in quoted local part");
+		return 0;
+	}
+	/*
+	 * Leading, trailing and doubled dots are not RFC 5322 dot-atoms, yet some large
+	 * providers have issued such addresses: the receiving system is the judge.
+	 */
+	for (i = 0; i < n; i++)
+		if (!atext((unsigned char)s[i]))
+			return err_set(e, "character '%c' not allowed in local part",
+			    isprint((unsigned char)s[i]) ? s[i] : '?');
+	return 0;
+}
+
+static int
+check_label(const char *s, size_t n, struct err *e)
+{
+	size_t i;
+
+	if (n == 0)
+		return err_set(e, "empty label in domain");
+	if (n > LABEL_MAX)
+		return err_set(e, "domain label longer than %d characters", LABEL_MAX);
+	if (s[0] == '-' || s[n - 1] == '-')
+		return err_set(e, "domain label starts or ends with '-'");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!isalnum(c) && c != '-' && c < 0x80)
+			return err_set(e, "character '%c' not allowed in domain",
+			    isprint(c) ? c : '?');
+	}
+	return 0;
+}
+
+static int
+check_domain(const char *s, size_t n, struct err *e)
+{
+	size_t start, i;
+	int dots = 0;
+
+	if (n == 0)
+		return err_set(e, "empty domain");
+	if (n > DOMAIN_MAX)
+		return err_set(e, "domain longer than %d characters", DOMAIN_MAX);
+	if (s[0] == '[') {
+		if (s[n - 1] != ']' || n < 3 || strcspn(s, " \t\r\n") < n)
+			return err_set(e, "malformed address literal");
+		return 0;
+	}
+	for (start = 0, i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.')
+			continue;
+		if (check_label(s + start, i - start, e) == -1)
+			return -1;
+		if (i < n)
+			dots++;
+		start = i + 1;
+	}
+	if (dots == 0)
+		return err_set(e, "domain has no dot");
+	return 0;
+}
+
+/* Surrounding white space and one pair of angle brackets are not part of it. */
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && isspace((unsigned char)**s))
+		(*s)++, (*n)--;
+	while (*n > 0 && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+	if (*n >= 2 && (*s)[0] == '<' && (*s)[*n - 1] == '>')
+		(*s)++, *n -= 2;
+}
+
+int
+store_address_normalise(const char *address, char *display, char *key, struct err *e)
+{
+	const char *s = address, *at;
+	size_t n, local, i;
+
+	if (address == NULL)
+		return err_set(e, "no address");
+	n = strlen(s);
+	trim(&s, &n);
+	if (n >= STORE_ADDRESS_MAX)
+		return err_set(e, "\"%.60s...\": address too long", s);
+	at = memchr(s, '@', n);
+	for (i = n; i > 0; i--)		/* the last '@': a quoted local part may hold one */
+		if (s[i - 1] == '@') {
+			at = s + i - 1;
+			break;
+		}
+	if (at == NULL)
+		return err_set(e, "\"%.*s\": not an address (no '@')", (int)n, s);
+	local = (size_t)(at - s);
+	if (check_local(s, local, e) == -1 ||
+	    check_domain(at + 1, n - local - 1, e) == -1)
+		return err_prefix(e, "\"%.*s\": invalid address: ", (int)n, s);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		key[i] = (char)tolower(c);
+		display[i] = i > local ? (char)tolower(c) : s[i];
+	}
+	display[n] = key[n] = '\0';
+	return 0;
+}

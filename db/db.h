@@ -1,0 +1,298 @@
+/*
+ * db.h: the suppression store. The one public header of db/.
+ *
+ * The store keeps an event log (one row per message and recipient) and derives
+ * everything else from it: per-recipient counters, suppressions with their cause,
+ * sender-side incidents. It knows nothing of mail formats: the caller hands it
+ * addresses, class and reason names, and the hash of each message's raw bytes.
+ * All SQL lives in db/, behind these functions, so another backend can follow.
+ *
+ * Errors: functions return 0 (or a count) on success and -1 on failure, with e
+ * naming the database file and what failed. After a failure, store_retry() says
+ * whether it was temporary (database busy or locked, disk full): the caller may
+ * retry later (an MTA pipe exits 75). Anything else is permanent.
+ *
+ * Times are Unix seconds, UTC. A soft-bounce "day" is a UTC calendar day.
+ */
+#ifndef BOUNCESCAN_DB_H
+#define BOUNCESCAN_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+
+struct store;
+
+/* The policy. 0 as a threshold means "never suppress for this class". */
+struct store_policy {
+	int	hard_threshold;		/* hard bounces that suppress (1) */
+	int	soft_threshold;		/* distinct soft-bounce days that suppress (5) */
+	int	soft_window_days;	/* ... within this many days (30) */
+	int	complaint_threshold;	/* complaints that suppress (1) */
+	int	incident_domain_blocks;	/* block results for one domain in a scan (5) */
+	int	incident_min_failures;	/* failures in a scan before the share counts (20) */
+	int	incident_block_percent;	/* block share of those failures, percent (50) */
+};
+
+/* One message, as the caller saw it. */
+struct store_message {
+	const char	*hash;		/* digest of the raw bytes (hex), computed by the caller */
+	time_t		 bounce_time;	/* the report's date; 0: the time of ingest */
+	const char	*source;	/* "maildir:/srv/bounces", or NULL */
+	const char	*origin;	/* the message's id within the source, or NULL */
+	int64_t		 scan_id;	/* from store_scan_begin, or 0 */
+};
+
+/* One result of a message: what happened to one recipient. */
+struct store_event {
+	const char	*recipient;	/* address as written; validated by the store */
+	const char	*class;		/* hard soft block complaint autoreply delayed delivered */
+	const char	*reason;	/* "userunknown", ... or NULL */
+	const char	*status;	/* "5.1.1" or NULL */
+	int		 smtp_code;	/* 550, or 0 */
+	const char	*diagnostic;	/* the remote server's words, or NULL */
+	const char	*remote_mta;	/* or NULL */
+	const char	*rule;		/* what decided the reason, or NULL */
+	time_t		 bounce_time;	/* this result's own time, 0: the message's */
+};
+
+/* What one store_ingest_message did. */
+struct store_ingest {
+	int	duplicate;		/* the message was ingested before: nothing changed */
+	size_t	events;			/* events recorded */
+	size_t	suppressed;		/* recipients newly suppressed */
+	size_t	rejected;		/* results skipped: no or invalid recipient */
+	char	first_rejected[256];	/* why the first one was skipped, or "" */
+};
+
+/* An event read back (store_why). Strings are borrowed for the callback's duration. */
+struct store_event_row {
+	int64_t		 id;
+	const char	*address;
+	const char	*class;
+	const char	*reason;
+	const char	*status;
+	int		 smtp_code;
+	const char	*diagnostic;
+	const char	*remote_mta;
+	const char	*rule;
+	const char	*source;
+	const char	*origin;
+	const char	*message_hash;
+	int64_t		 scan_id;
+	time_t		 bounce_time;
+	time_t		 ingested;
+};
+
+/* A suppression, current or lifted (store_why, store_export). Strings borrowed. */
+struct store_suppression {
+	int64_t		 id;
+	const char	*address;	/* as first written, domain lower-cased */
+	const char	*domain;
+	const char	*cause;		/* "policy", "manual" or "import" */
+	const char	*class;		/* the deciding event's class, or NULL */
+	const char	*reason;	/* the deciding event's reason, or the manual reason */
+	const char	*rule;		/* the deciding event's rule, or NULL */
+	int64_t		 event_id;	/* the event that tipped the count, or 0 */
+	int64_t		 scan_id;	/* that event's scan, or 0 */
+	time_t		 created;	/* when the store suppressed the address */
+	time_t		 lifted;	/* when it was undone, or 0 while in force */
+	const char	*lifted_by;	/* "manual", "reapply", or NULL */
+};
+
+enum store_state {
+	STORE_UNKNOWN,			/* the store has never heard of the address */
+	STORE_ACTIVE,
+	STORE_SUPPRESSED
+};
+
+/* The state of one address (store_status). Strings are owned: store_status_free. */
+struct store_status {
+	enum store_state state;
+	char		*address;	/* normalised display form */
+	int		 hard_bounces;	/* counted (after the last manual unsuppress) */
+	int		 soft_days;	/* distinct soft days within the window ending now */
+	int		 complaints;
+	int		 blocks;	/* never suppress; shown so the sender can see them */
+	int		 events;	/* all events, counted or not */
+	time_t		 last_bounce;	/* newest event, or 0 */
+	char		*last_class;
+	char		*last_reason;
+	/* While suppressed: the suppression in force. */
+	char		*cause;
+	char		*reason;
+	char		*rule;
+	time_t		 suppressed_since;
+};
+
+/* Filters for store_export; NULL / 0 fields match everything. */
+struct store_filter {
+	const char	*cause;		/* policy, manual, import */
+	const char	*class;
+	const char	*reason;
+	const char	*domain;	/* receiving domain, exact, case-insensitive */
+	time_t		 since;		/* suppressed at or after */
+};
+
+/* What store_unsuppress lifts. At least one field must be set. */
+struct store_unsuppress {
+	const char	*address;
+	const char	*reason;	/* the suppression's reason */
+	const char	*rule;		/* the rule of the deciding event */
+	int64_t		 scan_id;	/* the scan of the deciding event */
+	time_t		 since;		/* suppressed at or after ... */
+	time_t		 until;		/* ... and before (0: no bound) */
+};
+
+enum store_stats_by {
+	STORE_BY_CLASS,
+	STORE_BY_REASON,
+	STORE_BY_DOMAIN,		/* receiving domain */
+	STORE_BY_DAY,			/* "YYYY-MM-DD" of the bounce time, UTC */
+	STORE_BY_BLOCKED_DOMAIN		/* block results: receiving domain and reason */
+};
+
+/* One line of store_stats: events of one class (and reason) under one key. */
+struct store_stat {
+	const char	*key;		/* class, reason, domain or day */
+	const char	*class;
+	const char	*reason;	/* STORE_BY_REASON, STORE_BY_BLOCKED_DOMAIN; or NULL */
+	int64_t		 count;
+};
+
+/* A sender-side incident (store_incidents). Strings borrowed. */
+struct store_incident {
+	int64_t		 id;
+	int64_t		 scan_id;
+	const char	*kind;		/* "domain" (burst for one domain) or "share" */
+	const char	*domain;	/* kind "domain": the receiving domain */
+	const char	*reason;	/* the most frequent block reason */
+	int64_t		 blocks;
+	int64_t		 failures;	/* hard + soft + block results in the scan */
+	time_t		 created;
+};
+
+/* What a scan did (store_scan_finish). */
+struct store_scan_summary {
+	int64_t		 messages;
+	int64_t		 events;
+	int64_t		 by_class[8];	/* indexed like store_class_names() */
+	int64_t		 suppressed;	/* new suppressions decided by this scan */
+	int64_t		 incidents;
+};
+
+/* store.c: opening, the clock, transactions, errors. */
+void	store_policy_defaults(struct store_policy *);
+/*
+ * Open (creating or migrating) the database at path. Returns NULL on failure, with e
+ * naming the file; *retry (may be NULL) is set to 1 when the failure is temporary.
+ */
+struct store *store_open(const char *path, struct err *e, int *retry);
+/* The same without writing anything: for queries by users who cannot write. */
+struct store *store_open_readonly(const char *path, struct err *e, int *retry);
+void	store_close(struct store *);
+/* 1 when the last failure was temporary (busy, locked, full), else 0. */
+int	store_retry(const struct store *);
+/* Use now as the current time (tests, replay); 0 returns to the real clock. */
+void	store_set_now(struct store *, time_t now);
+time_t	store_now(const struct store *);
+/* How long to wait for another process's lock (default 10 s). */
+void	store_set_busy_timeout(struct store *, int milliseconds);
+void	store_set_policy(struct store *, const struct store_policy *);
+void	store_get_policy(const struct store *, struct store_policy *);
+const char *store_path(const struct store *);
+/* One write transaction around a batch of messages. */
+int	store_begin(struct store *, struct err *e);
+int	store_commit(struct store *, struct err *e);
+void	store_rollback(struct store *);
+/* The schema version of this build, and the names of the classes. */
+int	store_schema_version(void);
+const char *const *store_class_names(void);	/* NULL-terminated, 7 names */
+
+/* address.c: normalise an address. */
+/*
+ * Writes the display form (surrounding space and <> removed, domain lower-cased)
+ * to display and the comparison key (all lower-case) to key, each of size
+ * STORE_ADDRESS_MAX. Returns 0, or -1 with e saying what is wrong with it.
+ */
+#define STORE_ADDRESS_MAX	320
+int	store_address_normalise(const char *address, char *display, char *key,
+	    struct err *e);
+
+/* ingest.c */
+/*
+ * Record one message and its results. Returns 0 (out says what happened; a second
+ * ingest of the same hash changes nothing), or -1. Without store_begin it runs in a
+ * transaction of its own.
+ */
+int	store_ingest_message(struct store *, const struct store_message *,
+	    const struct store_event *events, size_t nevents, struct store_ingest *out,
+	    struct err *e);
+/* 1 when a message with this hash has been ingested, 0 if not, -1 on error. */
+int	store_message_seen(struct store *, const char *hash, struct err *e);
+
+/* scans and per-source progress (ingest.c) */
+int	store_scan_begin(struct store *, const char *description, int64_t *scan_id,
+	    struct err *e);
+/* Close a scan: records its incidents and fills summary (may be NULL). */
+int	store_scan_finish(struct store *, int64_t scan_id, struct store_scan_summary *,
+	    struct err *e);
+/* Key/value progress per source (UIDVALIDITY, last UID, UIDLs). */
+int	store_progress_get(struct store *, const char *source, const char *key,
+	    char **value, struct err *e);	/* 1 found (*value: free()), 0 not, -1 */
+int	store_progress_set(struct store *, const char *source, const char *key,
+	    const char *value, struct err *e);
+int	store_progress_delete(struct store *, const char *source, const char *key,
+	    struct err *e);	/* key NULL: all of the source's keys */
+
+/* policy.c */
+/* Recompute every recipient from the event log under the current policy. */
+int	store_reapply(struct store *, size_t *changed, struct err *e);
+
+/*
+ * query.c. Callbacks return 0 to go on; anything else stops the walk and the
+ * function returns -1, leaving e as the callback left it.
+ */
+int	store_status(struct store *, const char *address, struct store_status *out,
+	    struct err *e);
+void	store_status_free(struct store_status *);
+/* The events (oldest first) and suppressions (oldest first) of one address. */
+int	store_why(struct store *, const char *address,
+	    int (*on_event)(const struct store_event_row *, void *),
+	    int (*on_suppression)(const struct store_suppression *, void *),
+	    void *arg, struct err *e);
+/* Suppressions in force matching f (may be NULL), by address. */
+int	store_export(struct store *, const struct store_filter *f,
+	    int (*cb)(const struct store_suppression *, void *), void *arg, struct err *e);
+/* Event counts since a time (0: all), grouped by key and class. */
+int	store_stats(struct store *, enum store_stats_by, time_t since,
+	    int (*cb)(const struct store_stat *, void *), void *arg, struct err *e);
+int	store_incidents(struct store *, time_t since,
+	    int (*cb)(const struct store_incident *, void *), void *arg, struct err *e);
+
+/* suppress.c */
+/* Suppress by hand. Returns 1 if newly suppressed, 0 if it already was, or -1. */
+int	store_suppress(struct store *, const char *address, const char *reason,
+	    struct err *e);
+/* Lift the suppressions matching u. *count gets the number lifted. */
+int	store_unsuppress(struct store *, const struct store_unsuppress *u,
+	    size_t *count, struct err *e);
+
+/* import.c */
+struct store_import_result {
+	size_t	added;
+	size_t	already;		/* already suppressed: unchanged */
+	size_t	invalid;		/* lines skipped */
+	char	first_invalid[256];	/* "line 7: ...", or "" */
+};
+/*
+ * Load a suppression list: one address per line ('#' comments), or CSV with a
+ * header naming an "email" or "address" column and optionally "reason". Importing
+ * the same list twice changes nothing the second time.
+ */
+int	store_import(struct store *, const char *path, struct store_import_result *,
+	    struct err *e);
+
+#endif

@@ -1,0 +1,405 @@
+/*
+ * ingest.c: recording what the classifier found, scans, and per-source progress.
+ *
+ * A message is known by the hash of its raw bytes (computed by the caller): the
+ * second time the same message arrives nothing changes, so re-reading a mailbox or
+ * an MTA retrying a pipe never counts a bounce twice. Each result becomes one event;
+ * policy.c then re-derives the recipient's counters and state from its events.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "xalloc.h"
+
+/*
+ * The recipient id for a normalised address (key, display form). With create, an
+ * unknown address is added; without, *id is 0 for it.
+ */
+static int
+recipient_lookup(struct store *st, const char *key, const char *display, int create,
+    int64_t *id, time_t *reset_time, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*id = 0;
+	*reset_time = 0;
+	if ((stmt = store_statement(st, STMT_RECIPIENT_FIND, e)) == NULL)
+		return -1;
+	bind_text(stmt, 1, key);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(stmt, 0);
+		*reset_time = (time_t)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "looking up a recipient");
+	if (*id != 0 || !create)
+		return 0;
+	if ((stmt = store_statement(st, STMT_RECIPIENT_INSERT, e)) == NULL)
+		return -1;
+	bind_text(stmt, 1, key);
+	bind_text(stmt, 2, display);
+	bind_text(stmt, 3, strrchr(key, '@') + 1);
+	sqlite3_bind_int64(stmt, 4, store_now(st));
+	if (store_step_done(st, stmt, e, "adding a recipient") == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* Validate and look up an address; e says what is wrong with an invalid one. */
+int
+recipient_get(struct store *st, const char *address, int create, int64_t *id,
+    time_t *reset_time, struct err *e)
+{
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+
+	if (store_address_normalise(address, display, key, e) == -1)
+		return -1;
+	return recipient_lookup(st, key, display, create, id, reset_time, e);
+}
+
+/* 1 when new, 0 when the hash is known already. */
+static int
+message_insert(struct store *st, const struct store_message *m, time_t bounce_time,
+    int64_t *message_id, struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_statement(st, STMT_MESSAGE_INSERT, e)) == NULL)
+		return -1;
+	bind_text(stmt, 1, m->hash);
+	bind_text(stmt, 2, m->source);
+	bind_text(stmt, 3, m->origin);
+	if (m->scan_id != 0)
+		sqlite3_bind_int64(stmt, 4, m->scan_id);
+	sqlite3_bind_int64(stmt, 5, bounce_time);
+	sqlite3_bind_int64(stmt, 6, store_now(st));
+	if (store_step_done(st, stmt, e, "recording a message") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	*message_id = sqlite3_last_insert_rowid(st->db);
+	return 1;
+}
+
+static int
+event_insert(struct store *st, const struct store_event *ev, int64_t recipient_id,
+    int64_t message_id, const struct store_message *m, time_t bounce_time,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_statement(st, STMT_EVENT_INSERT, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	sqlite3_bind_int64(stmt, 2, message_id);
+	bind_text(stmt, 3, ev->class);
+	bind_text(stmt, 4, ev->reason);
+	bind_text(stmt, 5, ev->status != NULL && ev->status[0] != '\0' ? ev->status : NULL);
+	if (ev->smtp_code != 0)
+		sqlite3_bind_int(stmt, 6, ev->smtp_code);
+	bind_text(stmt, 7, ev->diagnostic);
+	bind_text(stmt, 8, ev->remote_mta);
+	bind_text(stmt, 9, ev->rule);
+	if (m->scan_id != 0)
+		sqlite3_bind_int64(stmt, 10, m->scan_id);
+	bind_text(stmt, 11, strrchr(ev->recipient, '@') + 1);
+	sqlite3_bind_int64(stmt, 12, bounce_time);
+	sqlite3_bind_int64(stmt, 13, store_now(st));
+	return store_step_done(st, stmt, e, "recording an event");
+}
+
+static void
+reject(struct store_ingest *out, const char *why)
+{
+	size_t n = strlen(why);
+
+	if (out->rejected++ != 0)
+		return;
+	if (n >= sizeof out->first_rejected)
+		n = sizeof out->first_rejected - 1;
+	memcpy(out->first_rejected, why, n);
+	out->first_rejected[n] = '\0';
+}
+
+/* One result: validate, record, re-derive the recipient. */
+static int
+ingest_event(struct store *st, const struct store_message *m, int64_t message_id,
+    const struct store_event *ev, struct store_ingest *out, struct err *e)
+{
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+	struct store_event copy = *ev;
+	struct err why;
+	int64_t recipient_id;
+	time_t reset_time, bounce_time;
+	int newly = 0;
+
+	if (!store_is_class(ev->class)) {
+		reject(out, "result with an unknown class");
+		return 0;
+	}
+	if (store_address_normalise(ev->recipient, display, key, &why) == -1) {
+		reject(out, why.msg);
+		return 0;
+	}
+	copy.recipient = key;
+	bounce_time = ev->bounce_time != 0 ? ev->bounce_time :
+	    m->bounce_time != 0 ? m->bounce_time : store_now(st);
+	if (recipient_lookup(st, key, display, 1, &recipient_id, &reset_time, e) == -1 ||
+	    event_insert(st, &copy, recipient_id, message_id, m, bounce_time, e) == -1 ||
+	    policy_apply(st, recipient_id, reset_time, &newly, e) == -1)
+		return -1;
+	out->events++;
+	out->suppressed += newly > 0;
+	return 0;
+}
+
+static int
+message_set_events(struct store *st, int64_t message_id, size_t events, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (events == 0)
+		return 0;
+	if (store_prepare(st, "UPDATE messages SET events = ?2 WHERE id = ?1", &stmt,
+	    e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, message_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)events);
+	rc = store_step_done(st, stmt, e, "recording a message");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_ingest_message(struct store *st, const struct store_message *m,
+    const struct store_event *events, size_t nevents, struct store_ingest *out,
+    struct err *e)
+{
+	struct store_ingest ignored;
+	int64_t message_id = 0;
+	size_t i;
+	int own, rc = -1, fresh;
+
+	if (out == NULL)
+		out = &ignored;
+	memset(out, 0, sizeof *out);
+	if (m->hash == NULL || m->hash[0] == '\0')
+		return err_set(e, "%s: message without a hash", st->path);
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	fresh = message_insert(st, m, m->bounce_time != 0 ? m->bounce_time :
+	    store_now(st), &message_id, e);
+	if (fresh == -1)
+		goto out;
+	out->duplicate = !fresh;
+	for (i = 0; fresh && i < nevents; i++)
+		if (ingest_event(st, m, message_id, &events[i], out, e) == -1)
+			goto out;
+	if (fresh && message_set_events(st, message_id, out->events, e) == -1)
+		goto out;
+	rc = 0;
+out:
+	return store_write_end(st, own, rc, e);
+}
+
+int
+store_message_seen(struct store *st, const char *hash, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_statement(st, STMT_MESSAGE_SEEN, e)) == NULL)
+		return -1;
+	bind_text(stmt, 1, hash);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "looking up a message");
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Run one fixed statement with up to three text parameters and a number (?4); no
+ * rows expected. Binding a parameter the statement lacks is a harmless no-op.
+ */
+static int
+run(struct store *st, const char *sql, const char *p1, const char *p2, const char *p3,
+    int64_t number, const char *what, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, p1);
+	bind_text(stmt, 2, p2);
+	bind_text(stmt, 3, p3);
+	sqlite3_bind_int64(stmt, 4, number);
+	rc = store_step_done(st, stmt, e, what);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_scan_begin(struct store *st, const char *description, int64_t *scan_id,
+    struct err *e)
+{
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = run(st, "INSERT INTO scans (description, started) VALUES (?1, ?4)",
+	    description, NULL, NULL, store_now(st), "starting a scan", e);
+	*scan_id = sqlite3_last_insert_rowid(st->db);
+	return store_write_end(st, own, rc, e);
+}
+
+int
+store_progress_get(struct store *st, const char *source, const char *key, char **value,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*value = NULL;
+	if (store_prepare(st, "SELECT value FROM source_progress"
+	    " WHERE source = ?1 AND key = ?2", &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, source);
+	bind_text(stmt, 2, key);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && column_text(stmt, 0) != NULL)
+		*value = xstrdup(column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading a source's progress");
+	return rc == SQLITE_ROW;
+}
+
+int
+store_progress_set(struct store *st, const char *source, const char *key,
+    const char *value, struct err *e)
+{
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = run(st, "INSERT OR REPLACE INTO source_progress (source, key, value, updated)"
+	    " VALUES (?1, ?2, ?3, ?4)", source, key, value, store_now(st),
+	    "recording a source's progress", e);
+	return store_write_end(st, own, rc, e);
+}
+
+int
+store_progress_delete(struct store *st, const char *source, const char *key,
+    struct err *e)
+{
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = run(st, "DELETE FROM source_progress WHERE source = ?1"
+	    " AND (?2 IS NULL OR key = ?2)", source, key, NULL, 0,
+	    "forgetting a source's progress", e);
+	return store_write_end(st, own, rc, e);
+}
+
+static int
+scan_mark_finished(struct store *st, int64_t scan_id, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "UPDATE scans SET finished = ?2 WHERE id = ?1", &stmt,
+	    e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	sqlite3_bind_int64(stmt, 2, store_now(st));
+	rc = store_step_done(st, stmt, e, "finishing a scan");
+	sqlite3_finalize(stmt);
+	if (rc == 0 && sqlite3_changes(st->db) == 0)
+		return err_set(e, "%s: no scan %lld", st->path, (long long)scan_id);
+	return rc;
+}
+
+static int
+scan_count(struct store *st, const char *sql, int64_t scan_id, int64_t *out,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, e, "summing up a scan");
+	return 0;
+}
+
+static int
+scan_by_class(struct store *st, int64_t scan_id, struct store_scan_summary *s,
+    struct err *e)
+{
+	const char *const *names = store_class_names();
+	sqlite3_stmt *stmt;
+	size_t i;
+	int rc;
+
+	if (store_prepare(st, "SELECT class, count(*) FROM events WHERE scan_id = ?1"
+	    " GROUP BY class", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(names[i], column_text(stmt, 0)) == 0)
+				s->by_class[i] = sqlite3_column_int64(stmt, 1);
+		s->events += sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "summing up a scan");
+	return 0;
+}
+
+static int
+scan_summarise(struct store *st, int64_t scan_id, struct store_scan_summary *s,
+    struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	if (scan_count(st, "SELECT count(*) FROM messages WHERE scan_id = ?1", scan_id,
+	    &s->messages, e) == -1 ||
+	    scan_count(st, "SELECT count(*) FROM suppressions WHERE scan_id = ?1"
+	    " AND cause = 'policy'", scan_id, &s->suppressed, e) == -1 ||
+	    scan_count(st, "SELECT count(*) FROM incidents WHERE scan_id = ?1", scan_id,
+	    &s->incidents, e) == -1)
+		return -1;
+	return scan_by_class(st, scan_id, s, e);
+}
+
+int
+store_scan_finish(struct store *st, int64_t scan_id, struct store_scan_summary *summary,
+    struct err *e)
+{
+	struct store_scan_summary ignored;
+	int own, rc = -1;
+
+	if (summary == NULL)
+		summary = &ignored;
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	if (incidents_record(st, scan_id, e) == -1 ||
+	    scan_mark_finished(st, scan_id, e) == -1)
+		goto out;
+	rc = scan_summarise(st, scan_id, summary, e);
+out:
+	return store_write_end(st, own, rc, e);
+}

@@ -1,0 +1,89 @@
+/*
+ * internal.h: what the files of db/ share and nobody else sees: the store itself,
+ * its prepared statements, and the SQLite error helpers.
+ */
+#ifndef BOUNCESCAN_DB_INTERNAL_H
+#define BOUNCESCAN_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+/* The statements used once per event are prepared once per store. */
+enum store_statement {
+	STMT_MESSAGE_INSERT,
+	STMT_MESSAGE_SEEN,
+	STMT_RECIPIENT_FIND,
+	STMT_RECIPIENT_INSERT,
+	STMT_EVENT_INSERT,
+	STMT_EVENTS_OF,
+	STMT_RECIPIENT_UPDATE,
+	STMT_SUPPRESSION_ACTIVE,
+	STMT_SUPPRESSION_INSERT,
+	STMT_SUPPRESSION_LIFT,
+	STMT_COUNT
+};
+
+struct store {
+	sqlite3			*db;
+	char			*path;
+	sqlite3_stmt		*statements[STMT_COUNT];
+	struct store_policy	 policy;
+	struct store_policy	 saved_policy;	/* as recorded in the policy table */
+	time_t			 now;		/* 0: the real clock */
+	int			 in_transaction;
+	int			 retry;		/* the last failure was temporary */
+};
+
+/* A recipient's derived state, computed from its events by policy.c. */
+struct recipient_counts {
+	int		hard_bounces;
+	int		soft_days;		/* within the window ending now */
+	int		complaints;
+	int		blocks;
+	int		events;
+	time_t		last_bounce;
+	int64_t		last_event;		/* id of the newest event */
+	int64_t		deciding_event;		/* the event that reached a threshold, or 0 */
+};
+
+/* store.c */
+int	store_fail(struct store *, struct err *e, const char *what);
+sqlite3_stmt *store_statement(struct store *, enum store_statement, struct err *e);
+int	store_prepare(struct store *, const char *sql, sqlite3_stmt **out,
+	    struct err *e);
+int	store_step_done(struct store *, sqlite3_stmt *, struct err *e, const char *what);
+int	store_exec(struct store *, const char *sql, struct err *e);
+int	store_write_begin(struct store *, int *own, struct err *e);
+int	store_write_end(struct store *, int own, int rc, struct err *e);
+int	store_save_policy(struct store *, struct err *e);
+void	bind_text(sqlite3_stmt *, int column, const char *s);
+const char *column_text(sqlite3_stmt *, int column);
+int	store_is_class(const char *class);
+
+/* schema.c */
+int	schema_migrate(struct store *, struct err *e);
+int	schema_check(struct store *, struct err *e);
+
+/* policy.c */
+int	policy_evaluate(struct store *, int64_t recipient_id, time_t reset_time,
+	    struct recipient_counts *out, struct err *e);
+int	policy_apply(struct store *, int64_t recipient_id, time_t reset_time,
+	    int *newly_suppressed, struct err *e);
+int	incidents_record(struct store *, int64_t scan_id, struct err *e);
+
+/* suppress.c */
+int	suppression_active(struct store *, int64_t recipient_id, int64_t *id,
+	    char **cause, struct err *e);
+int	suppression_insert(struct store *, int64_t recipient_id, const char *cause,
+	    const char *note, int64_t event_id, struct err *e);
+int	suppress_recipient(struct store *, const char *address, const char *cause,
+	    const char *note, struct err *e);
+int	suppression_lift(struct store *, int64_t suppression_id, const char *by,
+	    struct err *e);
+
+/* ingest.c */
+int	recipient_get(struct store *, const char *address, int create,
+	    int64_t *id, time_t *reset_time, struct err *e);
+
+#endif

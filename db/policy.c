@@ -1,0 +1,304 @@
+/*
+ * policy.c: from a recipient's events to its counters and state, and from a scan's
+ * events to sender-side incidents.
+ *
+ * Everything here is computed from the event log, walked in bounce-time order, so
+ * the answer does not depend on the order messages arrived in: replaying an old
+ * mailbox, or changing a threshold and calling store_reapply, ends where live
+ * processing under that policy would have.
+ *
+ * - hard, complaint: suppress when the count reaches the threshold.
+ * - soft: a UTC day with any soft bounce counts once; suppress when soft_threshold
+ *   such days fall within soft_window_days consecutive days. Older days stop
+ *   counting: the counter shown is the number of days in the window ending now.
+ * - block: counted, never held against the recipient.
+ * - autoreply, delayed, delivered: recorded, not counted.
+ * A manual unsuppress sets the recipient's reset time: only events after it count.
+ * Suppressions made by hand or by import are never lifted here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "xalloc.h"
+
+#define DAY		86400
+#define SOFT_RING_MAX	64	/* soft thresholds above this use the heap */
+
+/* The distinct soft days seen so far, the newest soft_threshold of them in a ring. */
+struct soft_days {
+	int64_t		*ring;
+	int64_t		 stack[SOFT_RING_MAX];
+	size_t		 size, count;
+	int64_t		 last;
+	int		 in_window_now;
+};
+
+static void
+soft_init(struct soft_days *s, int threshold)
+{
+	memset(s, 0, sizeof *s);
+	s->size = threshold > 0 ? (size_t)threshold : 1;
+	s->ring = s->size <= SOFT_RING_MAX ? s->stack : xcalloc(s->size, sizeof *s->ring);
+	s->last = INT64_MIN;
+}
+
+static void
+soft_free(struct soft_days *s)
+{
+	if (s->ring != s->stack)
+		free(s->ring);
+}
+
+/* Add one soft bounce; 1 when it completes soft_threshold days within the window. */
+static int
+soft_add(struct soft_days *s, const struct store_policy *p, time_t when, int64_t today)
+{
+	int64_t day = (int64_t)when / DAY, oldest;
+
+	if (day == s->last)
+		return 0;
+	s->last = day;
+	s->ring[s->count++ % s->size] = day;
+	if (day > today - p->soft_window_days)
+		s->in_window_now++;
+	if (p->soft_threshold <= 0 || s->count < s->size)
+		return 0;
+	oldest = s->ring[(s->count - s->size) % s->size];
+	return oldest > day - p->soft_window_days;
+}
+
+/* Count one event; 1 when it is the one that reaches a threshold. */
+static int
+count_event(struct recipient_counts *c, struct soft_days *soft,
+    const struct store_policy *p, const char *class, time_t when, int64_t today)
+{
+	if (strcmp(class, "hard") == 0)
+		return ++c->hard_bounces == p->hard_threshold;
+	if (strcmp(class, "complaint") == 0)
+		return ++c->complaints == p->complaint_threshold;
+	if (strcmp(class, "soft") == 0)
+		return soft_add(soft, p, when, today);
+	if (strcmp(class, "block") == 0)
+		c->blocks++;
+	return 0;
+}
+
+/* Derive a recipient's counters from its events after reset_time. */
+int
+policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
+    struct recipient_counts *c, struct err *e)
+{
+	struct soft_days soft;
+	sqlite3_stmt *stmt;
+	int64_t today = (int64_t)store_now(st) / DAY;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if ((stmt = store_statement(st, STMT_EVENTS_OF, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	sqlite3_bind_int64(stmt, 2, reset_time);
+	soft_init(&soft, st->policy.soft_threshold);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		time_t when = (time_t)sqlite3_column_int64(stmt, 2);
+
+		c->events++;
+		c->last_event = sqlite3_column_int64(stmt, 0);
+		c->last_bounce = when;
+		if (count_event(c, &soft, &st->policy, column_text(stmt, 1), when, today) &&
+		    c->deciding_event == 0)
+			c->deciding_event = c->last_event;
+	}
+	c->soft_days = soft.in_window_now;
+	soft_free(&soft);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "reading a recipient's events");
+	return 0;
+}
+
+static int
+recipient_update(struct store *st, int64_t recipient_id, int suppressed,
+    const struct recipient_counts *c, struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_statement(st, STMT_RECIPIENT_UPDATE, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	bind_text(stmt, 2, suppressed ? "suppressed" : "active");
+	sqlite3_bind_int(stmt, 3, c->hard_bounces);
+	sqlite3_bind_int(stmt, 4, c->soft_days);
+	sqlite3_bind_int(stmt, 5, c->complaints);
+	sqlite3_bind_int(stmt, 6, c->blocks);
+	sqlite3_bind_int(stmt, 7, c->events);
+	if (c->events > 0) {
+		sqlite3_bind_int64(stmt, 8, c->last_bounce);
+		sqlite3_bind_int64(stmt, 9, c->last_event);
+	}
+	sqlite3_bind_int64(stmt, 10, store_now(st));
+	return store_step_done(st, stmt, e, "updating a recipient");
+}
+
+/*
+ * Re-derive one recipient and bring its suppression in line: *change is 1 when it
+ * became suppressed, -1 when a policy suppression no longer holds, else 0.
+ */
+int
+policy_apply(struct store *st, int64_t recipient_id, time_t reset_time, int *change,
+    struct err *e)
+{
+	struct recipient_counts c;
+	int64_t suppression_id;
+	char *cause = NULL;
+	int active, rc = -1;
+
+	*change = 0;
+	if (policy_evaluate(st, recipient_id, reset_time, &c, e) == -1)
+		return -1;
+	active = suppression_active(st, recipient_id, &suppression_id, &cause, e);
+	if (active == -1)
+		return -1;
+	if (c.deciding_event != 0 && !active) {
+		if (suppression_insert(st, recipient_id, "policy", NULL, c.deciding_event,
+		    e) == -1)
+			goto out;
+		active = *change = 1;
+	} else if (c.deciding_event == 0 && active && strcmp(cause, "policy") == 0) {
+		if (suppression_lift(st, suppression_id, "reapply", e) == -1)
+			goto out;
+		active = 0;
+		*change = -1;
+	}
+	rc = recipient_update(st, recipient_id, active, &c, e);
+out:
+	free(cause);
+	return rc;
+}
+
+/* Every recipient's id and reset time, read before any of them is rewritten. */
+static int
+all_recipients(struct store *st, int64_t **ids, time_t **resets, size_t *n,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*resets = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT id, reset_time FROM recipients ORDER BY id", &stmt,
+	    e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 1024 : cap * 2;
+			*ids = xreallocarray(*ids, cap, sizeof **ids);
+			*resets = xreallocarray(*resets, cap, sizeof **resets);
+		}
+		(*ids)[*n] = sqlite3_column_int64(stmt, 0);
+		(*resets)[(*n)++] = (time_t)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "listing recipients");
+	return 0;
+}
+
+int
+store_reapply(struct store *st, size_t *changed, struct err *e)
+{
+	int64_t *ids;
+	time_t *resets;
+	size_t n, i, count = 0;
+	int own, change, rc = -1;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	if (store_save_policy(st, e) == -1 ||
+	    all_recipients(st, &ids, &resets, &n, e) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (policy_apply(st, ids[i], resets[i], &change, e) == -1)
+			break;
+		count += change != 0;
+	}
+	rc = i == n ? 0 : -1;
+	free(ids);
+	free(resets);
+out:
+	if (changed != NULL)
+		*changed = rc == 0 ? count : 0;
+	return store_write_end(st, own, rc, e);
+}
+
+/* The block counts of one scan, per receiving domain, at or above the threshold. */
+static const char domain_incidents_sql[] =
+	"INSERT INTO incidents (scan_id, kind, domain, reason, blocks, failures, created)"
+	" SELECT ?1, 'domain', d.domain,"
+	"  (SELECT reason FROM events WHERE scan_id = ?1 AND class = 'block'"
+	"   AND domain = d.domain GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 1),"
+	"  d.blocks, d.failures, ?3"
+	" FROM (SELECT domain, sum(class = 'block') AS blocks,"
+	"  sum(class IN ('hard', 'soft', 'block')) AS failures"
+	"  FROM events WHERE scan_id = ?1 GROUP BY domain) d"
+	" WHERE d.blocks >= ?2";
+
+/* The whole scan: a high share of block results among its failures. */
+static const char share_incident_sql[] =
+	"INSERT INTO incidents (scan_id, kind, domain, reason, blocks, failures, created)"
+	" SELECT ?1, 'share', NULL,"
+	"  (SELECT reason FROM events WHERE scan_id = ?1 AND class = 'block'"
+	"   GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 1),"
+	"  s.blocks, s.failures, ?3"
+	" FROM (SELECT sum(class = 'block') AS blocks,"
+	"  sum(class IN ('hard', 'soft', 'block')) AS failures"
+	"  FROM events WHERE scan_id = ?1) s"
+	" WHERE s.failures >= ?2 AND s.blocks * 100 >= s.failures * ?4";
+
+static int
+incident_insert(struct store *st, const char *sql, int64_t scan_id, int threshold,
+    int percent, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (threshold <= 0)
+		return 0;
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	sqlite3_bind_int(stmt, 2, threshold);
+	sqlite3_bind_int64(stmt, 3, store_now(st));
+	sqlite3_bind_int(stmt, 4, percent);
+	rc = store_step_done(st, stmt, e, "recording an incident");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Finishing a scan twice records its incidents once. */
+int
+incidents_record(struct store *st, int64_t scan_id, struct err *e)
+{
+	const struct store_policy *p = &st->policy;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "DELETE FROM incidents WHERE scan_id = ?1", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	rc = store_step_done(st, stmt, e, "recording incidents");
+	sqlite3_finalize(stmt);
+	if (rc == -1)
+		return -1;
+	if (incident_insert(st, domain_incidents_sql, scan_id, p->incident_domain_blocks,
+	    0, e) == -1)
+		return -1;
+	if (p->incident_block_percent <= 0)
+		return 0;
+	return incident_insert(st, share_incident_sql, scan_id,
+	    p->incident_min_failures > 0 ? p->incident_min_failures : 1,
+	    p->incident_block_percent, e);
+}

@@ -1,0 +1,350 @@
+/*
+ * query.c: reading the store: the state of an address, the evidence behind it,
+ * exports of the suppression list, statistics and incidents.
+ *
+ * Rows are handed to a callback one at a time with borrowed strings, so exporting a
+ * million addresses takes no more memory than exporting one. The statistics' SQL is
+ * chosen from a fixed table by an enum, never assembled from input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "xalloc.h"
+
+static char *
+dup_column(sqlite3_stmt *stmt, int column)
+{
+	const char *s = column_text(stmt, column);
+
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static int64_t
+column_int64(sqlite3_stmt *stmt, int column)
+{
+	return sqlite3_column_int64(stmt, column);
+}
+
+/* The caller's callback (one of them is set) and its argument. */
+struct walker {
+	int	(*on_event)(const struct store_event_row *, void *);
+	int	(*on_suppression)(const struct store_suppression *, void *);
+	int	(*on_stat)(const struct store_stat *, void *);
+	int	(*on_incident)(const struct store_incident *, void *);
+	void	*arg;
+};
+
+/* Step stmt to the end, calling row(stmt, w) on each row; finalizes stmt. */
+static int
+walk(struct store *st, sqlite3_stmt *stmt,
+    int (*row)(sqlite3_stmt *, const struct walker *), const struct walker *w,
+    const char *what, struct err *e)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (row(stmt, w) != 0) {
+			sqlite3_finalize(stmt);
+			return -1;
+		}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, what);
+	return 0;
+}
+
+static int
+status_last_event(struct store *st, int64_t event_id, struct store_status *out,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (event_id == 0)
+		return 0;
+	if (store_prepare(st, "SELECT class, reason FROM events WHERE id = ?1", &stmt,
+	    e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, event_id);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		out->last_class = dup_column(stmt, 0);
+		out->last_reason = dup_column(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading an event");
+	return 0;
+}
+
+static int
+status_suppression(struct store *st, int64_t recipient_id, struct store_status *out,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT cause, reason, rule, created FROM suppressions"
+	    " WHERE recipient_id = ?1 AND lifted IS NULL", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		out->state = STORE_SUPPRESSED;
+		out->cause = dup_column(stmt, 0);
+		out->reason = dup_column(stmt, 1);
+		out->rule = dup_column(stmt, 2);
+		out->suppressed_since = (time_t)column_int64(stmt, 3);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading a suppression");
+	return 0;
+}
+
+/* Counters are derived afresh, so the soft window ends now, not at the last event. */
+int
+store_status(struct store *st, const char *address, struct store_status *out,
+    struct err *e)
+{
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+	struct recipient_counts c;
+	int64_t recipient_id;
+	time_t reset_time;
+
+	memset(out, 0, sizeof *out);
+	st->retry = 0;
+	if (store_address_normalise(address, display, key, e) == -1)
+		return -1;
+	if (recipient_get(st, display, 0, &recipient_id, &reset_time, e) == -1)
+		return -1;
+	out->address = xstrdup(display);
+	if (recipient_id == 0)
+		return 0;
+	out->state = STORE_ACTIVE;
+	if (policy_evaluate(st, recipient_id, reset_time, &c, e) == -1)
+		return -1;
+	out->hard_bounces = c.hard_bounces;
+	out->soft_days = c.soft_days;
+	out->complaints = c.complaints;
+	out->blocks = c.blocks;
+	out->events = c.events;
+	out->last_bounce = c.last_bounce;
+	if (status_last_event(st, c.last_event, out, e) == -1)
+		return -1;
+	return status_suppression(st, recipient_id, out, e);
+}
+
+void
+store_status_free(struct store_status *s)
+{
+	free(s->address);
+	free(s->last_class);
+	free(s->last_reason);
+	free(s->cause);
+	free(s->reason);
+	free(s->rule);
+	memset(s, 0, sizeof *s);
+}
+
+static int
+event_row(sqlite3_stmt *stmt, const struct walker *w)
+{
+	struct store_event_row r;
+
+	r.id = column_int64(stmt, 0);
+	r.address = column_text(stmt, 1);
+	r.class = column_text(stmt, 2);
+	r.reason = column_text(stmt, 3);
+	r.status = column_text(stmt, 4);
+	r.smtp_code = sqlite3_column_int(stmt, 5);
+	r.diagnostic = column_text(stmt, 6);
+	r.remote_mta = column_text(stmt, 7);
+	r.rule = column_text(stmt, 8);
+	r.source = column_text(stmt, 9);
+	r.origin = column_text(stmt, 10);
+	r.message_hash = column_text(stmt, 11);
+	r.scan_id = column_int64(stmt, 12);
+	r.bounce_time = (time_t)column_int64(stmt, 13);
+	r.ingested = (time_t)column_int64(stmt, 14);
+	return w->on_event(&r, w->arg);
+}
+
+static int
+suppression_row(sqlite3_stmt *stmt, const struct walker *w)
+{
+	struct store_suppression s;
+
+	s.id = column_int64(stmt, 0);
+	s.address = column_text(stmt, 1);
+	s.domain = column_text(stmt, 2);
+	s.cause = column_text(stmt, 3);
+	s.class = column_text(stmt, 4);
+	s.reason = column_text(stmt, 5);
+	s.rule = column_text(stmt, 6);
+	s.event_id = column_int64(stmt, 7);
+	s.scan_id = column_int64(stmt, 8);
+	s.created = (time_t)column_int64(stmt, 9);
+	s.lifted = (time_t)column_int64(stmt, 10);
+	s.lifted_by = column_text(stmt, 11);
+	return w->on_suppression(&s, w->arg);
+}
+
+#define SUPPRESSION_COLUMNS \
+	"SELECT s.id, r.address, r.domain, s.cause, s.class, s.reason, s.rule," \
+	" s.event_id, s.scan_id, s.created, s.lifted, s.lifted_by" \
+	" FROM suppressions s JOIN recipients r ON r.id = s.recipient_id"
+
+static const char why_events_sql[] =
+	"SELECT e.id, r.address, e.class, e.reason, e.status, e.smtp_code, e.diagnostic,"
+	" e.remote_mta, e.rule, m.source, m.origin, m.hash, e.scan_id, e.bounce_time,"
+	" e.ingested FROM events e JOIN recipients r ON r.id = e.recipient_id"
+	" JOIN messages m ON m.id = e.message_id"
+	" WHERE e.recipient_id = ?1 ORDER BY e.bounce_time, e.id";
+
+static int
+why_walk(struct store *st, const char *sql, int64_t recipient_id,
+    int (*row)(sqlite3_stmt *, const struct walker *), const struct walker *w,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	return walk(st, stmt, row, w, "reading the evidence", e);
+}
+
+int
+store_why(struct store *st, const char *address,
+    int (*on_event)(const struct store_event_row *, void *),
+    int (*on_suppression)(const struct store_suppression *, void *),
+    void *arg, struct err *e)
+{
+	struct walker w = { .on_event = on_event, .on_suppression = on_suppression,
+	    .arg = arg };
+	int64_t recipient_id;
+	time_t reset_time;
+
+	st->retry = 0;
+	if (recipient_get(st, address, 0, &recipient_id, &reset_time, e) == -1)
+		return -1;
+	if (recipient_id == 0)
+		return 0;
+	if (on_event != NULL &&
+	    why_walk(st, why_events_sql, recipient_id, event_row, &w, e) == -1)
+		return -1;
+	if (on_suppression == NULL)
+		return 0;
+	return why_walk(st, SUPPRESSION_COLUMNS " WHERE s.recipient_id = ?1 ORDER BY s.id",
+	    recipient_id, suppression_row, &w, e);
+}
+
+static const char export_sql[] =
+	SUPPRESSION_COLUMNS
+	" WHERE s.lifted IS NULL"
+	" AND (?1 IS NULL OR s.cause = ?1)"
+	" AND (?2 IS NULL OR s.class = ?2)"
+	" AND (?3 IS NULL OR s.reason = ?3)"
+	" AND (?4 IS NULL OR r.domain = lower(?4))"
+	" AND (?5 IS NULL OR s.created >= ?5)"
+	" ORDER BY r.address_key";
+
+int
+store_export(struct store *st, const struct store_filter *f,
+    int (*cb)(const struct store_suppression *, void *), void *arg, struct err *e)
+{
+	struct walker w = { .on_suppression = cb, .arg = arg };
+	sqlite3_stmt *stmt;
+
+	st->retry = 0;
+	if (store_prepare(st, export_sql, &stmt, e) == -1)
+		return -1;
+	if (f != NULL) {
+		bind_text(stmt, 1, f->cause);
+		bind_text(stmt, 2, f->class);
+		bind_text(stmt, 3, f->reason);
+		bind_text(stmt, 4, f->domain);
+		if (f->since != 0)
+			sqlite3_bind_int64(stmt, 5, f->since);
+	}
+	return walk(st, stmt, suppression_row, &w, "exporting", e);
+}
+
+/* Columns: key, class, reason, count. Indexed by enum store_stats_by. */
+static const char *const stats_sql[] = {
+	[STORE_BY_CLASS] =
+	    "SELECT class, class, NULL, count(*) FROM events WHERE bounce_time >= ?1"
+	    " GROUP BY class ORDER BY 4 DESC, 1",
+	[STORE_BY_REASON] =
+	    "SELECT coalesce(reason, ''), class, reason, count(*) FROM events"
+	    " WHERE bounce_time >= ?1 GROUP BY reason, class ORDER BY 4 DESC, 1, 2",
+	[STORE_BY_DOMAIN] =
+	    "SELECT domain, class, NULL, count(*) FROM events WHERE bounce_time >= ?1"
+	    " GROUP BY domain, class ORDER BY 4 DESC, 1, 2",
+	[STORE_BY_DAY] =
+	    "SELECT strftime('%Y-%m-%d', bounce_time, 'unixepoch'), class, NULL, count(*)"
+	    " FROM events WHERE bounce_time >= ?1 GROUP BY 1, class ORDER BY 1, 2",
+	[STORE_BY_BLOCKED_DOMAIN] =
+	    "SELECT domain, class, reason, count(*) FROM events"
+	    " WHERE class = 'block' AND bounce_time >= ?1"
+	    " GROUP BY domain, reason ORDER BY 4 DESC, 1, 3",
+};
+
+static int
+stat_row(sqlite3_stmt *stmt, const struct walker *w)
+{
+	struct store_stat s;
+
+	s.key = column_text(stmt, 0);
+	s.class = column_text(stmt, 1);
+	s.reason = column_text(stmt, 2);
+	s.count = column_int64(stmt, 3);
+	return w->on_stat(&s, w->arg);
+}
+
+int
+store_stats(struct store *st, enum store_stats_by by, time_t since,
+    int (*cb)(const struct store_stat *, void *), void *arg, struct err *e)
+{
+	struct walker w = { .on_stat = cb, .arg = arg };
+	sqlite3_stmt *stmt;
+
+	st->retry = 0;
+	if ((unsigned)by >= sizeof stats_sql / sizeof stats_sql[0])
+		return err_set(e, "%s: unknown statistics", st->path);
+	if (store_prepare(st, stats_sql[by], &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, since);
+	return walk(st, stmt, stat_row, &w, "counting events", e);
+}
+
+static int
+incident_row(sqlite3_stmt *stmt, const struct walker *w)
+{
+	struct store_incident i;
+
+	i.id = column_int64(stmt, 0);
+	i.scan_id = column_int64(stmt, 1);
+	i.kind = column_text(stmt, 2);
+	i.domain = column_text(stmt, 3);
+	i.reason = column_text(stmt, 4);
+	i.blocks = column_int64(stmt, 5);
+	i.failures = column_int64(stmt, 6);
+	i.created = (time_t)column_int64(stmt, 7);
+	return w->on_incident(&i, w->arg);
+}
+
+int
+store_incidents(struct store *st, time_t since,
+    int (*cb)(const struct store_incident *, void *), void *arg, struct err *e)
+{
+	struct walker w = { .on_incident = cb, .arg = arg };
+	sqlite3_stmt *stmt;
+
+	st->retry = 0;
+	if (store_prepare(st, "SELECT id, scan_id, kind, domain, reason, blocks, failures,"
+	    " created FROM incidents WHERE created >= ?1 ORDER BY id", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, since);
+	return walk(st, stmt, incident_row, &w, "reading incidents", e);
+}

@@ -1,0 +1,236 @@
+/*
+ * schema.c: the database schema, its version (PRAGMA user_version) and the forward
+ * migrations that bring an older file up to date.
+ *
+ * migrations[i] takes a database from version i to i + 1; version 0 is an empty
+ * file. Never edit a migration that has shipped: add one. A file newer than this
+ * build is refused rather than guessed at.
+ *
+ * The event log (events) is the truth; recipients' counters and states and the
+ * suppressions are derived from it by policy.c and can be recomputed.
+ *
+ * Documented read-only views, a stable interface for list managers that read the
+ * file directly (columns are only ever added, at the end):
+ *
+ *   suppressed         one row per address suppressed now
+ *     address          as first seen, domain lower-cased
+ *     domain           receiving domain, lower-case
+ *     cause            'policy' (thresholds), 'manual' or 'import'
+ *     class            class of the event that reached the threshold, or NULL
+ *     reason           that event's reason, or the text given by hand / in the import
+ *     rule             the classifier rule behind that event's reason, or NULL
+ *     scan_id          the scan that brought that event, or NULL
+ *     suppressed_at    when the store suppressed it, Unix seconds UTC
+ *
+ *   recipient_status   one row per address the store has seen
+ *     address, domain  as above
+ *     state            'active' or 'suppressed'
+ *     hard_bounces     hard bounces counted (since the last manual unsuppress)
+ *     soft_days        distinct UTC days with a soft bounce within the soft window,
+ *                      as of the address's last evaluation
+ *     complaints       complaints counted
+ *     blocks           sender-side rejections (never held against the address)
+ *     events           every event recorded, counted or not
+ *     last_bounce      time of the newest event, Unix seconds UTC, or NULL
+ *     last_class       class of the newest event, or NULL
+ *     last_reason      reason of the newest event, or NULL
+ */
+#include <stdio.h>
+
+#include "internal.h"
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE policy ("
+	"  key TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE scans ("
+	"  id INTEGER PRIMARY KEY,"
+	"  description TEXT,"
+	"  started INTEGER NOT NULL,"
+	"  finished INTEGER"
+	");"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE,"	/* of the raw bytes, from the caller */
+	"  source TEXT,"
+	"  origin TEXT,"
+	"  scan_id INTEGER REFERENCES scans(id),"
+	"  bounce_time INTEGER NOT NULL,"
+	"  ingested INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL"
+	");"
+	"CREATE TABLE recipients ("
+	"  id INTEGER PRIMARY KEY,"
+	"  address_key TEXT NOT NULL UNIQUE,"	/* lower-case: what we compare */
+	"  address TEXT NOT NULL,"		/* as first written: what we show */
+	"  domain TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (state IN ('active', 'suppressed')),"
+	"  reset_time INTEGER NOT NULL DEFAULT 0,"	/* events up to here no longer count */
+	"  hard_bounces INTEGER NOT NULL DEFAULT 0,"
+	"  soft_days INTEGER NOT NULL DEFAULT 0,"
+	"  complaints INTEGER NOT NULL DEFAULT 0,"
+	"  blocks INTEGER NOT NULL DEFAULT 0,"
+	"  events INTEGER NOT NULL DEFAULT 0,"
+	"  last_bounce INTEGER,"
+	"  last_event INTEGER,"
+	"  first_seen INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL"
+	");"
+	"CREATE INDEX recipients_domain ON recipients(domain);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  recipient_id INTEGER NOT NULL REFERENCES recipients(id),"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id),"
+	"  class TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  status TEXT,"
+	"  smtp_code INTEGER,"
+	"  diagnostic TEXT,"
+	"  remote_mta TEXT,"
+	"  rule TEXT,"
+	"  scan_id INTEGER,"
+	"  domain TEXT NOT NULL,"		/* receiving domain, for stats and incidents */
+	"  bounce_time INTEGER NOT NULL,"
+	"  ingested INTEGER NOT NULL"
+	");"
+	"CREATE INDEX events_recipient ON events(recipient_id, bounce_time);"
+	"CREATE INDEX events_scan ON events(scan_id) WHERE scan_id IS NOT NULL;"
+	"CREATE TABLE suppressions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  recipient_id INTEGER NOT NULL REFERENCES recipients(id),"
+	"  cause TEXT NOT NULL CHECK (cause IN ('policy', 'manual', 'import')),"
+	"  class TEXT,"
+	"  reason TEXT,"
+	"  rule TEXT,"
+	"  event_id INTEGER REFERENCES events(id),"
+	"  scan_id INTEGER,"
+	"  created INTEGER NOT NULL,"
+	"  lifted INTEGER,"
+	"  lifted_by TEXT"
+	");"
+	"CREATE UNIQUE INDEX suppressions_in_force ON suppressions(recipient_id)"
+	"  WHERE lifted IS NULL;"
+	"CREATE INDEX suppressions_created ON suppressions(created);"
+	"CREATE TABLE incidents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  scan_id INTEGER REFERENCES scans(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('domain', 'share')),"
+	"  domain TEXT,"
+	"  reason TEXT,"
+	"  blocks INTEGER NOT NULL,"
+	"  failures INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE TABLE source_progress ("
+	"  source TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT,"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (source, key)"
+	") WITHOUT ROWID;"
+	"CREATE VIEW suppressed AS"
+	"  SELECT r.address, r.domain, s.cause, s.class, s.reason, s.rule, s.scan_id,"
+	"         s.created AS suppressed_at"
+	"  FROM suppressions s JOIN recipients r ON r.id = s.recipient_id"
+	"  WHERE s.lifted IS NULL;"
+	"CREATE VIEW recipient_status AS"
+	"  SELECT r.address, r.domain, r.state, r.hard_bounces, r.soft_days,"
+	"         r.complaints, r.blocks, r.events, r.last_bounce,"
+	"         e.class AS last_class, e.reason AS last_reason"
+	"  FROM recipients r LEFT JOIN events e ON e.id = r.last_event;",
+};
+
+#define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
+
+int
+store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+static int
+schema_version(struct store *st, int *version, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "PRAGMA user_version", &stmt, e) == -1)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, e, "reading the schema version");
+	return 0;
+}
+
+static int
+too_new(struct store *st, int version, struct err *e)
+{
+	return err_set(e, "%s: schema version %d is newer than this program's (%d)",
+	    st->path, version, SCHEMA_VERSION);
+}
+
+static int
+schema_step(struct store *st, int from, struct err *e)
+{
+	char pragma[64];
+
+	if (store_exec(st, migrations[from], e) == -1)
+		return err_prefix(e, "migrating schema %d to %d: ", from, from + 1);
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", from + 1);
+	return store_exec(st, pragma, e);
+}
+
+/*
+ * Bring the file to SCHEMA_VERSION in one transaction: a migration that fails
+ * halfway leaves the file as it was.
+ */
+int
+schema_migrate(struct store *st, struct err *e)
+{
+	int version;
+
+	if (schema_version(st, &version, e) == -1)
+		return -1;
+	if (version == SCHEMA_VERSION)
+		return 0;
+	if (version > SCHEMA_VERSION)
+		return too_new(st, version, e);
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, e, "locking the database to set up its schema");
+	/* Another process may have migrated while we waited for the lock. */
+	if (schema_version(st, &version, e) == -1)
+		goto fail;
+	for (; version < SCHEMA_VERSION; version++)
+		if (schema_step(st, version, e) == -1)
+			goto fail;
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		store_fail(st, e, "committing the schema");
+		goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Opening read-only: the file must already have this build's schema. */
+int
+schema_check(struct store *st, struct err *e)
+{
+	int version;
+
+	if (schema_version(st, &version, e) == -1)
+		return -1;
+	if (version > SCHEMA_VERSION)
+		return too_new(st, version, e);
+	if (version < SCHEMA_VERSION)
+		return err_set(e, "%s: schema version %d needs upgrading to %d: open it"
+		    " once for writing", st->path, version, SCHEMA_VERSION);
+	return 0;
+}

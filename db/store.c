@@ -1,0 +1,451 @@
+/*
+ * store.c: opening and closing the store, its pragmas, the clock, transactions, and
+ * turning SQLite's result codes into messages that name the file and say whether
+ * trying again later can help.
+ *
+ * Durability: WAL with synchronous=FULL, so a batch the caller saw committed is on
+ * disk before the caller disposes of the mail at its source.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "xalloc.h"
+
+#define BUSY_TIMEOUT_MS	10000
+
+static const char *const statement_sql[STMT_COUNT] = {
+	[STMT_MESSAGE_INSERT] =
+	    "INSERT INTO messages (hash, source, origin, scan_id, bounce_time, ingested,"
+	    " events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) ON CONFLICT (hash) DO NOTHING",
+	[STMT_MESSAGE_SEEN] =
+	    "SELECT 1 FROM messages WHERE hash = ?1",
+	[STMT_RECIPIENT_FIND] =
+	    "SELECT id, reset_time FROM recipients WHERE address_key = ?1",
+	[STMT_RECIPIENT_INSERT] =
+	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?4)",
+	[STMT_EVENT_INSERT] =
+	    "INSERT INTO events (recipient_id, message_id, class, reason, status,"
+	    " smtp_code, diagnostic, remote_mta, rule, scan_id, domain, bounce_time,"
+	    " ingested) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[STMT_EVENTS_OF] =
+	    "SELECT id, class, bounce_time FROM events"
+	    " WHERE recipient_id = ?1 AND bounce_time > ?2 ORDER BY bounce_time, id",
+	[STMT_RECIPIENT_UPDATE] =
+	    "UPDATE recipients SET state = ?2, hard_bounces = ?3, soft_days = ?4,"
+	    " complaints = ?5, blocks = ?6, events = ?7, last_bounce = ?8,"
+	    " last_event = ?9, updated = ?10 WHERE id = ?1",
+	[STMT_SUPPRESSION_ACTIVE] =
+	    "SELECT id, cause FROM suppressions WHERE recipient_id = ?1 AND lifted IS NULL",
+	[STMT_SUPPRESSION_INSERT] =
+	    "INSERT INTO suppressions (recipient_id, cause, class, reason, rule, event_id,"
+	    " scan_id, created) SELECT ?1, ?2, e.class, coalesce(?3, e.reason), e.rule,"
+	    " e.id, e.scan_id, ?5 FROM (SELECT 1) LEFT JOIN events e ON e.id = ?4",
+	[STMT_SUPPRESSION_LIFT] =
+	    "UPDATE suppressions SET lifted = ?2, lifted_by = ?3 WHERE id = ?1",
+};
+
+static const char *const class_names[] = {
+	"hard", "soft", "block", "complaint", "autoreply", "delayed", "delivered", NULL
+};
+
+const char *const *
+store_class_names(void)
+{
+	return class_names;
+}
+
+int
+store_is_class(const char *class)
+{
+	size_t i;
+
+	for (i = 0; class != NULL && class_names[i] != NULL; i++)
+		if (strcmp(class, class_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+void
+store_policy_defaults(struct store_policy *p)
+{
+	p->hard_threshold = 1;
+	p->soft_threshold = 5;
+	p->soft_window_days = 30;
+	p->complaint_threshold = 1;
+	p->incident_domain_blocks = 5;
+	p->incident_min_failures = 20;
+	p->incident_block_percent = 50;
+}
+
+/* What the user can do about each kind of failure, and whether waiting helps. */
+static const char *
+failure_hint(int code, int *retry)
+{
+	*retry = 0;
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		*retry = 1;
+		return "database is locked by another process; try again later";
+	case SQLITE_FULL:
+		*retry = 1;
+		return "disk or database full; try again when there is space";
+	case SQLITE_READONLY:
+		return "database is read-only (check the permissions of the file and"
+		    " its directory)";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "file is corrupt or not a bouncescan database";
+	case SQLITE_CANTOPEN:
+		return "cannot open the file";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "permission denied";
+	case SQLITE_IOERR:
+		return "input/output error";
+	}
+	return NULL;
+}
+
+/*
+ * Report the current SQLite error of st: "PATH: WHAT: HINT (sqlite message)".
+ * Sets st->retry. Always returns -1.
+ */
+int
+store_fail(struct store *st, struct err *e, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+	const char *hint = failure_hint(code, &st->retry);
+
+	if (hint == NULL)
+		return err_set(e, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return err_set(e, "%s: %s: %s (%s)", st->path, what, hint,
+	    sqlite3_errmsg(st->db));
+}
+
+int
+store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, struct err *e)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+		return store_fail(st, e, "preparing a statement");
+	return 0;
+}
+
+/* The prepared statement for one of the hot paths, reset and unbound. */
+sqlite3_stmt *
+store_statement(struct store *st, enum store_statement which, struct err *e)
+{
+	sqlite3_stmt **stmt = &st->statements[which];
+
+	if (*stmt == NULL) {
+		if (store_prepare(st, statement_sql[which], stmt, e) == -1)
+			return NULL;
+	} else {
+		sqlite3_reset(*stmt);
+		sqlite3_clear_bindings(*stmt);
+	}
+	return *stmt;
+}
+
+/* Run a statement that returns no rows; leaves it reset. */
+int
+store_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_fail(st, e, what);
+	}
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* Fixed SQL only: never anything built from input. */
+int
+store_exec(struct store *st, const char *sql, struct err *e)
+{
+	char *message = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &message) != SQLITE_OK) {
+		sqlite3_free(message);
+		return store_fail(st, e, "executing SQL");
+	}
+	return 0;
+}
+
+void
+bind_text(sqlite3_stmt *stmt, int column, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(stmt, column);
+	else
+		sqlite3_bind_text(stmt, column, s, -1, SQLITE_STATIC);
+}
+
+const char *
+column_text(sqlite3_stmt *stmt, int column)
+{
+	return (const char *)sqlite3_column_text(stmt, column);
+}
+
+static const char *const policy_keys[] = {
+	"hard_threshold", "soft_threshold", "soft_window_days", "complaint_threshold",
+	"incident_domain_blocks", "incident_min_failures", "incident_block_percent"
+};
+
+static int *
+policy_field(struct store_policy *p, size_t i)
+{
+	int *fields[] = {
+		&p->hard_threshold, &p->soft_threshold, &p->soft_window_days,
+		&p->complaint_threshold, &p->incident_domain_blocks,
+		&p->incident_min_failures, &p->incident_block_percent
+	};
+
+	return fields[i];
+}
+
+#define POLICY_KEYS	(sizeof policy_keys / sizeof policy_keys[0])
+
+/* The policy table lets readers of the views know what the counts were judged by. */
+static int
+load_policy(struct store *st, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	size_t i;
+	int rc;
+
+	memset(&st->saved_policy, 0, sizeof st->saved_policy);
+	if (store_prepare(st, "SELECT key, value FROM policy", &stmt, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		for (i = 0; i < POLICY_KEYS; i++)
+			if (strcmp(column_text(stmt, 0), policy_keys[i]) == 0)
+				*policy_field(&st->saved_policy, i) =
+				    sqlite3_column_int(stmt, 1);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "reading the policy");
+	return 0;
+}
+
+/* Record the policy in use; called inside a write transaction when it changed. */
+int
+store_save_policy(struct store *st, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	size_t i;
+
+	if (memcmp(&st->policy, &st->saved_policy, sizeof st->policy) == 0)
+		return 0;
+	if (store_prepare(st, "INSERT OR REPLACE INTO policy (key, value) VALUES (?1, ?2)",
+	    &stmt, e) == -1)
+		return -1;
+	for (i = 0; i < POLICY_KEYS; i++) {
+		sqlite3_bind_text(stmt, 1, policy_keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 2, *policy_field(&st->policy, i));
+		if (store_step_done(st, stmt, e, "recording the policy") == -1) {
+			sqlite3_finalize(stmt);
+			return -1;
+		}
+	}
+	sqlite3_finalize(stmt);
+	st->saved_policy = st->policy;
+	return 0;
+}
+
+static int
+set_pragmas(struct store *st, int readonly, struct err *e)
+{
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+	    " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384", e) == -1)
+		return -1;
+	if (readonly)
+		return 0;
+	return store_exec(st, "PRAGMA journal_mode = WAL", e);
+}
+
+static struct store *
+open_file(const char *path, int flags, struct err *e, int *retry)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	int readonly = (flags & SQLITE_OPEN_READONLY) != 0;
+
+	st->path = xstrdup(path);
+	store_policy_defaults(&st->policy);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		store_fail(st, e, "opening");
+		goto fail;
+	}
+	if (!readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+		st->retry = 0;
+		err_set(e, "%s: opening for writing: database is read-only (check the"
+		    " permissions of the file and its directory)", path);
+		goto fail;
+	}
+	if (set_pragmas(st, readonly, e) == -1)
+		goto fail;
+	if ((readonly ? schema_check(st, e) : schema_migrate(st, e)) == -1)
+		goto fail;
+	if (load_policy(st, e) == -1)
+		goto fail;
+	return st;
+fail:
+	if (retry != NULL)
+		*retry = st->retry;
+	store_close(st);
+	return NULL;
+}
+
+struct store *
+store_open(const char *path, struct err *e, int *retry)
+{
+	if (retry != NULL)
+		*retry = 0;
+	return open_file(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e, retry);
+}
+
+struct store *
+store_open_readonly(const char *path, struct err *e, int *retry)
+{
+	if (retry != NULL)
+		*retry = 0;
+	return open_file(path, SQLITE_OPEN_READONLY, e, retry);
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	if (st->in_transaction)
+		store_rollback(st);
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(st->statements[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+store_retry(const struct store *st)
+{
+	return st->retry;
+}
+
+void
+store_set_now(struct store *st, time_t now)
+{
+	st->now = now;
+}
+
+time_t
+store_now(const struct store *st)
+{
+	return st->now != 0 ? st->now : time(NULL);
+}
+
+void
+store_set_busy_timeout(struct store *st, int milliseconds)
+{
+	sqlite3_busy_timeout(st->db, milliseconds);
+}
+
+void
+store_set_policy(struct store *st, const struct store_policy *p)
+{
+	st->policy = *p;
+}
+
+void
+store_get_policy(const struct store *st, struct store_policy *p)
+{
+	*p = st->policy;
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/* IMMEDIATE: take the write lock now, so a busy database fails here, not mid-batch. */
+int
+store_begin(struct store *st, struct err *e)
+{
+	if (st->in_transaction)
+		return err_set(e, "%s: a transaction is already open", st->path);
+	st->retry = 0;
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, e, "starting a transaction");
+	st->in_transaction = 1;
+	if (store_save_policy(st, e) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *st, struct err *e)
+{
+	if (!st->in_transaction)
+		return err_set(e, "%s: commit without a transaction", st->path);
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		store_fail(st, e, "committing");
+		store_rollback(st);
+		return -1;
+	}
+	st->in_transaction = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db) == 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_transaction = 0;
+	/* What we thought was recorded may have been undone. */
+	memset(&st->saved_policy, 0, sizeof st->saved_policy);
+}
+
+/*
+ * For functions that write: join the caller's transaction, or open one of our own
+ * (*own = 1) that store_write_end commits or rolls back according to rc.
+ */
+int
+store_write_begin(struct store *st, int *own, struct err *e)
+{
+	*own = !st->in_transaction;
+	st->retry = 0;
+	if (*own)
+		return store_begin(st, e);
+	/* A savepoint, so a failed call leaves the rest of the caller's batch intact. */
+	if (sqlite3_exec(st->db, "SAVEPOINT write", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, e, "starting a savepoint");
+	return 0;
+}
+
+int
+store_write_end(struct store *st, int own, int rc, struct err *e)
+{
+	if (own) {
+		if (rc == -1) {
+			store_rollback(st);
+			return -1;
+		}
+		return store_commit(st, e);
+	}
+	if (rc == -1)
+		sqlite3_exec(st->db, "ROLLBACK TO write", NULL, NULL, NULL);
+	if (sqlite3_exec(st->db, "RELEASE write", NULL, NULL, NULL) != SQLITE_OK && rc == 0)
+		return store_fail(st, e, "releasing a savepoint");
+	return rc;
+}

@@ -1,0 +1,227 @@
+/*
+ * suppress.c: suppressions made and undone by hand, and the helpers policy.c and
+ * import.c use to record them.
+ *
+ * Undoing is by cause as much as by address: everything one bad rule, one scan, one
+ * reason or one afternoon did can be lifted at once. A lifted suppression stays in
+ * the table (why shows it); the recipient's reset time moves to now, so the events
+ * that led to it no longer count, and only new evidence suppresses it again, even
+ * after store_reapply.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "xalloc.h"
+
+/* 1 with *id and *cause (free) when a suppression is in force, 0 if none, -1. */
+int
+suppression_active(struct store *st, int64_t recipient_id, int64_t *id, char **cause,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*cause = NULL;
+	if ((stmt = store_statement(st, STMT_SUPPRESSION_ACTIVE, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(stmt, 0);
+		*cause = xstrdup(column_text(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading a suppression");
+	return rc == SQLITE_ROW;
+}
+
+/* The class, reason, rule and scan are copied from the deciding event, if any. */
+int
+suppression_insert(struct store *st, int64_t recipient_id, const char *cause,
+    const char *note, int64_t event_id, struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_statement(st, STMT_SUPPRESSION_INSERT, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	bind_text(stmt, 2, cause);
+	bind_text(stmt, 3, note);
+	if (event_id != 0)
+		sqlite3_bind_int64(stmt, 4, event_id);
+	sqlite3_bind_int64(stmt, 5, store_now(st));
+	return store_step_done(st, stmt, e, "recording a suppression");
+}
+
+int
+suppression_lift(struct store *st, int64_t suppression_id, const char *by,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_statement(st, STMT_SUPPRESSION_LIFT, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, suppression_id);
+	sqlite3_bind_int64(stmt, 2, store_now(st));
+	bind_text(stmt, 3, by);
+	return store_step_done(st, stmt, e, "lifting a suppression");
+}
+
+/* Suppress a recipient (created if new) unless it already is: 1, 0 or -1. */
+int
+suppress_recipient(struct store *st, const char *address, const char *cause,
+    const char *note, struct err *e)
+{
+	int64_t recipient_id, suppression_id;
+	time_t reset_time;
+	char *current;
+	int active, change;
+
+	if (recipient_get(st, address, 1, &recipient_id, &reset_time, e) == -1)
+		return -1;
+	active = suppression_active(st, recipient_id, &suppression_id, &current, e);
+	free(current);
+	if (active != 0)
+		return active == 1 ? 0 : -1;
+	if (suppression_insert(st, recipient_id, cause, note, 0, e) == -1 ||
+	    policy_apply(st, recipient_id, reset_time, &change, e) == -1)
+		return -1;
+	return 1;
+}
+
+int
+store_suppress(struct store *st, const char *address, const char *reason,
+    struct err *e)
+{
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = suppress_recipient(st, address, "manual", reason, e);
+	return store_write_end(st, own, rc == -1 ? -1 : 0, e) == -1 ? -1 : rc;
+}
+
+static const char matching_sql[] =
+	"SELECT s.id, s.recipient_id FROM suppressions s"
+	" JOIN recipients r ON r.id = s.recipient_id"
+	" WHERE s.lifted IS NULL"
+	" AND (?1 IS NULL OR r.address_key = ?1)"
+	" AND (?2 IS NULL OR s.reason = ?2)"
+	" AND (?3 IS NULL OR s.rule = ?3)"
+	" AND (?4 IS NULL OR s.scan_id = ?4)"
+	" AND (?5 IS NULL OR s.created >= ?5)"
+	" AND (?6 IS NULL OR s.created < ?6)"
+	" ORDER BY s.id";
+
+static int
+bind_unsuppress(sqlite3_stmt *stmt, const struct store_unsuppress *u,
+    char *key, struct err *e)
+{
+	char display[STORE_ADDRESS_MAX];
+
+	if (u->address != NULL) {
+		if (store_address_normalise(u->address, display, key, e) == -1)
+			return -1;
+		bind_text(stmt, 1, key);
+	}
+	bind_text(stmt, 2, u->reason);
+	bind_text(stmt, 3, u->rule);
+	if (u->scan_id != 0)
+		sqlite3_bind_int64(stmt, 4, u->scan_id);
+	if (u->since != 0)
+		sqlite3_bind_int64(stmt, 5, u->since);
+	if (u->until != 0)
+		sqlite3_bind_int64(stmt, 6, u->until);
+	return 0;
+}
+
+/* The suppressions to lift, read in full before any is changed. */
+static int
+matching(struct store *st, const struct store_unsuppress *u, int64_t **pairs,
+    size_t *n, struct err *e)
+{
+	char key[STORE_ADDRESS_MAX];
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	*pairs = NULL;
+	*n = 0;
+	if (store_prepare(st, matching_sql, &stmt, e) == -1)
+		return -1;
+	if (bind_unsuppress(stmt, u, key, e) == -1) {
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			*pairs = xreallocarray(*pairs, cap, 2 * sizeof **pairs);
+		}
+		(*pairs)[2 * *n] = sqlite3_column_int64(stmt, 0);
+		(*pairs)[2 * (*n)++ + 1] = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "finding suppressions");
+	return 0;
+}
+
+static int
+reset_recipient(struct store *st, int64_t recipient_id, time_t now, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc, change;
+
+	if (store_prepare(st, "UPDATE recipients SET reset_time = ?2 WHERE id = ?1",
+	    &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	sqlite3_bind_int64(stmt, 2, now);
+	rc = store_step_done(st, stmt, e, "resetting a recipient");
+	sqlite3_finalize(stmt);
+	if (rc == -1)
+		return -1;
+	return policy_apply(st, recipient_id, now, &change, e);
+}
+
+static int
+unsuppress_matching(struct store *st, const struct store_unsuppress *u, size_t *count,
+    struct err *e)
+{
+	int64_t *pairs;
+	size_t n, i;
+	int rc = 0;
+
+	if (matching(st, u, &pairs, &n, e) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++)
+		if (suppression_lift(st, pairs[2 * i], "manual", e) == -1 ||
+		    reset_recipient(st, pairs[2 * i + 1], store_now(st), e) == -1)
+			rc = -1;
+	free(pairs);
+	*count = rc == 0 ? n : 0;
+	return rc;
+}
+
+int
+store_unsuppress(struct store *st, const struct store_unsuppress *u, size_t *count,
+    struct err *e)
+{
+	size_t ignored;
+	int own, rc;
+
+	if (count == NULL)
+		count = &ignored;
+	*count = 0;
+	if (u->address == NULL && u->reason == NULL && u->rule == NULL &&
+	    u->scan_id == 0 && u->since == 0 && u->until == 0)
+		return err_set(e, "unsuppress: give an address, reason, rule, scan or time");
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = unsuppress_matching(st, u, count, e);
+	if (rc == -1)
+		*count = 0;
+	return store_write_end(st, own, rc, e);
+}

@@ -1,0 +1,259 @@
+/*
+ * source.c: choosing a driver from a source spec, and what every driver shares
+ * (the configuration, bounded reading, the origin hash). See source.h. The
+ * drivers themselves live in source-*.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "classifier.h"
+#include "source.h"
+#include "xalloc.h"
+
+/* Drivers tried by scheme; a spec without a known scheme is a plain file. */
+static const struct source_ops *const source_drivers[] = {
+	&source_maildir,
+	&source_mbox,
+	&source_file,
+};
+
+/* Network schemes of the IMAP/POP3 drivers, recognised so the error is clear. */
+static const char *const source_later[] = { "imaps", "imap", "pop3s", "pop3" };
+
+void
+source_conf_init(struct source_conf *c)
+{
+	memset(c, 0, sizeof *c);
+	c->processed.kind = SOURCE_ACTION_MOVE;
+	strcpy(c->processed.folder, "Processed");
+	c->unrecognized.kind = SOURCE_ACTION_MOVE;
+	strcpy(c->unrecognized.folder, "Unrecognized");
+	c->max_bytes = CLASSIFIER_MAX_BYTES;
+}
+
+/* A folder name that cannot escape the mailbox or name a hidden file. */
+static int
+folder_valid(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n == 0 || n >= SOURCE_FOLDER_MAX || name[0] == '.' || name[0] == '/' ||
+	    name[n - 1] == '/' || strstr(name, "..") != NULL ||
+	    strstr(name, "//") != NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+source_action_parse(const char *text, int allow_delete, struct source_action *a,
+    struct err *e)
+{
+	memset(a, 0, sizeof *a);
+	if (strcmp(text, "keep") == 0)
+		a->kind = SOURCE_ACTION_KEEP;
+	else if (strncmp(text, "move:", 5) == 0) {
+		if (!folder_valid(text + 5))
+			return err_set(e, "\"%s\": not a usable folder name", text + 5);
+		a->kind = SOURCE_ACTION_MOVE;
+		strcpy(a->folder, text + 5);
+	} else if (allow_delete && strcmp(text, "seen") == 0)
+		a->kind = SOURCE_ACTION_SEEN;
+	else if (allow_delete && strcmp(text, "delete") == 0)
+		a->kind = SOURCE_ACTION_DELETE;
+	else
+		return err_set(e, "\"%s\": want %s", text, allow_delete ?
+		    "keep, move:FOLDER, seen or delete" : "keep or move:FOLDER");
+	return 0;
+}
+
+/* The length of spec's "SCHEME:" prefix (letters, digits, + - .), or 0. */
+static size_t
+scheme_length(const char *spec)
+{
+	size_t i;
+
+	for (i = 0; i < 16 && spec[i] != '\0'; i++) {
+		if (spec[i] == ':')
+			return i;
+		if (!(spec[i] >= 'a' && spec[i] <= 'z') &&
+		    !(i > 0 && ((spec[i] >= '0' && spec[i] <= '9') ||
+		    spec[i] == '+' || spec[i] == '-' || spec[i] == '.')))
+			return 0;
+	}
+	return 0;
+}
+
+/* Pick the driver for spec and the path it should open; -1 with e if none. */
+static int
+spec_driver(const char *spec, const struct source_ops **ops, const char **path,
+    struct err *e)
+{
+	size_t n = scheme_length(spec), i;
+
+	*path = spec;
+	*ops = &source_file;
+	if (strcmp(spec, "-") == 0) {
+		*ops = &source_stdin;
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	for (i = 0; i < sizeof source_later / sizeof source_later[0]; i++)
+		if (strlen(source_later[i]) == n && strncmp(spec, source_later[i], n) == 0)
+			return err_set(e, "%s: %.*s sources are not supported yet",
+			    spec, (int)n, spec);
+	for (i = 0; i < sizeof source_drivers / sizeof source_drivers[0]; i++) {
+		if (strlen(source_drivers[i]->scheme) != n ||
+		    strncmp(spec, source_drivers[i]->scheme, n) != 0)
+			continue;
+		*ops = source_drivers[i];
+		*path = spec + n + 1;
+		if (strncmp(*path, "///", 3) == 0)	/* maildir:///var/mail/x */
+			*path += 2;
+		return 0;
+	}
+	if (strncmp(spec + n, "://", 3) == 0)
+		return err_set(e, "%s: unknown source type \"%.*s\"", spec, (int)n, spec);
+	return 0;	/* a plain file whose name holds a colon */
+}
+
+int
+source_open_spec(const char *spec, const struct source_conf *conf,
+    struct source **out, struct err *e)
+{
+	const struct source_ops *ops;
+	const char *path;
+	struct source *s;
+
+	*out = NULL;
+	if (spec_driver(spec, &ops, &path, e) == -1)
+		return -1;
+	if (*path == '\0')
+		return err_set(e, "%s: no path given", spec);
+	s = xcalloc(1, sizeof *s);
+	s->ops = ops;
+	s->spec = xstrdup(spec);
+	s->path = xstrdup(path);
+	if (conf != NULL)
+		s->conf = *conf;
+	else
+		source_conf_init(&s->conf);
+	if (s->conf.max_bytes == 0)
+		s->conf.max_bytes = CLASSIFIER_MAX_BYTES;
+	if (s->conf.unrecognized.kind != SOURCE_ACTION_KEEP &&
+	    s->conf.unrecognized.kind != SOURCE_ACTION_MOVE) {
+		source_close(s);
+		return err_set(e, "%s: unrecognized mail may only be kept or moved", spec);
+	}
+	if (ops->open(s, e) == -1) {
+		source_close(s);
+		return err_prefix(e, "%s: ", spec);
+	}
+	*out = s;
+	return 0;
+}
+
+int
+source_next(struct source *s, struct message *m, struct err *e)
+{
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	rc = s->ops->next(s, m, e);
+	if (rc == SOURCE_SKIPPED || rc == SOURCE_ERROR)
+		err_prefix(e, "%s: ", s->spec);
+	if (rc == SOURCE_DONE || rc == SOURCE_ERROR)
+		message_free(m);
+	return rc;
+}
+
+int
+source_dispose(struct source *s, const struct message *m, enum disposal d,
+    struct err *e)
+{
+	if (s->ops->dispose(s, m, d, e) == -1)
+		return err_prefix(e, "%s: ", s->spec);
+	return 0;
+}
+
+void
+source_close(struct source *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ops != NULL && s->state != NULL)
+		s->ops->close(s);
+	free(s->spec);
+	free(s->path);
+	free(s);
+}
+
+void
+message_drop_data(struct message *m)
+{
+	free(m->data);
+	m->data = NULL;
+	m->length = 0;
+}
+
+void
+message_free(struct message *m)
+{
+	free(m->data);
+	free(m->origin);
+	free(m->location);
+	memset(m, 0, sizeof *m);
+}
+
+int
+source_read_fd(int fd, size_t max, char **data, size_t *length, struct err *e)
+{
+	size_t cap = 65536, n = 0;
+	char *b = xmalloc(cap);
+	ssize_t got;
+
+	for (;;) {
+		if (n == cap - 1) {
+			if (n > max)
+				break;
+			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+			b = xreallocarray(b, cap, 1);
+		}
+		got = read(fd, b + n, cap - 1 - n);
+		if (got == 0)
+			break;
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			free(b);
+			return err_set(e, "%s", strerror(errno));
+		}
+		n += (size_t)got;
+	}
+	if (n > max) {
+		free(b);
+		return 1;
+	}
+	b[n] = '\0';
+	*data = b;
+	*length = n;
+	return 0;
+}
+
+unsigned long long
+source_hash(unsigned long long hash, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hash ^= s[i];
+		hash *= 0x100000001b3ULL;
+	}
+	return hash;
+}
