@@ -125,6 +125,8 @@ enrich(struct report *into, const struct report *from)
 			memcpy(a->status, b->status, sizeof a->status);
 		if (a->smtp_code == 0)
 			a->smtp_code = b->smtp_code;
+		if (a->smtp_command[0] == '\0')
+			memcpy(a->smtp_command, b->smtp_command, sizeof a->smtp_command);
 		if (a->reason == NULL && b->reason != NULL)
 			a->reason = b->reason;
 	}
@@ -136,7 +138,8 @@ needs_enrichment(const struct report *r)
 	size_t i;
 
 	for (i = 0; i < r->nresults; i++)
-		if (r->results[i].diagnostic == NULL)
+		if (r->results[i].diagnostic == NULL ||
+		    r->results[i].smtp_command[0] == '\0')
 			return 1;
 	return 0;
 }
@@ -146,7 +149,6 @@ static void
 decode(const struct mail *m, struct report *r)
 {
 	const struct format *const *f;
-	size_t first;
 
 	for (f = formats; *f != NULL; f++) {
 		if ((*f)->parse(m, r) > 0 && r->nresults > 0) {
@@ -156,10 +158,15 @@ decode(const struct mail *m, struct report *r)
 	}
 	if (*f == NULL || !needs_enrichment(r))
 		return;
-	/* A DSN without diagnostics: the human-readable part may say more. */
-	for (first = (size_t)(f - formats), f++; *f != NULL; f++) {
+	/*
+	 * A DSN without diagnostics: the human-readable part may say more. Only bounce
+	 * decoders are asked; an auto-reply or complaint reading says nothing about it.
+	 */
+	for (f++; *f != NULL; f++) {
 		struct report extra;
 
+		if (strcmp((*f)->name, "autoreply") == 0 || strcmp((*f)->name, "arf") == 0)
+			continue;
 		memset(&extra, 0, sizeof extra);
 		if ((*f)->parse(m, &extra) > 0) {
 			enrich(r, &extra);
@@ -168,7 +175,6 @@ decode(const struct mail *m, struct report *r)
 		}
 		report_free(&extra);
 	}
-	(void)first;
 }
 
 /* X-Failed-Recipients (Exim and others) names recipients when nothing else did. */
@@ -257,10 +263,14 @@ original_headers(const struct mail *m, struct report *r)
 static void
 codes_from_text(struct result *res)
 {
+	const char *command;
 	char found[16];
 
 	if (res->diagnostic == NULL)
 		return;
+	if (res->smtp_command[0] == '\0' && (command = text_smtp_command(res->diagnostic,
+	    strlen(res->diagnostic))) != NULL)
+		snprintf(res->smtp_command, sizeof res->smtp_command, "%s", command);
 	if (res->smtp_code == 0)
 		res->smtp_code = text_smtp_code(res->diagnostic, strlen(res->diagnostic));
 	if (!text_status(res->diagnostic, strlen(res->diagnostic), found))
@@ -271,6 +281,49 @@ codes_from_text(struct result *res)
 		memcpy(res->status, found, sizeof res->status);
 }
 
+/*
+ * The SMTP command a result's error answered, from the session transcript or the
+ * paragraph around the error in the bounce text: Sendmail and Courier quote
+ * ">>> DATA" before "<<< 550 ...", Postfix ends the paragraph with "(in reply to end
+ * of DATA command)". The window runs from the last ">>>" line shortly before the
+ * error to the end of its paragraph or the next ">>>" line, so another exchange is
+ * not read.
+ */
+static void
+command_from_text(const struct mail *m, struct result *res)
+{
+	const char *text, *end, *at, *from, *to, *p, *command;
+	char prefix[20];
+	size_t len, n;
+
+	if (res->smtp_command[0] != '\0' || res->diagnostic == NULL)
+		return;
+	n = strlen(res->diagnostic);
+	snprintf(prefix, sizeof prefix, "%.*s", (int)(n < 16 ? n : 16), res->diagnostic);
+	if (n < 8)
+		return;
+	text = mail_text(m, &len);
+	end = text + len;
+	/* The error may be quoted more than once: the first quote with a command wins. */
+	for (at = text; (at = text_find(at, (size_t)(end - at), prefix)) != NULL; at++) {
+		from = at;
+		for (p = at; p > text && at - p < 400; p--)
+			if (p[-1] == '\n' && end - p > 4 && memcmp(p, ">>> ", 4) == 0) {
+				from = p;
+				break;
+			}
+		/* Up to the end of the paragraph or the next command sent. */
+		to = at;
+		while (to < end && to - at < 600 && !(to[0] == '\n' && to + 1 < end &&
+		    (to[1] == '\n' || (end - to > 5 && memcmp(to + 1, ">>> ", 4) == 0))))
+			to++;
+		if ((command = text_smtp_command(from, (size_t)(to - from))) != NULL) {
+			snprintf(res->smtp_command, sizeof res->smtp_command, "%s", command);
+			return;
+		}
+	}
+}
+
 static void
 decide(const struct classifier *c, struct result *res)
 {
@@ -278,9 +331,7 @@ decide(const struct classifier *c, struct result *res)
 
 	codes_from_text(res);
 	if (res->reason == NULL) {
-		if (rules_match(c->site, res->diagnostic, res->status, res->smtp_code, &rm) ||
-		    rules_match(c->builtin, res->diagnostic, res->status, res->smtp_code,
-		    &rm)) {
+		if (rules_match(c->site, res, &rm) || rules_match(c->builtin, res, &rm)) {
 			res->reason = rm.reason;
 			res->rule = rm.where;
 		} else {
@@ -314,8 +365,10 @@ classify(const struct classifier *c, const char *bytes, size_t len, struct repor
 		failed_recipients_header(&m, r);
 	apply_verp(c, &m, r);
 	original_headers(&m, r);
-	for (i = 0; i < r->nresults; i++)
+	for (i = 0; i < r->nresults; i++) {
+		command_from_text(&m, &r->results[i]);
 		decide(c, &r->results[i]);
+	}
 	mail_free(&m);
 	return (int)r->nresults;
 }

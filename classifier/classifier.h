@@ -36,6 +36,7 @@ struct result {
 	char		*action;	/* failed, delayed, delivered, relayed, expanded, NULL */
 	char		 status[16];	/* RFC 3463 "5.1.1", or "" when unknown */
 	int		 smtp_code;	/* 550, or 0 when unknown */
+	char		 smtp_command[8];	/* "RCPT", "DATA", ... it failed after, or "" */
 	char		*remote_mta;	/* host that answered, or NULL */
 	char		*diagnostic;	/* unfolded text from the remote side, or NULL */
 	char		*feedback_type;	/* ARF Feedback-Type, complaints only */

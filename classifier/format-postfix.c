@@ -12,6 +12,7 @@
  * Also the postmaster's "Postfix SMTP server: errors from" transcript, where the
  * recipient is the RCPT TO the client gave and the last error reply the reason.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +36,13 @@ remote_words(struct result *res)
 	if ((said = (char *)text_find(d, strlen(d), " said: ")) == NULL)
 		return;
 	plain_remote_after(res, d, (size_t)(said - d), "host ");
-	if ((reply = (char *)text_find(said, strlen(said), " (in reply to ")) != NULL)
+	if ((reply = (char *)text_find(said, strlen(said), " (in reply to ")) != NULL) {
+		const char *command = text_smtp_command(reply, strlen(reply));
+
+		if (command != NULL)
+			snprintf(res->smtp_command, sizeof res->smtp_command, "%s", command);
 		*reply = '\0';
+	}
 	d = xstrdup(said + 7);
 	free(res->diagnostic);
 	res->diagnostic = d;

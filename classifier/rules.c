@@ -29,6 +29,7 @@ struct rule {
 	char		*pattern;	/* phrase (normalised), regex, status or code glob */
 	char		*status_glob;	/* constraint, or NULL */
 	char		*code_glob;	/* constraint, or NULL */
+	char		*command;	/* constraint, or NULL */
 	char		*where;		/* "origin:line" */
 	pcre2_code	*re;
 };
@@ -76,6 +77,7 @@ rules_free(struct rules *rs)
 		free(rs->rules[i].pattern);
 		free(rs->rules[i].status_glob);
 		free(rs->rules[i].code_glob);
+		free(rs->rules[i].command);
 		free(rs->rules[i].where);
 		if (rs->rules[i].re != NULL)
 			pcre2_code_free(rs->rules[i].re);
@@ -125,8 +127,10 @@ parse_constraint(struct rule *r, char *c, const char *where, struct err *e)
 			r->status_glob = xstrdup(tok + 7);
 		else if (strncmp(tok, "code=", 5) == 0 && tok[5] != '\0')
 			r->code_glob = xstrdup(tok + 5);
+		else if (strncmp(tok, "command=", 8) == 0 && tok[8] != '\0')
+			r->command = xstrdup(tok + 8);
 		else
-			return err_set(e, "%s: constraint \"%s\" is not status=... or code=...",
+			return err_set(e, "%s: constraint \"%s\" is not status=..., code=... or command=...",
 			    where, tok);
 	}
 	return 0;
@@ -197,6 +201,7 @@ fail:
 	free(r.pattern);
 	free(r.status_glob);
 	free(r.code_glob);
+	free(r.command);
 	return -1;
 }
 
@@ -330,21 +335,30 @@ rules_compile(struct rules *rs)
 		rs->md = pcre2_match_data_create(4, NULL);
 }
 
+/* What a result offers the rules besides its text. */
+struct facts {
+	const char	*status;	/* "" when unknown */
+	char		 code[16];	/* "" when unknown */
+	const char	*command;	/* "" when unknown */
+};
+
 static int
-constraint_ok(const struct rule *r, const char *status, const char *code)
+constraint_ok(const struct rule *r, const struct facts *f)
 {
-	if (r->status_glob != NULL && (status[0] == '\0' ||
-	    fnmatch(r->status_glob, status, 0) != 0))
+	if (r->status_glob != NULL && (f->status[0] == '\0' ||
+	    fnmatch(r->status_glob, f->status, 0) != 0))
 		return 0;
-	if (r->code_glob != NULL && (code[0] == '\0' || fnmatch(r->code_glob, code, 0) != 0))
+	if (r->code_glob != NULL && (f->code[0] == '\0' ||
+	    fnmatch(r->code_glob, f->code, 0) != 0))
+		return 0;
+	if (r->command != NULL && strcasecmp(r->command, f->command) != 0)
 		return 0;
 	return 1;
 }
 
 /* The lowest-numbered phrase rule found in text whose constraint holds. */
 static int
-best_phrase(const struct rules *rs, const char *text, const char *status,
-    const char *code)
+best_phrase(const struct rules *rs, const char *text, const struct facts *f)
 {
 	int node = 0, best = INT_MAX, next, o, d;
 	const unsigned char *p;
@@ -360,7 +374,7 @@ best_phrase(const struct rules *rs, const char *text, const char *status,
 		    d = rs->nodes[d].dict) {
 			for (o = rs->nodes[d].output; o != -1 && o < best;
 			    o = rs->outputs_next[o]) {
-				if (constraint_ok(&rs->rules[o], status, code)) {
+				if (constraint_ok(&rs->rules[o], f)) {
 					best = o;
 					break;
 				}
@@ -370,32 +384,46 @@ best_phrase(const struct rules *rs, const char *text, const char *status,
 	return best;
 }
 
-int
-rules_match(const struct rules *rs, const char *diagnostic, const char *status,
-    int smtp_code, struct rule_match *m)
+/* Does a regex, status or code rule hold? */
+static int
+other_rule_matches(const struct rules *rs, const struct rule *r, const char *text,
+    const struct facts *f)
 {
-	char code[16] = "", *text = NULL;
+	if (!constraint_ok(r, f))
+		return 0;
+	switch (r->kind) {
+	case RULE_REGEX:
+		return text != NULL && pcre2_match(r->re, (PCRE2_SPTR)text,
+		    PCRE2_ZERO_TERMINATED, 0, 0, rs->md, NULL) >= 0;
+	case RULE_STATUS:
+		return f->status[0] != '\0' && fnmatch(r->pattern, f->status, 0) == 0;
+	case RULE_CODE:
+		return f->code[0] != '\0' && fnmatch(r->pattern, f->code, 0) == 0;
+	default:
+		return 0;
+	}
+}
+
+int
+rules_match(const struct rules *rs, const struct result *res, struct rule_match *m)
+{
+	struct facts f;
+	char *text = NULL;
 	int best = INT_MAX;
 	size_t i;
 
-	if (smtp_code > 0)
-		snprintf(code, sizeof code, "%d", smtp_code);
-	if (status == NULL)
-		status = "";
-	if (diagnostic != NULL && rs->nnodes > 0) {
-		text = normalise(diagnostic, strlen(diagnostic));
-		best = best_phrase(rs, text, status, code);
+	memset(&f, 0, sizeof f);
+	f.status = res->status;
+	f.command = res->smtp_command;
+	if (res->smtp_code > 0)
+		snprintf(f.code, sizeof f.code, "%d", res->smtp_code);
+	if (res->diagnostic != NULL && rs->nnodes > 0) {
+		text = normalise(res->diagnostic, strlen(res->diagnostic));
+		best = best_phrase(rs, text, &f);
 	}
 	for (i = 0; i < rs->nrules && (int)i < best; i++) {
-		const struct rule *r = &rs->rules[i];
-
-		if (r->kind == RULE_PHRASE || !constraint_ok(r, status, code))
-			continue;
-		if (r->kind == RULE_REGEX ? (text != NULL && pcre2_match(r->re,
-		    (PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, 0, 0, rs->md, NULL) >= 0) :
-		    r->kind == RULE_STATUS ? (status[0] != '\0' &&
-		    fnmatch(r->pattern, status, 0) == 0) :
-		    (code[0] != '\0' && fnmatch(r->pattern, code, 0) == 0)) {
+		if (rs->rules[i].kind != RULE_PHRASE &&
+		    other_rule_matches(rs, &rs->rules[i], text, &f)) {
 			best = (int)i;
 			break;
 		}

@@ -9,7 +9,9 @@
  * white space matching one space), "regex" (a case-insensitive PCRE2 pattern),
  * "status" (an RFC 3463 code, "5.1.1", or a prefix ending in '.' or '*': "5.7.*")
  * or "code" (an SMTP reply code, "552", or "55*"). The optional constraint narrows a
- * phrase or regex rule: "status=5.*", "status=4.2.2", "code=5*". '#' starts a comment.
+ * phrase or regex rule: "status=5.*", "status=4.2.2", "code=5*", "command=DATA" (the
+ * SMTP command the failure answered); several, separated by commas, must all hold.
+ * '#' starts a comment.
  *
  * The first rule, in file order, that matches wins. A site file's rules come before
  * the built-in table (classifier/rules.tsv).
@@ -19,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "classifier.h"
 #include "err.h"
 
 struct rules;
@@ -43,11 +46,11 @@ int rules_add_text(struct rules *, const char *origin, const char *text, size_t 
 void rules_compile(struct rules *);
 
 /*
- * The first rule that matches a diagnostic (may be NULL), a status ("" when unknown)
- * and an SMTP code (0 when unknown). Returns 1 and fills m, or 0.
+ * The first rule that matches a result's diagnostic (may be NULL), status ("" when
+ * unknown), SMTP code (0 when unknown) and SMTP command ("" when unknown). Returns 1
+ * and fills m, or 0.
  */
-int rules_match(const struct rules *, const char *diagnostic, const char *status,
-    int smtp_code, struct rule_match *m);
+int rules_match(const struct rules *, const struct result *res, struct rule_match *m);
 
 /* The built-in table, compiled in from rules.tsv. */
 extern const char rules_default_text[];

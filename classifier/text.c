@@ -142,6 +142,49 @@ code_at(const char *p, const char *end)
 	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 }
 
+const char *
+text_smtp_command(const char *s, size_t n)
+{
+	static const struct {
+		const char	*phrase;
+		const char	*command;
+	} said[] = {
+		{ "in reply to end of data command", "DATA" },
+		{ "in reply to data command", "DATA" },
+		{ "after end of data", "DATA" },
+		{ "after data", "DATA" },
+		{ ">>> data", "DATA" },
+		{ "failed after i sent the message", "DATA" },
+		{ "in reply to rcpt to command", "RCPT" },
+		{ "after rcpt to", "RCPT" },
+		{ ">>> rcpt to", "RCPT" },
+		{ "does not like recipient", "RCPT" },
+		{ "in reply to mail from command", "MAIL" },
+		{ "after mail from", "MAIL" },
+		{ ">>> mail from", "MAIL" },
+		{ "does not like sender", "MAIL" },
+		{ "in reply to ehlo command", "EHLO" },
+		{ "in reply to helo command", "EHLO" },
+		{ "after initial connection", "CONN" },
+		{ "while connected to", NULL },	/* says nothing by itself */
+	};
+	const char *best = NULL, *best_at = NULL, *p, *from;
+	size_t i;
+
+	for (i = 0; i < sizeof said / sizeof said[0]; i++) {
+		if (said[i].command == NULL)
+			continue;
+		for (from = s; (p = text_find(from, (size_t)(s + n - from),
+		    said[i].phrase)) != NULL; from = p + 1) {
+			if (best_at == NULL || p > best_at) {
+				best_at = p;
+				best = said[i].command;
+			}
+		}
+	}
+	return best;
+}
+
 int
 text_smtp_code(const char *s, size_t n)
 {

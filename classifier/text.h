@@ -38,4 +38,12 @@ int text_status(const char *s, size_t n, char out[16]);
  */
 int text_smtp_code(const char *s, size_t n);
 
+/*
+ * The SMTP command a failure answered, as the text tells it ("in reply to end of
+ * DATA command", "after RCPT TO", ">>> DATA", "does not like recipient"): a static
+ * "CONN", "EHLO", "MAIL", "RCPT" or "DATA", or NULL. When several are named, the
+ * last one in the text is the one that failed.
+ */
+const char *text_smtp_command(const char *s, size_t n);
+
 #endif

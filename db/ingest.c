@@ -125,6 +125,39 @@ reject(struct store_ingest *out, const char *why)
 	out->first_rejected[n] = '\0';
 }
 
+/*
+ * Create or update the recipient with what this event adds to its counters; returns
+ * its id, state and the counts that decide hard and complaint suppressions.
+ */
+static int
+recipient_count(struct store *st, const char *key, const char *display,
+    const char *class, time_t bounce_time, struct recipient_row *r, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_statement(st, STMT_RECIPIENT_COUNT, e)) == NULL)
+		return -1;
+	bind_text(stmt, 1, key);
+	bind_text(stmt, 2, display);
+	bind_text(stmt, 3, strrchr(key, '@') + 1);
+	sqlite3_bind_int64(stmt, 4, store_now(st));
+	bind_text(stmt, 5, class);
+	sqlite3_bind_int64(stmt, 6, bounce_time);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		r->id = sqlite3_column_int64(stmt, 0);
+		r->suppressed = sqlite3_column_int(stmt, 1);
+		r->reset_time = (time_t)sqlite3_column_int64(stmt, 2);
+		r->hard_bounces = sqlite3_column_int(stmt, 3);
+		r->complaints = sqlite3_column_int(stmt, 4);
+		rc = sqlite3_step(stmt);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "counting for a recipient");
+	return 0;
+}
+
 /* One result: validate, record, re-derive the recipient. */
 static int
 ingest_event(struct store *st, const struct store_message *m, int64_t message_id,
@@ -132,9 +165,9 @@ ingest_event(struct store *st, const struct store_message *m, int64_t message_id
 {
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 	struct store_event copy = *ev;
+	struct recipient_row r;
 	struct err why;
-	int64_t recipient_id;
-	time_t reset_time, bounce_time;
+	time_t bounce_time;
 	int newly = 0;
 
 	if (!store_is_class(ev->class)) {
@@ -148,9 +181,13 @@ ingest_event(struct store *st, const struct store_message *m, int64_t message_id
 	copy.recipient = key;
 	bounce_time = ev->bounce_time != 0 ? ev->bounce_time :
 	    m->bounce_time != 0 ? m->bounce_time : store_now(st);
-	if (recipient_lookup(st, key, display, 1, &recipient_id, &reset_time, e) == -1 ||
-	    event_insert(st, &copy, recipient_id, message_id, m, bounce_time, e) == -1 ||
-	    policy_apply(st, recipient_id, reset_time, &newly, e) == -1)
+	if (recipient_count(st, key, display, ev->class, bounce_time, &r, e) == -1 ||
+	    event_insert(st, &copy, r.id, message_id, m, bounce_time, e) == -1)
+		return -1;
+	/* Once suppressed, more evidence changes nothing until someone unsuppresses. */
+	if (!r.suppressed && bounce_time > r.reset_time &&
+	    policy_on_event(st, &r, ev->class, sqlite3_last_insert_rowid(st->db), &newly,
+	    e) == -1)
 		return -1;
 	out->events++;
 	out->suppressed += newly > 0;
@@ -161,18 +198,14 @@ static int
 message_set_events(struct store *st, int64_t message_id, size_t events, struct err *e)
 {
 	sqlite3_stmt *stmt;
-	int rc;
 
 	if (events == 0)
 		return 0;
-	if (store_prepare(st, "UPDATE messages SET events = ?2 WHERE id = ?1", &stmt,
-	    e) == -1)
+	if ((stmt = store_statement(st, STMT_MESSAGE_EVENTS, e)) == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, message_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)events);
-	rc = store_step_done(st, stmt, e, "recording a message");
-	sqlite3_finalize(stmt);
-	return rc;
+	return store_step_done(st, stmt, e, "recording a message");
 }
 
 int

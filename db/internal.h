@@ -15,12 +15,18 @@ enum store_statement {
 	STMT_MESSAGE_SEEN,
 	STMT_RECIPIENT_FIND,
 	STMT_RECIPIENT_INSERT,
+	STMT_RECIPIENT_COUNT,
+	STMT_RECIPIENT_SUPPRESSED,
 	STMT_EVENT_INSERT,
 	STMT_EVENTS_OF,
 	STMT_RECIPIENT_UPDATE,
 	STMT_SUPPRESSION_ACTIVE,
 	STMT_SUPPRESSION_INSERT,
 	STMT_SUPPRESSION_LIFT,
+	STMT_MESSAGE_EVENTS,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
 	STMT_COUNT
 };
 
@@ -47,6 +53,15 @@ struct recipient_counts {
 	int64_t		deciding_event;		/* the event that reached a threshold, or 0 */
 };
 
+/* A recipient as an incoming event left it (ingest.c). */
+struct recipient_row {
+	int64_t		id;
+	int		suppressed;
+	time_t		reset_time;
+	int		hard_bounces;
+	int		complaints;
+};
+
 /* store.c */
 int	store_fail(struct store *, struct err *e, const char *what);
 sqlite3_stmt *store_statement(struct store *, enum store_statement, struct err *e);
@@ -70,6 +85,8 @@ int	policy_evaluate(struct store *, int64_t recipient_id, time_t reset_time,
 	    struct recipient_counts *out, struct err *e);
 int	policy_apply(struct store *, int64_t recipient_id, time_t reset_time,
 	    int *newly_suppressed, struct err *e);
+int	policy_on_event(struct store *, const struct recipient_row *,
+	    const char *class, int64_t event_id, int *newly_suppressed, struct err *e);
 int	incidents_record(struct store *, int64_t scan_id, struct err *e);
 
 /* suppress.c */

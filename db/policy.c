@@ -133,11 +133,9 @@ recipient_update(struct store *st, int64_t recipient_id, int suppressed,
 	sqlite3_bind_int(stmt, 5, c->complaints);
 	sqlite3_bind_int(stmt, 6, c->blocks);
 	sqlite3_bind_int(stmt, 7, c->events);
-	if (c->events > 0) {
+	if (c->events > 0)
 		sqlite3_bind_int64(stmt, 8, c->last_bounce);
-		sqlite3_bind_int64(stmt, 9, c->last_event);
-	}
-	sqlite3_bind_int64(stmt, 10, store_now(st));
+	sqlite3_bind_int64(stmt, 9, store_now(st));
 	return store_step_done(st, stmt, e, "updating a recipient");
 }
 
@@ -175,6 +173,40 @@ policy_apply(struct store *st, int64_t recipient_id, time_t reset_time, int *cha
 out:
 	free(cause);
 	return rc;
+}
+
+/*
+ * The quick path for one new event of an active recipient: hard and complaint
+ * counts come up to date from the event's own insert, so only soft bounces need the
+ * recipient's history. Counts only grow here, so nothing is ever lifted.
+ */
+int
+policy_on_event(struct store *st, const struct recipient_row *r, const char *class,
+    int64_t event_id, int *newly, struct err *e)
+{
+	const struct store_policy *p = &st->policy;
+	sqlite3_stmt *stmt;
+	int reached;
+
+	*newly = 0;
+	if (strcmp(class, "soft") == 0)
+		return p->soft_threshold > 0 ?
+		    policy_apply(st, r->id, r->reset_time, newly, e) : 0;
+	if (strcmp(class, "hard") == 0)
+		reached = p->hard_threshold > 0 && r->hard_bounces >= p->hard_threshold;
+	else if (strcmp(class, "complaint") == 0)
+		reached = p->complaint_threshold > 0 &&
+		    r->complaints >= p->complaint_threshold;
+	else
+		return 0;
+	if (!reached)
+		return 0;
+	if (suppression_insert(st, r->id, "policy", NULL, event_id, e) == -1 ||
+	    (stmt = store_statement(st, STMT_RECIPIENT_SUPPRESSED, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, r->id);
+	*newly = 1;
+	return store_step_done(st, stmt, e, "suppressing a recipient");
 }
 
 /* Every recipient's id and reset time, read before any of them is rewritten. */

@@ -77,6 +77,28 @@ status_last_event(struct store *st, int64_t event_id, struct store_status *out,
 	return 0;
 }
 
+/* The spelling the store first saw, which is what the user knows it by. */
+static int
+status_address(struct store *st, int64_t recipient_id, struct store_status *out,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT address FROM recipients WHERE id = ?1", &stmt,
+	    e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		free(out->address);
+		out->address = dup_column(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, e, "reading a recipient");
+	return 0;
+}
+
 static int
 status_suppression(struct store *st, int64_t recipient_id, struct store_status *out,
     struct err *e)
@@ -121,7 +143,8 @@ store_status(struct store *st, const char *address, struct store_status *out,
 	if (recipient_id == 0)
 		return 0;
 	out->state = STORE_ACTIVE;
-	if (policy_evaluate(st, recipient_id, reset_time, &c, e) == -1)
+	if (status_address(st, recipient_id, out, e) == -1 ||
+	    policy_evaluate(st, recipient_id, reset_time, &c, e) == -1)
 		return -1;
 	out->hard_bounces = c.hard_bounces;
 	out->soft_days = c.soft_days;

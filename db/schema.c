@@ -75,7 +75,6 @@ static const char *const migrations[] = {
 	"  blocks INTEGER NOT NULL DEFAULT 0,"
 	"  events INTEGER NOT NULL DEFAULT 0,"
 	"  last_bounce INTEGER,"
-	"  last_event INTEGER,"
 	"  first_seen INTEGER NOT NULL,"
 	"  updated INTEGER NOT NULL"
 	");"
@@ -140,7 +139,9 @@ static const char *const migrations[] = {
 	"  SELECT r.address, r.domain, r.state, r.hard_bounces, r.soft_days,"
 	"         r.complaints, r.blocks, r.events, r.last_bounce,"
 	"         e.class AS last_class, e.reason AS last_reason"
-	"  FROM recipients r LEFT JOIN events e ON e.id = r.last_event;",
+	"  FROM recipients r LEFT JOIN events e ON e.id ="
+	"    (SELECT id FROM events WHERE recipient_id = r.id"
+	"     ORDER BY bounce_time DESC, id DESC LIMIT 1);",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))

@@ -25,6 +25,22 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_RECIPIENT_INSERT] =
 	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated)"
 	    " VALUES (?1, ?2, ?3, ?4, ?4)",
+	/* The counters a single event can only increase, kept up as it arrives. */
+	[STMT_RECIPIENT_COUNT] =
+	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated,"
+	    " hard_bounces, complaints, blocks, events, last_bounce)"
+	    " VALUES (?1, ?2, ?3, ?4, ?4, ?5 = 'hard', ?5 = 'complaint', ?5 = 'block', 1, ?6)"
+	    " ON CONFLICT (address_key) DO UPDATE SET"
+	    " hard_bounces = hard_bounces + (?5 = 'hard' AND ?6 > reset_time),"
+	    " complaints = complaints + (?5 = 'complaint' AND ?6 > reset_time),"
+	    " blocks = blocks + (?5 = 'block' AND ?6 > reset_time),"
+	    " events = events + (?6 > reset_time),"
+	    " last_bounce = CASE WHEN ?6 > reset_time"
+	    "  THEN max(coalesce(last_bounce, 0), ?6) ELSE last_bounce END,"
+	    " updated = ?4"
+	    " RETURNING id, state = 'suppressed', reset_time, hard_bounces, complaints",
+	[STMT_RECIPIENT_SUPPRESSED] =
+	    "UPDATE recipients SET state = 'suppressed' WHERE id = ?1",
 	[STMT_EVENT_INSERT] =
 	    "INSERT INTO events (recipient_id, message_id, class, reason, status,"
 	    " smtp_code, diagnostic, remote_mta, rule, scan_id, domain, bounce_time,"
@@ -35,7 +51,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_RECIPIENT_UPDATE] =
 	    "UPDATE recipients SET state = ?2, hard_bounces = ?3, soft_days = ?4,"
 	    " complaints = ?5, blocks = ?6, events = ?7, last_bounce = ?8,"
-	    " last_event = ?9, updated = ?10 WHERE id = ?1",
+	    " updated = ?9 WHERE id = ?1",
 	[STMT_SUPPRESSION_ACTIVE] =
 	    "SELECT id, cause FROM suppressions WHERE recipient_id = ?1 AND lifted IS NULL",
 	[STMT_SUPPRESSION_INSERT] =
@@ -44,6 +60,11 @@ static const char *const statement_sql[STMT_COUNT] = {
 	    " e.id, e.scan_id, ?5 FROM (SELECT 1) LEFT JOIN events e ON e.id = ?4",
 	[STMT_SUPPRESSION_LIFT] =
 	    "UPDATE suppressions SET lifted = ?2, lifted_by = ?3 WHERE id = ?1",
+	[STMT_MESSAGE_EVENTS] =
+	    "UPDATE messages SET events = ?2 WHERE id = ?1",
+	[STMT_SAVEPOINT] = "SAVEPOINT write",
+	[STMT_RELEASE] = "RELEASE write",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO write",
 };
 
 static const char *const class_names[] = {
@@ -262,7 +283,7 @@ set_pragmas(struct store *st, int readonly, struct err *e)
 {
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	if (store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-	    " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384", e) == -1)
+	    " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", e) == -1)
 		return -1;
 	if (readonly)
 		return 0;
@@ -416,6 +437,17 @@ store_rollback(struct store *st)
 	memset(&st->saved_policy, 0, sizeof st->saved_policy);
 }
 
+/* Savepoint statements run once per message inside a batch: prepared once. */
+static int
+savepoint(struct store *st, enum store_statement which, struct err *e)
+{
+	sqlite3_stmt *stmt = store_statement(st, which, e);
+
+	if (stmt == NULL)
+		return -1;
+	return store_step_done(st, stmt, e, "handling a savepoint");
+}
+
 /*
  * For functions that write: join the caller's transaction, or open one of our own
  * (*own = 1) that store_write_end commits or rolls back according to rc.
@@ -428,9 +460,7 @@ store_write_begin(struct store *st, int *own, struct err *e)
 	if (*own)
 		return store_begin(st, e);
 	/* A savepoint, so a failed call leaves the rest of the caller's batch intact. */
-	if (sqlite3_exec(st->db, "SAVEPOINT write", NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(st, e, "starting a savepoint");
-	return 0;
+	return savepoint(st, STMT_SAVEPOINT, e);
 }
 
 int
@@ -444,8 +474,8 @@ store_write_end(struct store *st, int own, int rc, struct err *e)
 		return store_commit(st, e);
 	}
 	if (rc == -1)
-		sqlite3_exec(st->db, "ROLLBACK TO write", NULL, NULL, NULL);
-	if (sqlite3_exec(st->db, "RELEASE write", NULL, NULL, NULL) != SQLITE_OK && rc == 0)
-		return store_fail(st, e, "releasing a savepoint");
+		savepoint(st, STMT_ROLLBACK_TO, NULL);
+	if (savepoint(st, STMT_RELEASE, e) == -1)
+		return -1;
 	return rc;
 }

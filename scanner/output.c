@@ -58,6 +58,7 @@ result_object(const char *file, const struct report *r, const struct result *res
 	json_object_set_new(o, "status", string_or_null(res->status));
 	json_object_set_new(o, "smtp_code",
 	    res->smtp_code > 0 ? json_integer(res->smtp_code) : json_null());
+	json_object_set_new(o, "smtp_command", string_or_null(res->smtp_command));
 	json_object_set_new(o, "class", json_string(class_name(res->class)));
 	json_object_set_new(o, "reason", string_or_null(res->reason));
 	json_object_set_new(o, "diagnostic", string_or_null(res->diagnostic));

@@ -25,11 +25,18 @@
 /* A Maildir message name is short; anything longer is not one of ours. */
 #define MAILDIR_NAME_MAX	255
 
+/* A folder already made, so each disposal costs one rename and no mkdir. */
+struct ready_folder {
+	char	*name;
+	char	*path;
+};
+
 struct maildir {
-	char	**names;	/* "new/NAME" and "cur/NAME", sorted within each */
-	size_t	  count;
-	size_t	  cap;
-	size_t	  next;
+	char			**names;	/* "new/NAME", "cur/NAME", sorted within each */
+	size_t			  count;
+	size_t			  cap;
+	size_t			  next;
+	struct ready_folder	  ready[2];	/* processed and unrecognized */
 };
 
 static void
@@ -84,6 +91,10 @@ maildir_close(struct source *s)
 	for (i = 0; i < md->count; i++)
 		free(md->names[i]);
 	free(md->names);
+	for (i = 0; i < 2; i++) {
+		free(md->ready[i].name);
+		free(md->ready[i].path);
+	}
 	free(md);
 	s->state = NULL;
 }
@@ -260,20 +271,47 @@ make_folder(const char *folder, struct err *e)
 	return 0;
 }
 
+/* The directory of folder name, created on first use; NULL with e on failure. */
+static const char *
+ready_folder(struct source *s, const char *name, struct err *e)
+{
+	struct maildir *md = s->state;
+	struct ready_folder *slot = &md->ready[1];
+	char *path;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (md->ready[i].name != NULL && strcmp(md->ready[i].name, name) == 0)
+			return md->ready[i].path;
+		if (md->ready[i].name == NULL && slot == &md->ready[1])
+			slot = &md->ready[i];
+	}
+	path = folder_path(s, name);
+	if (make_folder(path, e) == -1) {
+		free(path);
+		return NULL;
+	}
+	free(slot->name);
+	free(slot->path);
+	slot->name = xstrdup(name);
+	slot->path = path;
+	return path;
+}
+
 /* Move the message into folder name, keeping its subdirectory and flags. */
 static int
 move_to_folder(struct source *s, const struct message *m, const char *name,
     struct err *e)
 {
-	char *folder = folder_path(s, name), *to;
-	int rc = -1;
+	const char *folder = ready_folder(s, name, e);
+	char *to;
+	int rc;
 
-	if (make_folder(folder, e) == 0) {
-		to = xasprintf("%s/%s", folder, m->location);
-		rc = move_file(s, m->location, to, e);
-		free(to);
-	}
-	free(folder);
+	if (folder == NULL)
+		return -1;
+	to = xasprintf("%s/%s", folder, m->location);
+	rc = move_file(s, m->location, to, e);
+	free(to);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "classifier.h"
@@ -214,9 +215,15 @@ int
 source_read_fd(int fd, size_t max, char **data, size_t *length, struct err *e)
 {
 	size_t cap = 65536, n = 0;
-	char *b = xmalloc(cap);
+	struct stat st;
 	ssize_t got;
+	char *b;
 
+	/* A regular file says how big it is: one allocation of the right size. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (size_t)st.st_size < max)
+		cap = (size_t)st.st_size + 2;
+	b = xmalloc(cap);
 	for (;;) {
 		if (n == cap - 1) {
 			if (n > max)

@@ -43,8 +43,13 @@ static const char *
 match(const struct rules *rs, const char *diagnostic, const char *status, int code)
 {
 	struct rule_match m;
+	struct result res;
 
-	return rules_match(rs, diagnostic, status, code, &m) ? m.reason : "-";
+	memset(&res, 0, sizeof res);
+	res.diagnostic = (char *)diagnostic;
+	snprintf(res.status, sizeof res.status, "%s", status != NULL ? status : "");
+	res.smtp_code = code;
+	return rules_match(rs, &res, &m) ? m.reason : "-";
 }
 
 /* rules_add_text fails and its message starts with "test.tsv:LINE:" and names why. */
@@ -70,7 +75,7 @@ START_TEST(format_errors_name_file_and_line)
 	    "\"nosuchreason\" is not a reason");
 	assert_bad("userunknown\tword\tx\n", 1, "kind \"word\"");
 	assert_bad("\n\n\nblocked\tregex\tblocked (using\n", 4, "bad regular expression");
-	assert_bad("blocked\tphrase\tblocked\tcommand=RCPT\n", 1, "constraint");
+	assert_bad("blocked\tphrase\tblocked\twhen=RCPT\n", 1, "constraint");
 }
 END_TEST
 
@@ -79,8 +84,9 @@ START_TEST(comments_blank_lines_and_crlf)
 	struct rules *rs = compile("# a comment\r\n\r\n   # indented comment\r\n"
 	    "mailboxfull\tphrase\tmailbox full\r\n");
 	struct rule_match m;
+	struct result res = { .diagnostic = (char *)"552 Mailbox full", .smtp_code = 552 };
 
-	ck_assert_int_eq(rules_match(rs, "552 Mailbox full", "", 552, &m), 1);
+	ck_assert_int_eq(rules_match(rs, &res, &m), 1);
 	ck_assert_str_eq(m.reason, "mailboxfull");
 	ck_assert_str_eq(m.where, "test.tsv:4");
 	rules_free(rs);
@@ -132,6 +138,23 @@ START_TEST(constraints_narrow_a_rule)
 	ck_assert_str_eq(match(rs, "421 Timeout", "4.4.2", 421), "expired");
 	/* Both parts of a constraint must hold. */
 	ck_assert_str_eq(match(rs, "Timeout", "4.4.2", 0), "networkerror");
+	rules_free(rs);
+}
+END_TEST
+
+START_TEST(command_constraint)
+{
+	struct rules *rs = compile(
+	    "filtered\tphrase\tuser unknown\tcommand=DATA\n"
+	    "userunknown\tphrase\tuser unknown\n");
+	struct result res = { .diagnostic = (char *)"550 User unknown" };
+	struct rule_match m;
+
+	ck_assert_int_eq(rules_match(rs, &res, &m), 1);
+	ck_assert_str_eq(m.reason, "userunknown");
+	strcpy(res.smtp_command, "DATA");
+	ck_assert_int_eq(rules_match(rs, &res, &m), 1);
+	ck_assert_str_eq(m.reason, "filtered");
 	rules_free(rs);
 }
 END_TEST
@@ -400,6 +423,7 @@ main(void)
 	tcase_add_test(format, phrases_ignore_case_and_white_space);
 	tcase_add_test(format, first_rule_in_file_order_wins);
 	tcase_add_test(format, constraints_narrow_a_rule);
+	tcase_add_test(format, command_constraint);
 	tcase_add_test(format, status_and_code_rules);
 	tcase_add_test(format, site_rules_come_first);
 	tcase_add_test(format, bad_site_file_is_refused);

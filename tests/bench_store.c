@@ -1,0 +1,99 @@
+/*
+ * bench_store.c: ingest rate of the store, in results per second, batched in
+ * transactions the way the scan loop does. Not part of "make check".
+ *
+ * usage: bench_store [RESULTS [BATCH [RECIPIENTS]]]   (defaults 500000 1000 200000)
+ * A realistic mix: half hard, a third soft, the rest block, complaints and others,
+ * one result per message, bounce times spread over 60 days.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+
+static const char *
+pick_class(unsigned r)
+{
+	r %= 100;
+	if (r < 50)
+		return "hard";
+	if (r < 80)
+		return "soft";
+	if (r < 95)
+		return "block";
+	if (r < 97)
+		return "complaint";
+	return r < 99 ? "autoreply" : "delayed";
+}
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+ingest(struct store *st, long results, long batch, long recipients, struct err *e)
+{
+	char hash[32], address[64];
+	struct store_message m = { .hash = hash, .source = "bench" };
+	struct store_event ev = { .recipient = address, .rule = "rules.tsv:1",
+	    .status = "5.1.1", .smtp_code = 550, .reason = "userunknown",
+	    .diagnostic = "550 5.1.1 <someone@example.com>: Recipient address rejected" };
+	long i;
+
+	srand(1);
+	for (i = 0; i < results; i++) {
+		unsigned r = (unsigned)rand();
+
+		if (i % batch == 0 && store_begin(st, e) == -1)
+			return -1;
+		snprintf(hash, sizeof hash, "%016lx", (unsigned long)i * 2654435761UL);
+		snprintf(address, sizeof address, "user%ld@d%ld.example.com",
+		    (long)(r % (unsigned)recipients), (long)(r % 997));
+		m.bounce_time = 1700000000 + (time_t)(r % (60 * 86400));
+		ev.class = pick_class(r >> 8);
+		if (store_ingest_message(st, &m, &ev, 1, NULL, e) == -1)
+			return -1;
+		if ((i + 1) % batch == 0 && store_commit(st, e) == -1)
+			return -1;
+	}
+	return results % batch != 0 ? store_commit(st, e) : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	long results = argc > 1 ? atol(argv[1]) : 500000;
+	long batch = argc > 2 ? atol(argv[2]) : 1000;
+	long recipients = argc > 3 ? atol(argv[3]) : 200000;
+	char dir[] = "/tmp/bench_store.XXXXXX", path[64], command[96];
+	struct store *st;
+	struct err e;
+	double start, elapsed;
+
+	if (results <= 0 || batch <= 0 || recipients <= 0 || mkdtemp(dir) == NULL)
+		return 2;
+	snprintf(path, sizeof path, "%s/bench.db", dir);
+	if ((st = store_open(path, &e, NULL)) == NULL) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	start = seconds();
+	if (ingest(st, results, batch, recipients, &e) == -1) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	elapsed = seconds() - start;
+	store_close(st);
+	printf("%ld results in %.2f s, batches of %ld: %.0f results/s\n", results, elapsed,
+	    batch, (double)results / elapsed);
+	snprintf(command, sizeof command, "rm -rf '%s'", dir);
+	return system(command) == 0 ? 0 : 1;
+}

@@ -1,0 +1,555 @@
+/*
+ * check_store.c: the store as a file and an interface, on real SQLite files in a
+ * temporary directory: schema version and re-opening, address normalisation,
+ * import, export filters, bulk unsuppress by cause, evidence, statistics, source
+ * progress, and clear errors for read-only, locked and corrupt databases.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+
+#define DAY	86400
+#define T0	((time_t)1700000000)
+
+static char dir[64];
+static char path[128];
+static struct store *st;
+static int counter;
+
+static void
+setup(void)
+{
+	struct err e;
+
+	snprintf(dir, sizeof dir, "/tmp/check_store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/store.db", dir);
+	st = store_open(path, &e, NULL);
+	ck_assert_msg(st != NULL, "%s", e.msg);
+	store_set_now(st, T0);
+}
+
+static void
+teardown(void)
+{
+	char command[128];
+
+	store_close(st);
+	snprintf(command, sizeof command, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(command), 0);
+}
+
+static void
+write_file(const char *name, const char *content, char *out, size_t size)
+{
+	FILE *fp;
+
+	snprintf(out, size, "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(fp = fopen(out, "w"));
+	fputs(content, fp);
+	fclose(fp);
+}
+
+static void
+bounce(const char *address, const char *class, const char *reason, const char *rule,
+    int64_t scan_id, time_t when)
+{
+	struct store_message m = { 0 };
+	struct store_event ev = { 0 };
+	struct err e;
+	char hash[32];
+
+	snprintf(hash, sizeof hash, "h%d", ++counter);
+	m.hash = hash;
+	m.bounce_time = when;
+	m.scan_id = scan_id;
+	m.source = "maildir:/srv/bounces";
+	m.origin = hash;
+	ev.recipient = address;
+	ev.class = class;
+	ev.reason = reason;
+	ev.rule = rule;
+	ev.status = "5.1.1";
+	ev.smtp_code = 550;
+	ev.diagnostic = "550 5.1.1 no such user";
+	ck_assert_msg(store_ingest_message(st, &m, &ev, 1, NULL, &e) == 0, "%s", e.msg);
+}
+
+static enum store_state
+state_of(const char *address)
+{
+	struct store_status s;
+	struct err e;
+	enum store_state state;
+
+	ck_assert_msg(store_status(st, address, &s, &e) == 0, "%s", e.msg);
+	state = s.state;
+	store_status_free(&s);
+	return state;
+}
+
+static int
+user_version(const char *file)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int version = -1;
+
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return version;
+}
+
+START_TEST(schema_version_and_reopen)
+{
+	struct err e;
+	sqlite3 *db;
+	char old[160];
+
+	ck_assert_int_ge(store_schema_version(), 1);
+	bounce("a@example.com", "hard", "userunknown", NULL, 0, T0);
+	store_close(st);
+	ck_assert_int_eq(user_version(path), store_schema_version());
+	st = store_open(path, &e, NULL);
+	ck_assert_msg(st != NULL, "%s", e.msg);
+	ck_assert_int_eq(state_of("a@example.com"), STORE_SUPPRESSED);
+
+	/* An empty SQLite file (version 0) is migrated forward. */
+	snprintf(old, sizeof old, "%s/old.db", dir);
+	ck_assert_int_eq(sqlite3_open(old, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 0", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	store_close(st);
+	st = store_open(old, &e, NULL);
+	ck_assert_msg(st != NULL, "%s", e.msg);
+	ck_assert_int_eq(user_version(old), store_schema_version());
+
+	/* A newer file is refused, not guessed at. */
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(old, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	st = store_open(old, &e, NULL);
+	ck_assert_ptr_null(st);
+	ck_assert_ptr_nonnull(strstr(e.msg, "newer"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "old.db"));
+	st = store_open(path, &e, NULL);
+}
+END_TEST
+
+START_TEST(addresses_normalised)
+{
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+	struct store_status s;
+	struct err e;
+
+	ck_assert_int_eq(store_address_normalise(" <John.Doe@EXAMPLE.Com> ", display, key,
+	    &e), 0);
+	ck_assert_str_eq(display, "John.Doe@example.com");
+	ck_assert_str_eq(key, "john.doe@example.com");
+	ck_assert_int_eq(store_address_normalise("\"a@b\"@example.org", display, key, &e),
+	    0);
+	bounce("John.Doe@EXAMPLE.com", "hard", "userunknown", NULL, 0, T0);
+	ck_assert_int_eq(store_status(st, "john.doe@example.com", &s, &e), 0);
+	ck_assert_int_eq(s.state, STORE_SUPPRESSED);
+	ck_assert_str_eq(s.address, "John.Doe@example.com");
+	store_status_free(&s);
+	ck_assert_int_eq(state_of("nobody@example.com"), STORE_UNKNOWN);
+}
+END_TEST
+
+START_TEST(invalid_address_rejected)
+{
+	static const char *const bad[] = {
+		"", "no-at-sign", "@example.com", "user@", "user@localhost",
+		"us er@example.com", "user@exa mple.com", "user@-example.com",
+		"user@example..com", "a<b@example.com", "user@example.com\n@x.org", NULL
+	};
+	struct store_message m = { .hash = "bad", .bounce_time = T0 };
+	struct store_event ev[2] = {
+		{ .recipient = "garbage", .class = "hard" },
+		{ .recipient = "ok@example.com", .class = "hard" },
+	};
+	struct store_ingest out;
+	struct store_status s;
+	struct err e;
+	size_t i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		e.msg[0] = '\0';
+		ck_assert_msg(store_suppress(st, bad[i], "test", &e) == -1, "%s", bad[i]);
+		ck_assert_msg(strstr(e.msg, "address") != NULL, "%s: %s", bad[i], e.msg);
+	}
+	ck_assert_int_eq(store_status(st, "not an address", &s, &e), -1);
+	ck_assert_int_eq(store_retry(st), 0);
+	ck_assert_int_eq(store_ingest_message(st, &m, ev, 2, &out, &e), 0);
+	ck_assert_uint_eq(out.events, 1);
+	ck_assert_uint_eq(out.rejected, 1);
+	ck_assert_ptr_nonnull(strstr(out.first_rejected, "garbage"));
+}
+END_TEST
+
+START_TEST(import_idempotent)
+{
+	struct store_import_result r;
+	struct store_status s;
+	struct err e;
+	char plain[160], csv[160];
+
+	write_file("list.txt", "# exported\nA@Example.com\n\nb@example.com\nnot valid\n",
+	    plain, sizeof plain);
+	ck_assert_msg(store_import(st, plain, &r, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(r.added, 2);
+	ck_assert_uint_eq(r.invalid, 1);
+	ck_assert_ptr_nonnull(strstr(r.first_invalid, "line 5"));
+	ck_assert_int_eq(store_import(st, plain, &r, &e), 0);
+	ck_assert_uint_eq(r.added, 0);
+	ck_assert_uint_eq(r.already, 2);
+
+	write_file("list.csv", "name,Email,reason\n\"Doe, J\",c@example.com,unsubscribed\n"
+	    "x,a@example.com,\n", csv, sizeof csv);
+	ck_assert_msg(store_import(st, csv, &r, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(r.added, 1);
+	ck_assert_uint_eq(r.already, 1);
+	ck_assert_int_eq(store_status(st, "c@example.com", &s, &e), 0);
+	ck_assert_int_eq(s.state, STORE_SUPPRESSED);
+	ck_assert_str_eq(s.cause, "import");
+	ck_assert_str_eq(s.reason, "unsubscribed");
+	store_status_free(&s);
+	ck_assert_int_eq(store_import(st, "/nonexistent/list", &r, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "/nonexistent/list"));
+}
+END_TEST
+
+static int
+collect(const struct store_suppression *s, void *arg)
+{
+	char *out = arg;
+
+	strcat(out, s->address);
+	strcat(out, " ");
+	return 0;
+}
+
+static char *
+export(const struct store_filter *f)
+{
+	static char out[1024];
+	struct err e;
+
+	out[0] = '\0';
+	ck_assert_msg(store_export(st, f, collect, out, &e) == 0, "%s", e.msg);
+	return out;
+}
+
+START_TEST(export_filters)
+{
+	struct store_filter f = { 0 };
+	struct err e;
+
+	bounce("a@example.com", "hard", "userunknown", NULL, 0, T0);
+	bounce("b@example.org", "hard", "hostunknown", NULL, 0, T0);
+	bounce("c@example.com", "complaint", "feedback", NULL, 0, T0);
+	store_set_now(st, T0 + DAY);
+	bounce("d@example.com", "hard", "userunknown", NULL, 0, T0 + DAY);
+	ck_assert_int_eq(store_suppress(st, "e@example.net", "asked to leave", &e), 1);
+	ck_assert_int_eq(store_suppress(st, "E@example.net", "again", &e), 0);
+	bounce("f@example.com", "block", "blocked", NULL, 0, T0);
+
+	ck_assert_str_eq(export(NULL), "a@example.com b@example.org c@example.com "
+	    "d@example.com e@example.net ");
+	f.class = "hard";
+	ck_assert_str_eq(export(&f), "a@example.com b@example.org d@example.com ");
+	f.reason = "userunknown";
+	ck_assert_str_eq(export(&f), "a@example.com d@example.com ");
+	f.since = T0 + DAY;
+	ck_assert_str_eq(export(&f), "d@example.com ");
+	memset(&f, 0, sizeof f);
+	f.domain = "EXAMPLE.org";
+	ck_assert_str_eq(export(&f), "b@example.org ");
+	memset(&f, 0, sizeof f);
+	f.cause = "manual";
+	ck_assert_str_eq(export(&f), "e@example.net ");
+}
+END_TEST
+
+START_TEST(unsuppress_by_cause)
+{
+	struct store_unsuppress u = { 0 };
+	struct err e;
+	int64_t scan1, scan2;
+	size_t count;
+
+	ck_assert_int_eq(store_scan_begin(st, "scan one", &scan1, &e), 0);
+	bounce("a@example.com", "hard", "userunknown", "rules.tsv:10", scan1, T0);
+	bounce("b@example.com", "hard", "userunknown", "rules.tsv:10", scan1, T0);
+	bounce("c@example.com", "hard", "hostunknown", "rules.tsv:20", scan1, T0);
+	ck_assert_int_eq(store_scan_begin(st, "scan two", &scan2, &e), 0);
+	bounce("d@example.com", "hard", "norelaying", "rules.tsv:30", scan2, T0);
+	bounce("e@example.com", "hard", "norelaying", "rules.tsv:30", scan2, T0);
+	bounce("f@example.com", "soft", "mailboxfull", "rules.tsv:40", scan2, T0);
+
+	ck_assert_int_eq(store_unsuppress(st, &u, &count, &e), -1);	/* no filter */
+	u.rule = "rules.tsv:10";
+	ck_assert_int_eq(store_unsuppress(st, &u, &count, &e), 0);
+	ck_assert_uint_eq(count, 2);
+	ck_assert_int_eq(state_of("a@example.com"), STORE_ACTIVE);
+	ck_assert_int_eq(state_of("b@example.com"), STORE_ACTIVE);
+	ck_assert_int_eq(state_of("c@example.com"), STORE_SUPPRESSED);
+	memset(&u, 0, sizeof u);
+	u.scan_id = scan2;
+	ck_assert_int_eq(store_unsuppress(st, &u, &count, &e), 0);
+	ck_assert_uint_eq(count, 2);
+	ck_assert_int_eq(state_of("d@example.com"), STORE_ACTIVE);
+	ck_assert_int_eq(state_of("c@example.com"), STORE_SUPPRESSED);
+	memset(&u, 0, sizeof u);
+	u.reason = "hostunknown";
+	ck_assert_int_eq(store_unsuppress(st, &u, &count, &e), 0);
+	ck_assert_uint_eq(count, 1);
+	/* Re-applying the policy does not undo any of it. */
+	ck_assert_int_eq(store_reapply(st, NULL, &e), 0);
+	ck_assert_int_eq(state_of("a@example.com"), STORE_ACTIVE);
+	ck_assert_int_eq(state_of("c@example.com"), STORE_ACTIVE);
+	ck_assert_int_eq(state_of("e@example.com"), STORE_ACTIVE);
+}
+END_TEST
+
+START_TEST(unsuppress_by_time)
+{
+	struct store_unsuppress u = { .since = T0 + DAY, .until = T0 + 2 * DAY };
+	struct err e;
+	size_t count;
+
+	bounce("a@example.com", "hard", "userunknown", NULL, 0, T0);
+	store_set_now(st, T0 + DAY + 10);
+	bounce("b@example.com", "hard", "userunknown", NULL, 0, T0 + DAY);
+	store_set_now(st, T0 + 3 * DAY);
+	ck_assert_int_eq(store_unsuppress(st, &u, &count, &e), 0);
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(state_of("a@example.com"), STORE_SUPPRESSED);
+	ck_assert_int_eq(state_of("b@example.com"), STORE_ACTIVE);
+}
+END_TEST
+
+static int
+count_event(const struct store_event_row *r, void *arg)
+{
+	int *counts = arg;
+
+	ck_assert_str_eq(r->address, "a@example.com");
+	ck_assert_str_eq(r->source, "maildir:/srv/bounces");
+	ck_assert_int_eq(r->smtp_code, 550);
+	counts[0]++;
+	return 0;
+}
+
+static int
+count_suppression(const struct store_suppression *s, void *arg)
+{
+	int *counts = arg;
+
+	ck_assert_str_eq(s->cause, "policy");
+	ck_assert_str_eq(s->rule, "rules.tsv:7");
+	ck_assert_int_ne(s->event_id, 0);
+	counts[1]++;
+	return 0;
+}
+
+START_TEST(why_gives_evidence)
+{
+	int counts[2] = { 0, 0 };
+	struct err e;
+
+	bounce("a@example.com", "soft", "mailboxfull", "rules.tsv:6", 0, T0);
+	bounce("a@example.com", "hard", "userunknown", "rules.tsv:7", 0, T0 + DAY);
+	ck_assert_int_eq(store_why(st, "A@example.com", count_event, count_suppression,
+	    counts, &e), 0);
+	ck_assert_int_eq(counts[0], 2);
+	ck_assert_int_eq(counts[1], 1);
+}
+END_TEST
+
+static int
+sum_stat(const struct store_stat *s, void *arg)
+{
+	int64_t *total = arg;
+
+	*total += s->count;
+	/* By reason, the key is the reason; by blocked domain, the domain. */
+	if (s->reason != NULL && strcmp(s->reason, "blocked") == 0 &&
+	    strcmp(s->key, "blocked") != 0)
+		ck_assert_str_eq(s->key, "example.net");
+	return 0;
+}
+
+START_TEST(stats_and_progress)
+{
+	enum store_stats_by by[] = { STORE_BY_CLASS, STORE_BY_REASON, STORE_BY_DOMAIN,
+	    STORE_BY_DAY };
+	int64_t total;
+	struct err e;
+	char *value;
+	size_t i;
+
+	bounce("a@example.com", "hard", "userunknown", NULL, 0, T0);
+	bounce("b@example.net", "block", "blocked", NULL, 0, T0);
+	bounce("c@example.net", "block", "blocked", NULL, 0, T0 + DAY);
+	for (i = 0; i < sizeof by / sizeof by[0]; i++) {
+		total = 0;
+		ck_assert_int_eq(store_stats(st, by[i], 0, sum_stat, &total, &e), 0);
+		ck_assert_int_eq(total, 3);
+	}
+	total = 0;
+	ck_assert_int_eq(store_stats(st, STORE_BY_BLOCKED_DOMAIN, T0 + 1, sum_stat,
+	    &total, &e), 0);
+	ck_assert_int_eq(total, 1);
+
+	ck_assert_int_eq(store_progress_get(st, "imap", "uidvalidity", &value, &e), 0);
+	ck_assert_int_eq(store_progress_set(st, "imap", "uidvalidity", "42", &e), 0);
+	ck_assert_int_eq(store_progress_set(st, "imap", "uidvalidity", "43", &e), 0);
+	ck_assert_int_eq(store_progress_get(st, "imap", "uidvalidity", &value, &e), 1);
+	ck_assert_str_eq(value, "43");
+	free(value);
+	ck_assert_int_eq(store_progress_delete(st, "imap", NULL, &e), 0);
+	ck_assert_int_eq(store_progress_get(st, "imap", "uidvalidity", &value, &e), 0);
+}
+END_TEST
+
+START_TEST(readonly_database)
+{
+	struct store_message m = { .hash = "ro", .bounce_time = T0 };
+	struct store_event ev = { .recipient = "a@example.com", .class = "hard" };
+	struct store *ro;
+	struct err e;
+	int retry = 1;
+
+	bounce("b@example.com", "hard", "userunknown", NULL, 0, T0);
+	store_close(st);
+	st = NULL;
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	if (geteuid() != 0) {
+		/* root writes anyway; everyone else must get a clear refusal. */
+		ck_assert_ptr_null(store_open(path, &e, &retry));
+		ck_assert_ptr_nonnull(strstr(e.msg, path));
+		ck_assert_ptr_nonnull(strstr(e.msg, "read-only"));
+		ck_assert_int_eq(retry, 0);
+	}
+	ro = store_open_readonly(path, &e, &retry);
+	ck_assert_msg(ro != NULL, "%s", e.msg);
+	ck_assert_int_eq(store_ingest_message(ro, &m, &ev, 1, NULL, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, path));
+	ck_assert_ptr_nonnull(strstr(e.msg, "read-only"));
+	ck_assert_int_eq(store_retry(ro), 0);
+	store_close(ro);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	st = store_open(path, &e, NULL);
+}
+END_TEST
+
+START_TEST(locked_database_is_temporary)
+{
+	struct store_message m = { .hash = "locked", .bounce_time = T0 };
+	struct store_event ev = { .recipient = "a@example.com", .class = "hard" };
+	struct store *other;
+	struct err e;
+
+	other = store_open(path, &e, NULL);
+	ck_assert_msg(other != NULL, "%s", e.msg);
+	ck_assert_int_eq(store_begin(st, &e), 0);
+	store_set_busy_timeout(other, 50);
+	ck_assert_int_eq(store_ingest_message(other, &m, &ev, 1, NULL, &e), -1);
+	ck_assert_int_eq(store_retry(other), 1);
+	ck_assert_ptr_nonnull(strstr(e.msg, path));
+	ck_assert_ptr_nonnull(strstr(e.msg, "try again"));
+	store_rollback(st);
+	ck_assert_int_eq(store_ingest_message(other, &m, &ev, 1, NULL, &e), 0);
+	ck_assert_int_eq(store_retry(other), 0);
+	store_close(other);
+}
+END_TEST
+
+START_TEST(corrupt_database)
+{
+	struct err e;
+	char bad[160];
+	int retry = 1;
+
+	write_file("corrupt.db", "this is not an SQLite database, just some text that is"
+	    " long enough to look like a header of one............................\n",
+	    bad, sizeof bad);
+	ck_assert_ptr_null(store_open(bad, &e, &retry));
+	ck_assert_ptr_nonnull(strstr(e.msg, bad));
+	ck_assert_ptr_nonnull(strstr(e.msg, "corrupt"));
+	ck_assert_int_eq(retry, 0);
+}
+END_TEST
+
+START_TEST(batch_rollback_keeps_committed)
+{
+	struct store_message m = { .hash = "batch1", .bounce_time = T0 };
+	struct store_event ev = { .recipient = "a@example.com", .class = "hard" };
+	struct err e;
+
+	ck_assert_int_eq(store_begin(st, &e), 0);
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, NULL, &e), 0);
+	ck_assert_int_eq(store_commit(st, &e), 0);
+	ck_assert_int_eq(store_begin(st, &e), 0);
+	m.hash = "batch2";
+	ev.recipient = "b@example.com";
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, NULL, &e), 0);
+	store_rollback(st);
+	ck_assert_int_eq(state_of("a@example.com"), STORE_SUPPRESSED);
+	ck_assert_int_eq(state_of("b@example.com"), STORE_UNKNOWN);
+	ck_assert_int_eq(store_message_seen(st, "batch2", &e), 0);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, schema_version_and_reopen);
+	tcase_add_test(tc, addresses_normalised);
+	tcase_add_test(tc, invalid_address_rejected);
+	tcase_add_test(tc, import_idempotent);
+	tcase_add_test(tc, export_filters);
+	tcase_add_test(tc, unsuppress_by_cause);
+	tcase_add_test(tc, unsuppress_by_time);
+	tcase_add_test(tc, why_gives_evidence);
+	tcase_add_test(tc, stats_and_progress);
+	tcase_add_test(tc, readonly_database);
+	tcase_add_test(tc, locked_database_is_temporary);
+	tcase_add_test(tc, corrupt_database);
+	tcase_add_test(tc, batch_rollback_keeps_committed);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *runner = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
