@@ -78,7 +78,6 @@ static const char *const migrations[] = {
 	"  first_seen INTEGER NOT NULL,"
 	"  updated INTEGER NOT NULL"
 	");"
-	"CREATE INDEX recipients_domain ON recipients(domain);"
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY,"
 	"  recipient_id INTEGER NOT NULL REFERENCES recipients(id),"

@@ -282,7 +282,11 @@ static int
 set_pragmas(struct store *st, int readonly, struct err *e)
 {
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	if (store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+	/*
+	 * Foreign keys document the schema; db/ alone writes it, and checking them
+	 * cost 5% of the ingest rate.
+	 */
+	if (store_exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = FULL;"
 	    " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", e) == -1)
 		return -1;
 	if (readonly)

@@ -1,8 +1,11 @@
 /* conf.c: reading bouncescan.conf; see conf.h. */
 #include <errno.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -12,7 +15,7 @@
 
 struct conf_parse {
 	struct conf	*conf;
-	char		 problem[256];
+	char		 problem[768];
 };
 
 static void
@@ -23,9 +26,127 @@ set_string(char **field, const char *value)
 }
 
 static int
+set_int(struct conf_parse *p, int *field, const char *key, const char *value, int min)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || v < min || v > INT_MAX) {
+		snprintf(p->problem, sizeof p->problem,
+		    "%s must be a whole number of at least %d, not \"%s\"", key, min, value);
+		return 0;
+	}
+	*field = (int)v;
+	return 1;
+}
+
+static int
+on_policy(struct conf_parse *p, const char *key, const char *value)
+{
+	static const struct {
+		const char	*key;
+		size_t		 offset;
+		int		 min;
+	} keys[] = {
+		{ "hard_threshold", offsetof(struct store_policy, hard_threshold), 1 },
+		{ "soft_threshold", offsetof(struct store_policy, soft_threshold), 1 },
+		{ "soft_window_days", offsetof(struct store_policy, soft_window_days), 1 },
+		{ "complaint_threshold", offsetof(struct store_policy, complaint_threshold), 1 },
+		{ "incident_domain_blocks", offsetof(struct store_policy,
+		    incident_domain_blocks), 1 },
+		{ "incident_min_failures", offsetof(struct store_policy,
+		    incident_min_failures), 1 },
+		{ "incident_block_percent", offsetof(struct store_policy,
+		    incident_block_percent), 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(key, keys[i].key) == 0)
+			return set_int(p, (int *)((char *)&p->conf->policy + keys[i].offset),
+			    key, value, keys[i].min);
+	snprintf(p->problem, sizeof p->problem, "unknown key \"%s\" in section [policy]",
+	    key);
+	return 0;
+}
+
+/* "source bounces" or "source \"bounces\"" -> "bounces"; NULL when not a source. */
+static const char *
+source_name(const char *section, char *buf, size_t size)
+{
+	const char *n;
+	size_t len;
+
+	if (strncmp(section, "source ", 7) != 0)
+		return NULL;
+	for (n = section + 7; *n == ' '; n++)
+		;
+	len = strlen(n);
+	if (len >= 2 && n[0] == '"' && n[len - 1] == '"') {
+		n++;
+		len -= 2;
+	}
+	if (len == 0 || len >= size)
+		return NULL;
+	memcpy(buf, n, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+static struct conf_source *
+source_section(struct conf_parse *p, const char *name)
+{
+	struct conf *c = p->conf;
+	struct conf_source *s;
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++)
+		if (strcmp(c->sources[i].name, name) == 0)
+			return &c->sources[i];
+	if (c->nsources == CONF_MAX_SOURCES) {
+		snprintf(p->problem, sizeof p->problem, "more than %d sources",
+		    CONF_MAX_SOURCES);
+		return NULL;
+	}
+	s = &c->sources[c->nsources++];
+	s->name = xstrdup(name);
+	source_conf_init(&s->settings);
+	return s;
+}
+
+static int
+on_source(struct conf_parse *p, struct conf_source *s, const char *key,
+    const char *value)
+{
+	struct err e;
+
+	if (strcmp(key, "url") == 0) {
+		set_string(&s->url, value);
+		return 1;
+	}
+	if (strcmp(key, "processed") == 0 || strcmp(key, "unrecognized") == 0) {
+		int processed = strcmp(key, "processed") == 0;
+
+		if (source_action_parse(value, processed, processed ?
+		    &s->settings.processed : &s->settings.unrecognized, &e) == -1) {
+			snprintf(p->problem, sizeof p->problem, "%s: %s", key, e.msg);
+			return 0;
+		}
+		return 1;
+	}
+	snprintf(p->problem, sizeof p->problem, "unknown key \"%s\" in section [source %s]",
+	    key, s->name);
+	return 0;
+}
+
+static int
 on_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct conf_parse *p = user;
+	struct conf_source *s;
+	char name[128];
 
 	if (strcmp(section, "classifier") == 0 && strcmp(key, "rules") == 0) {
 		set_string(&p->conf->rules_file, value);
@@ -35,8 +156,31 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		set_string(&p->conf->verp, value);
 		return 1;
 	}
+	if (strcmp(section, "database") == 0 && strcmp(key, "path") == 0) {
+		set_string(&p->conf->database, value);
+		return 1;
+	}
+	if (strcmp(section, "policy") == 0)
+		return on_policy(p, key, value);
+	if (source_name(section, name, sizeof name) != NULL) {
+		if ((s = source_section(p, name)) == NULL)
+			return 0;
+		return on_source(p, s, key, value);
+	}
 	snprintf(p->problem, sizeof p->problem, "unknown key \"%s\" in section [%s]",
 	    key, section);
+	return 0;
+}
+
+static int
+check_sources(const struct conf *c, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++)
+		if (c->sources[i].url == NULL)
+			return err_set(e, "%s: [source %s] has no url", c->path,
+			    c->sources[i].name);
 	return 0;
 }
 
@@ -47,6 +191,7 @@ conf_load(struct conf *c, const char *path, struct err *e)
 	FILE *f;
 	int line;
 
+	store_policy_defaults(&c->policy);
 	if (path == NULL) {
 		if (access(CONF_DEFAULT_PATH, F_OK) != 0)
 			return 0;
@@ -64,14 +209,80 @@ conf_load(struct conf *c, const char *path, struct err *e)
 		    p.problem[0] != '\0' ? p.problem : "syntax error (want key = value)");
 	if (line < 0)
 		return err_set(e, "%s: cannot be read", path);
-	return 0;
+	return check_sources(c, e);
 }
 
 void
 conf_free(struct conf *c)
 {
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++) {
+		free(c->sources[i].name);
+		free(c->sources[i].url);
+	}
 	free(c->path);
+	free(c->database);
 	free(c->rules_file);
 	free(c->verp);
 	memset(c, 0, sizeof *c);
+}
+
+const struct conf_source *
+conf_source(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsources; i++)
+		if (strcmp(c->sources[i].name, name) == 0)
+			return &c->sources[i];
+	return NULL;
+}
+
+/* mkdir -p for the directory part of path (mode 0700: the store holds addresses). */
+static int
+make_parent(const char *path, struct err *e)
+{
+	char *dir = xstrdup(path), *p;
+
+	for (p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			err_set(e, "cannot create %s: %s", dir, strerror(errno));
+			free(dir);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+char *
+conf_database_path(const struct conf *c, const char *override, struct err *e)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char *path;
+
+	if (override != NULL)
+		return xstrdup(override);
+	if (c->database != NULL)
+		return xstrdup(c->database);
+	if (geteuid() == 0)
+		path = xstrdup("/var/lib/bouncescan/bouncescan.db");
+	else if (xdg != NULL && *xdg == '/')
+		path = xasprintf("%s/bouncescan/bouncescan.db", xdg);
+	else if (home != NULL && *home == '/')
+		path = xasprintf("%s/.local/share/bouncescan/bouncescan.db", home);
+	else {
+		err_set(e, "no database given: use -d FILE or [database] path");
+		return NULL;
+	}
+	if (make_parent(path, e) == -1) {
+		free(path);
+		return NULL;
+	}
+	return path;
 }
