@@ -52,9 +52,9 @@ auto_submitted(const struct mail *m)
 		yes = text_starts(v, strlen(v), "auto_reply");
 		free(v);
 	}
-	return yes || header_has(m->headers, m->headers_len, "X-Autoreply") ||
-	    header_has(m->headers, m->headers_len, "X-Autorespond") ||
-	    header_has(m->headers, m->headers_len, "X-Autoresponder");
+	return yes || mail_header_has(m, "X-Autoreply") ||
+	    mail_header_has(m, "X-Autorespond") ||
+	    mail_header_has(m, "X-Autoresponder");
 }
 
 static int

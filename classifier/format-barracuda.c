@@ -27,8 +27,8 @@ is_barracuda(const struct mail *m)
 	char *subject;
 	int yes;
 
-	if (header_has(m->headers, m->headers_len, "X-Barracuda-Connect") ||
-	    header_has(m->headers, m->headers_len, "X-Barracuda-Envelope-From"))
+	if (mail_header_has(m, "X-Barracuda-Connect") ||
+	    mail_header_has(m, "X-Barracuda-Envelope-From"))
 		return 1;
 	subject = mail_subject(m);
 	yes = text_find(subject, strlen(subject), "blocked by our bulk email filter") != NULL;

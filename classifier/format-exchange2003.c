@@ -65,7 +65,7 @@ exchange2003_parse(const struct mail *m, struct report *r)
 	struct line line;
 	int added = 0;
 
-	if (!header_has(m->headers, m->headers_len, "X-MS-Embedded-Report") &&
+	if (!mail_header_has(m, "X-MS-Embedded-Report") &&
 	    !bodyscan_subject_has(m, "Undeliverable"))
 		return 0;
 	text = bodyscan_text(m, &len);

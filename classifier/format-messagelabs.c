@@ -39,7 +39,7 @@ is_messagelabs(const struct mail *m)
 	char *from;
 	int yes;
 
-	if (header_has(m->headers, m->headers_len, "X-Msg-Ref"))
+	if (mail_header_has(m, "X-Msg-Ref"))
 		return 1;
 	from = mail_from(m);
 	yes = text_find(from, strlen(from), "messagelabs.com") != NULL;

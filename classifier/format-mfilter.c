@@ -37,7 +37,7 @@ is_mfilter(const struct mail *m, const char *t, size_t len)
 	if (yes)
 		return 1;
 	/* Relayed copies: "failure notice" and m-FILTER's section markers. */
-	if (!header_has(m->headers, m->headers_len, "Subject"))
+	if (!mail_header_has(m, "Subject"))
 		return 0;
 	mailer = mail_subject(m);
 	yes = strcmp(mailer, "failure notice") == 0 &&

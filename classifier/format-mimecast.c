@@ -32,9 +32,9 @@ is_mimecast(const struct mail *m)
 	char *id;
 	int yes;
 
-	if (header_has(m->headers, m->headers_len, "X-MC-System") ||
-	    header_has(m->headers, m->headers_len, "X-Mimecast-Originator") ||
-	    header_has(m->headers, m->headers_len, "X-Mimecast-Spam-Score"))
+	if (mail_header_has(m, "X-MC-System") ||
+	    mail_header_has(m, "X-Mimecast-Originator") ||
+	    mail_header_has(m, "X-Mimecast-Spam-Score"))
 		return 1;
 	id = mail_header(m, "Message-Id");
 	yes = id != NULL && text_find(id, strlen(id), "mimecast") != NULL;

@@ -27,9 +27,9 @@ is_mxlogic(const struct mail *m)
 	char *from;
 	int yes;
 
-	if (header_has(m->headers, m->headers_len, "X-MX-Bounce") ||
-	    header_has(m->headers, m->headers_len, "X-MXL-NoteHash") ||
-	    header_has(m->headers, m->headers_len, "X-MXL-Hash"))
+	if (mail_header_has(m, "X-MX-Bounce") ||
+	    mail_header_has(m, "X-MXL-NoteHash") ||
+	    mail_header_has(m, "X-MXL-Hash"))
 		return 1;
 	from = mail_from(m);
 	yes = text_find(from, strlen(from), "mxlogic.net") != NULL;

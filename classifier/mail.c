@@ -12,6 +12,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "charset.h"
 #include "classifier.h"
 #include "mail.h"
 #include "text.h"
@@ -140,10 +141,61 @@ header_has(const char *headers, size_t len, const char *name)
 	return headers != NULL && header_find(headers, len, name, &vend) != NULL;
 }
 
+static const struct header_field *
+mail_field(const struct mail *m, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (i = 0; i < m->nfields; i++)
+		if (m->fields[i].name_len == n && strncasecmp(m->fields[i].name, name, n) == 0)
+			return &m->fields[i];
+	return NULL;
+}
+
 char *
 mail_header(const struct mail *m, const char *name)
 {
-	return header_get(m->headers, m->headers_len, name);
+	const struct header_field *f = mail_field(m, name);
+
+	return f != NULL ? text_unfold(f->value, f->value_len) : NULL;
+}
+
+int
+mail_header_has(const struct mail *m, const char *name)
+{
+	return mail_field(m, name) != NULL;
+}
+
+/* Index the top-level header: one pass, instead of one per question asked. */
+static void
+index_fields(struct mail *m)
+{
+	const char *p = m->headers, *end = m->headers + m->headers_len, *colon, *eol, *vend;
+	size_t cap = 0;
+
+	while (p < end && m->nfields < MAIL_MAX_FIELDS) {
+		eol = text_eol(p, end);
+		colon = memchr(p, ':', (size_t)(eol - p));
+		if (*p == ' ' || *p == '\t' || colon == NULL || colon == p) {
+			p = eol < end ? eol + 1 : end;
+			continue;
+		}
+		vend = field_end(colon + 1, end);
+		if (m->nfields == cap) {
+			cap = cap == 0 ? 32 : cap * 2;
+			m->fields = xreallocarray(m->fields, cap, sizeof *m->fields);
+		}
+		m->fields[m->nfields].name = p;
+		m->fields[m->nfields].name_len = (size_t)(colon - p);
+		while (m->fields[m->nfields].name_len > 0 &&
+		    (p[m->fields[m->nfields].name_len - 1] == ' ' ||
+		    p[m->fields[m->nfields].name_len - 1] == '\t'))
+			m->fields[m->nfields].name_len--;
+		m->fields[m->nfields].value = colon + 1;
+		m->fields[m->nfields].value_len = (size_t)(vend - colon - 1);
+		m->nfields++;
+		p = vend < end ? vend + 1 : end;
+	}
 }
 
 static void
@@ -231,8 +283,7 @@ charset_is_utf8(const char *cs)
 /*
  * Is s[0..n) plain ASCII in a charset whose ASCII bytes stand for themselves, so
  * that converting it would change nothing? Bounce text is mostly English under a
- * national charset label, and each conversion costs an iconv_open, which loads and
- * unloads a gconv module: measured at over half the classifier's time.
+ * national charset label, and a conversion is a copy for nothing.
  */
 static int
 ascii_in_ascii_charset(const char *cs, const char *s, size_t n)
@@ -272,10 +323,9 @@ part_decode(struct part *pt)
 	}
 	if (strncmp(pt->type, "text/", 5) == 0 && !charset_is_utf8(pt->charset) &&
 	    !ascii_in_ascii_charset(pt->charset, src, src_len) &&
-	    charconv_buffer("utf-8", pt->charset, src, src_len, &conv,
-	    &conv_len) == MAIL_CHARCONV_NO_ERROR) {
+	    charset_to_utf8(pt->charset, src, src_len, &conv, &conv_len) == 0) {
 		pt->text = normalize_newlines(conv, conv_len, &pt->text_len);
-		charconv_buffer_free(conv);
+		free(conv);
 	} else
 		pt->text = normalize_newlines(src, src_len, &pt->text_len);
 	if (dec != NULL)
@@ -308,6 +358,7 @@ add_part(struct walk *w)
 	return &m->parts[m->nparts++];
 }
 
+static char *decoded_header(const struct mail *, const char *);
 static void walk_entity(struct walk *, const char *, size_t, const char *, size_t,
     int, int);
 
@@ -429,6 +480,9 @@ mail_parse(struct mail *m, const char *bytes, size_t len)
 		snprintf(m->error, sizeof m->error, "no message header");
 		return -1;
 	}
+	index_fields(m);
+	m->subject = decoded_header(m, "Subject");
+	m->from = decoded_header(m, "From");
 	walk_entity(&w, m->headers, m->headers_len, m->body, m->body_len, 0, 0);
 	return 0;
 }
@@ -441,6 +495,9 @@ mail_free(struct mail *m)
 	for (i = 0; i < m->nparts; i++)
 		free(m->parts[i].text);
 	free(m->parts);
+	free(m->fields);
+	free(m->subject);
+	free(m->from);
 	free(m->data);
 	memset(m, 0, sizeof *m);
 }
@@ -482,6 +539,7 @@ mail_text(const struct mail *m, size_t *len)
 	return m->body != NULL ? m->body : "";
 }
 
+/* A header with RFC 2047 encoded words decoded to UTF-8; "" when absent. */
 static char *
 decoded_header(const struct mail *m, const char *name)
 {
@@ -503,11 +561,11 @@ decoded_header(const struct mail *m, const char *name)
 char *
 mail_subject(const struct mail *m)
 {
-	return decoded_header(m, "Subject");
+	return xstrdup(m->subject != NULL ? m->subject : "");
 }
 
 char *
 mail_from(const struct mail *m)
 {
-	return decoded_header(m, "From");
+	return xstrdup(m->from != NULL ? m->from : "");
 }

@@ -29,6 +29,16 @@ struct part {
 	int		 in_original;	/* inside a returned message/rfc822 or rfc822-headers */
 };
 
+/* One field of the top-level header, indexed once so decoders can ask cheaply. */
+struct header_field {
+	const char	*name;
+	size_t		 name_len;
+	const char	*value;		/* after the colon, folded as in the message */
+	size_t		 value_len;
+};
+
+#define MAIL_MAX_FIELDS	256	/* top-level header fields indexed; the rest ignored */
+
 struct mail {
 	char		*data;		/* the whole message, LF line ends, NUL-terminated */
 	size_t		 len;
@@ -38,6 +48,10 @@ struct mail {
 	size_t		 body_len;
 	struct part	*parts;		/* leaf parts and message/rfc822 parts, in order */
 	size_t		 nparts;
+	struct header_field *fields;	/* the top-level header, in order */
+	size_t		 nfields;
+	char		*subject;	/* decoded once: every decoder looks at them */
+	char		*from;
 	int		 truncated;	/* a cap was hit: some parts were not split */
 	char		 error[256];
 };
@@ -75,8 +89,9 @@ const char *mail_text(const struct mail *m, size_t *len);
 char	*header_get(const char *headers, size_t len, const char *name);
 int	 header_has(const char *headers, size_t len, const char *name);
 
-/* Shorthands for the top-level header of m. */
+/* Shorthands for the top-level header of m (through its index). */
 char	*mail_header(const struct mail *m, const char *name);
+int	 mail_header_has(const struct mail *m, const char *name);
 
 /*
  * The top-level Subject and From with RFC 2047 encoded words decoded to UTF-8, as
