@@ -91,27 +91,40 @@ new_recipient(struct dsn *d)
 	return &d->recipients[d->nrecipients++];
 }
 
-/*
- * Is the recipient field `name` the start of another recipient's group? It is when
- * g already has that field, or is already past its recipient fields (has an Action
- * or a Status): Final-Recipient followed by Original-Recipient is one recipient.
- */
+/* Fields that only a recipient's group has: they end the per-message group. */
 static int
-next_recipient(const struct dsn_group *g, const char *name, size_t n)
+only_per_recipient(const char *name, size_t n)
 {
+	static const char *const fields[] = { "Action", "Status", "Diagnostic-Code",
+	    "Remote-MTA", "Last-Attempt-Date", NULL };
 	size_t i;
 
-	for (i = 0; i < g->nfields; i++)
-		if (strlen(g->fields[i].name) == n &&
-		    strncasecmp(g->fields[i].name, name, n) == 0)
+	for (i = 0; fields[i] != NULL; i++)
+		if (strlen(fields[i]) == n && strncasecmp(fields[i], name, n) == 0)
 			return 1;
-	return dsn_get(g, "Action") != NULL || dsn_get(g, "Status") != NULL;
+	return 0;
+}
+
+/*
+ * Is the recipient field `name` the start of another recipient's group, when an MTA
+ * left out the blank line? A second Final-Recipient is; so is an Original-Recipient
+ * after a second one, or after a Final-Recipient whose Action or Status came
+ * already. Final-Recipient after Original-Recipient (RFC 3464 order), or after
+ * Diagnostic-Code and Status (seen from Facebook), is the same recipient.
+ */
+static int
+next_recipient(const struct dsn_group *g, int final)
+{
+	if (dsn_get(g, final ? "Final-Recipient" : "Original-Recipient") != NULL)
+		return 1;
+	return !final && dsn_get(g, "Final-Recipient") != NULL &&
+	    (dsn_get(g, "Action") != NULL || dsn_get(g, "Status") != NULL);
 }
 
 /*
  * Does the field name[0..n) start a new group? After a blank line, unless the group
- * so far is empty; and at a second recipient in one group, since some MTAs leave
- * out the blank line between groups.
+ * so far is empty; at a recipient's field while in the per-message group; and at a
+ * second recipient in one group, since some MTAs leave out the blank lines.
  */
 static int
 starts_group(const struct dsn *d, const struct dsn_group *g, int after_blank,
@@ -120,9 +133,10 @@ starts_group(const struct dsn *d, const struct dsn_group *g, int after_blank,
 	int recipient_field = is_recipient_field(name, n);
 
 	if (g == &d->message)
-		return (after_blank && g->nfields > 0) || recipient_field;
+		return (after_blank && g->nfields > 0) || recipient_field ||
+		    only_per_recipient(name, n);
 	return (after_blank && g->nfields > 0) ||
-	    (recipient_field && next_recipient(g, name, n));
+	    (recipient_field && next_recipient(g, n == 15));
 }
 
 void

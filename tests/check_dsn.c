@@ -85,6 +85,23 @@ START_TEST(original_recipient_stays_in_its_group)
 }
 END_TEST
 
+START_TEST(status_before_final_recipient)
+{
+	static const char text[] =
+	    "Diagnostic-Code: SMTP; 550 5.1.1 Recipient address does not exist\n"
+	    "Status: 5.1.1\n"
+	    "Final-Recipient: rfc822; kim@example.com\n"
+	    "Action: failed\n";
+	struct dsn d;
+
+	memset(&d, 0, sizeof d);
+	dsn_parse(text, strlen(text), &d);
+	ck_assert_uint_eq(d.nrecipients, 1);
+	ck_assert_str_eq(dsn_get(&d.recipients[0], "Status"), "5.1.1");
+	dsn_free(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -97,6 +114,7 @@ main(void)
 	tcase_add_test(tc, malformed_line_keeps_the_rest);
 	tcase_add_test(tc, missing_blank_line_between_groups);
 	tcase_add_test(tc, original_recipient_stays_in_its_group);
+	tcase_add_test(tc, status_before_final_recipient);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
