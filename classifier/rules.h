@@ -9,8 +9,8 @@
  * white space matching one space), "regex" (a case-insensitive PCRE2 pattern),
  * "status" (an RFC 3463 code, "5.1.1", or a prefix ending in '.' or '*': "5.7.*")
  * or "code" (an SMTP reply code, "552", or "55*"). The optional constraint narrows a
- * phrase or regex rule: "status=5.*", "status=4.2.2", "code=5*", "command=DATA" (the
- * SMTP command the failure answered); several, separated by commas, must all hold.
+ * rule: "status=5.*", "status=4.2.2", "code=5*", "command=DATA" (the SMTP command
+ * the failure answered), "action=failed"; several, separated by commas, must all hold.
  * '#' starts a comment.
  *
  * The first rule, in file order, that matches wins. A site file's rules come before

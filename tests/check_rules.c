@@ -159,6 +159,22 @@ START_TEST(command_constraint)
 }
 END_TEST
 
+START_TEST(action_constraint)
+{
+	struct rules *rs = compile("expired\tstatus\t4.*\taction=failed\n"
+	    "networkerror\tstatus\t4.4.*\n");
+	struct result res = { .status = "4.4.1", .action = (char *)"delayed" };
+	struct rule_match m;
+
+	ck_assert_int_eq(rules_match(rs, &res, &m), 1);
+	ck_assert_str_eq(m.reason, "networkerror");
+	res.action = (char *)"failed";
+	ck_assert_int_eq(rules_match(rs, &res, &m), 1);
+	ck_assert_str_eq(m.reason, "expired");
+	rules_free(rs);
+}
+END_TEST
+
 START_TEST(status_and_code_rules)
 {
 	struct rules *rs = compile(
@@ -424,6 +440,7 @@ main(void)
 	tcase_add_test(format, first_rule_in_file_order_wins);
 	tcase_add_test(format, constraints_narrow_a_rule);
 	tcase_add_test(format, command_constraint);
+	tcase_add_test(format, action_constraint);
 	tcase_add_test(format, status_and_code_rules);
 	tcase_add_test(format, site_rules_come_first);
 	tcase_add_test(format, bad_site_file_is_refused);
