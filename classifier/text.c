@@ -232,9 +232,16 @@ text_smtp_command(const char *s, size_t n)
 		{ "after initial connection", "CONN" },
 		{ "while connected to", NULL },	/* says nothing by itself */
 	};
+	/* Every phrase above holds one of these: most texts hold none. */
+	static const char *const hints[] = { "data", "rcpt", "mail from", "lo command",
+	    "does not like", "initial connection", "sent the message", NULL };
 	const char *best = NULL, *best_at = NULL, *p, *from;
 	size_t i;
 
+	for (i = 0; hints[i] != NULL && text_find(s, n, hints[i]) == NULL; i++)
+		;
+	if (hints[i] == NULL)
+		return NULL;
 	for (i = 0; i < sizeof said / sizeof said[0]; i++) {
 		if (said[i].command == NULL)
 			continue;
