@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "output.h"
 #include "readfile.h"
+#include "setup.h"
 
 static int
 parse_one(const struct classifier *c, const char *path, int json, int *failed)
@@ -45,24 +46,6 @@ parse_one(const struct classifier *c, const char *path, int json, int *failed)
 	return 0;
 }
 
-/* The site rules and VERP pattern the configuration names. */
-static int
-classifier_from_conf(struct classifier *c, const struct conf *conf)
-{
-	struct err e;
-
-	if (conf->rules_file != NULL &&
-	    classifier_load_rules(c, conf->rules_file, &e) == -1) {
-		fprintf(stderr, "bouncescan: %s: rules: %s\n", conf->path, e.msg);
-		return -1;
-	}
-	if (conf->verp != NULL && classifier_set_verp(c, conf->verp, &e) == -1) {
-		fprintf(stderr, "bouncescan: %s: verp: %s\n", conf->path, e.msg);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 parse_exec(const struct global_options *g, int argc, char **argv)
 {
@@ -91,7 +74,7 @@ parse_exec(const struct global_options *g, int argc, char **argv)
 		return EX_CONFIG;
 	}
 	conf_free(&conf);
-	optind = 1;
+	optind = 0;	/* 0: reinitialise glibc getopt, which main left in "+" mode */
 	while ((ch = getopt_long(argc, argv, "jr:v:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
