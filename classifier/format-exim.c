@@ -213,12 +213,13 @@ address_list(const struct mail *m, struct report *r, const char *p, const char *
 			if (open)
 				added += block_result(m, r, &b, index++, action);
 			memset(&b, 0, sizeof b);
-			b.head = p + indent;
+			b.head = plain_skip_blanks(p, eol);
 			b.head_end = eol;
 			open = 1;
 		} else if (open && b.nlines < EXIM_MAX_LINES) {
-			b.lines[b.nlines] = p + indent;
-			b.lens[b.nlines++] = (size_t)(eol - p - indent);
+			b.lines[b.nlines] = plain_skip_blanks(p, eol);
+			b.lens[b.nlines] = (size_t)(eol - b.lines[b.nlines]);
+			b.nlines++;
 		}
 		if (eol == end)
 			break;

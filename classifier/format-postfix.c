@@ -55,7 +55,7 @@ last_error(const char *s, const char *end, const char **eolp)
 	const char *p, *eol, *found = NULL;
 
 	for (p = s; p < end; p = eol + 1) {
-		const char *q = p + plain_indent(p, text_eol(p, end));
+		const char *q = plain_skip_blanks(p, text_eol(p, end));
 
 		eol = text_eol(p, end);
 		if (text_starts(q, (size_t)(eol - q), "Out: 4") ||

@@ -82,8 +82,8 @@ address_list(const char *p, const char *end, struct report *r)
 
 	for (; p < end && added < PLAIN_MAX_BLOCKS; p = eol + 1) {
 		eol = text_eol(p, end);
-		if (plain_blank(p, eol) || text_starts(p + plain_indent(p, eol),
-		    (size_t)(eol - p - plain_indent(p, eol)), "---")) {
+		if (plain_blank(p, eol) || text_starts(plain_skip_blanks(p, eol),
+		    (size_t)(eol - plain_skip_blanks(p, eol)), "---")) {
 			if (started || eol == end)
 				break;
 			continue;

@@ -102,7 +102,7 @@ lead_lines(const char *text, const char *end, struct report *r, int daemon)
 
 	for (p = text; p < end && added < PLAIN_MAX_BLOCKS; p = eol + 1) {
 		eol = text_eol(p, end);
-		q = p + plain_indent(p, eol);
+		q = plain_skip_blanks(p, eol);
 		for (i = 0; leads[i].phrase != NULL; i++) {
 			if (!text_starts(q, (size_t)(eol - q), leads[i].phrase) ||
 			    (!daemon && !leads[i].any_sender))

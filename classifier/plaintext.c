@@ -29,6 +29,14 @@ plain_indent(const char *s, const char *eol)
 }
 
 const char *
+plain_skip_blanks(const char *s, const char *eol)
+{
+	while (s < eol && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
+}
+
+const char *
 plain_after(const char *s, const char *end, const char *marker)
 {
 	const char *p = text_find(s, (size_t)(end - s), marker);

@@ -22,8 +22,11 @@
 /* Does the line [s, eol) hold only white space? */
 int	plain_blank(const char *s, const char *eol);
 
-/* Leading blanks of the line at s (a tab counts as 8). */
+/* Leading blanks of the line at s (a tab counts as 8): a column, not a byte count. */
 size_t	plain_indent(const char *s, const char *eol);
+
+/* The first byte of the line at s that is not a blank (eol when there is none). */
+const char *plain_skip_blanks(const char *s, const char *eol);
 
 /* The start of the line after the first line containing marker, or NULL. */
 const char *plain_after(const char *s, const char *end, const char *marker);

@@ -20,5 +20,15 @@ struct command {
 };
 
 extern const struct command cmd_parse;
+extern const struct command cmd_scan;
+/* The store's queries and changes (cmd-status.c ... cmd-reapply.c). */
+extern const struct command cmd_status;
+extern const struct command cmd_why;
+extern const struct command cmd_export;
+extern const struct command cmd_import;
+extern const struct command cmd_suppress;
+extern const struct command cmd_unsuppress;
+extern const struct command cmd_stats;
+extern const struct command cmd_reapply;
 
 #endif

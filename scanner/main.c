@@ -11,6 +11,15 @@
 
 static const struct command *const commands[] = {
 	&cmd_parse,
+	&cmd_scan,
+	&cmd_status,
+	&cmd_why,
+	&cmd_export,
+	&cmd_import,
+	&cmd_suppress,
+	&cmd_unsuppress,
+	&cmd_stats,
+	&cmd_reapply,
 	NULL
 };
 
@@ -24,7 +33,7 @@ usage(FILE *f)
 	    "whether the address is gone (hard), may recover (soft), or the failure is\n"
 	    "the sender side's problem (block).\n\nCommands:\n");
 	for (c = commands; *c != NULL; c++)
-		fprintf(f, "  %-8s %s\n", (*c)->name, (*c)->summary);
+		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fprintf(f, "\n\"bouncescan COMMAND --help\" tells more; see also bouncescan(1).\n");
 }
 

@@ -177,6 +177,30 @@ START_TEST(message_15_megabytes_of_lines)
 }
 END_TEST
 
+/*
+ * Found by the fuzzer: a plain-text decoder took a tab's column width (8) as a byte
+ * count, stepped past the end of a short last line and read beyond the message.
+ */
+START_TEST(tab_indented_last_line)
+{
+	static const char *const lines[] = { "\tThIe", "\t\t", "\tx", " \t---",
+	    "  trent@example.org\n\tx", "  trent@example.org\n\t\thost", "\t<", NULL };
+	struct buffer b = { NULL, 0, 0 };
+	struct report r;
+	int i;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		append(&b, "From: MAILER-DAEMON@mx.example.net\n"
+		    "Subject: Mail delivery failed: returning message to sender\n\n"
+		    "This message was created automatically by mail delivery software.\n"
+		    "<trent@example.org>: Mailbox full\n");
+		append(&b, lines[i]);
+		ck_assert_int_ge(classify_timed(&b, &r), 0);
+		report_free(&r);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -191,6 +215,7 @@ main(void)
 	tcase_add_test(tc, sibling_parts_100000);
 	tcase_add_test(tc, message_20_megabytes);
 	tcase_add_test(tc, message_15_megabytes_of_lines);
+	tcase_add_test(tc, tab_indented_last_line);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,105 @@
+/*
+ * cmd-import.c: "bouncescan import FILE": load a suppression list kept elsewhere
+ * (another tool's export, a list manager's unsubscribe file, our own CSV export).
+ *
+ * The file is one address per line or CSV with a header naming the address
+ * column (db/import.c says which names). It is idempotent: addresses already
+ * suppressed are left as they are, so running the same import twice adds nothing
+ * the second time. Lines that are not addresses are counted and the first one is
+ * named, never stored.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "command.h"
+#include "db.h"
+#include "setup.h"
+#include "show.h"
+
+static int
+import_file(struct store *st, const char *name, struct err *e)
+{
+	const char *path = strcmp(name, "-") == 0 ? "/dev/stdin" : name;
+	struct store_import_result r;
+
+	memset(&r, 0, sizeof r);
+	if (store_import(st, path, &r, e) == -1)
+		return -1;
+	printf("%s: %zu added, %zu already suppressed, %zu rejected\n", name, r.added,
+	    r.already, r.invalid);
+	if (r.invalid == 0)
+		return 0;
+	fprintf(stderr, "bouncescan: import: %s: %zu line(s) are not addresses and were"
+	    " skipped; the first: ", name, r.invalid);
+	show_text(stderr, r.first_invalid, "?");
+	fputs("\n", stderr);
+	return 1;
+}
+
+static int
+import_exec(const struct global_options *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store *st;
+	struct conf conf;
+	struct err e;
+	int ch, rc;
+
+	/* 0: start afresh, so options may follow arguments after main's "+" parse. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(cmd_import.help, stdout);
+			return 0;
+		}
+		fprintf(stderr, "usage: bouncescan import %s\n", cmd_import.usage);
+		return EX_USAGE;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "usage: bouncescan import %s\n(one file; - for standard"
+		    " input)\n", cmd_import.usage);
+		return EX_USAGE;
+	}
+	memset(&conf, 0, sizeof conf);
+	rc = setup_store(g, &conf, &st, 0, &e);
+	conf_free(&conf);
+	if (rc != 0) {
+		fprintf(stderr, "bouncescan: import: %s\n", e.msg);
+		return rc;
+	}
+	rc = import_file(st, argv[optind], &e);
+	if (rc == -1) {
+		fprintf(stderr, "bouncescan: import: %s\n(nothing was imported)\n", e.msg);
+		rc = store_retry(st) ? EX_TEMPFAIL : 1;
+	}
+	store_close(st);
+	return rc;
+}
+
+const struct command cmd_import = {
+	"import",
+	"FILE",
+	"load an existing suppression list (plain or CSV)",
+	"usage: bouncescan import FILE\n"
+	"\n"
+	"Suppress every address of FILE (- reads standard input), with the cause\n"
+	"\"import\". FILE is either one address per line (blank lines and lines\n"
+	"starting with # are skipped), or CSV whose header row names the address\n"
+	"column (email, address, email_address, e-mail, recipient or mail) and\n"
+	"optionally a reason column, as \"bouncescan export --format csv\" writes.\n"
+	"\n"
+	"Importing is idempotent: an address already suppressed, for whatever\n"
+	"cause, is left as it is. Lines that are not valid addresses are skipped,\n"
+	"counted, and the first one is named. Prints how many were added, already\n"
+	"suppressed and rejected.\n"
+	"\n"
+	"Exit status: 0, 1 when some lines were rejected (the rest is imported) or\n"
+	"the file or database cannot be read (then nothing is), 75 when the\n"
+	"database is locked (try again).\n",
+	import_exec
+};

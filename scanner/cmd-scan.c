@@ -1,0 +1,298 @@
+/*
+ * cmd-scan.c: "bouncescan scan [--dry-run] [--quiet] [SOURCE...]": read the
+ * bounces mailboxes, store what they say, and move what was stored out of the
+ * way. This file chooses the sources, opens the store and decides the exit
+ * status; the loop itself is scan.c.
+ *
+ * Exit status matters here because an MTA reads it: in pipe mode ("-") every
+ * database failure exits 75 (EX_TEMPFAIL), so the MTA keeps the message and
+ * tries again later; the store knows each message by its hash, so a retry
+ * never counts a bounce twice.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "classifier.h"
+#include "command.h"
+#include "conf.h"
+#include "scan.h"
+#include "setup.h"
+#include "xalloc.h"
+
+/* A source to scan, as the user named it. */
+struct target {
+	char				*label;		/* for messages */
+	const char			*spec;		/* borrowed from argv or conf */
+	const struct source_conf	*settings;	/* NULL: the defaults */
+};
+
+static int
+usage_error(const char *why)
+{
+	fprintf(stderr, "usage: bouncescan scan %s\n", cmd_scan.usage);
+	if (why != NULL)
+		fprintf(stderr, "%s\n", why);
+	return EX_USAGE;
+}
+
+/* A configured source by name, or a spec (whose settings a section may give). */
+static void
+target_resolve(const struct conf *conf, const char *arg, struct target *t)
+{
+	const struct conf_source *cs = conf_source(conf, arg);
+	size_t i;
+
+	if (cs != NULL) {
+		t->label = xasprintf("%s (%s)", cs->name, cs->url);
+		t->spec = cs->url;
+		t->settings = &cs->settings;
+		return;
+	}
+	t->label = xstrdup(strcmp(arg, "-") == 0 ? "standard input" : arg);
+	t->spec = arg;
+	t->settings = NULL;
+	for (i = 0; i < conf->nsources; i++)
+		if (strcmp(conf->sources[i].url, arg) == 0)
+			t->settings = &conf->sources[i].settings;
+}
+
+/* The sources of the command line, or every configured one; NULL: none. */
+static struct target *
+targets_from(const struct conf *conf, int argc, char **argv, size_t *count)
+{
+	struct target *t;
+	size_t i;
+
+	*count = argc > 0 ? (size_t)argc : conf->nsources;
+	if (*count == 0)
+		return NULL;
+	t = xcalloc(*count, sizeof *t);
+	for (i = 0; i < *count; i++)
+		target_resolve(conf, argc > 0 ? argv[i] : conf->sources[i].name, &t[i]);
+	return t;
+}
+
+static void
+targets_free(struct target *t, size_t count)
+{
+	size_t i;
+
+	for (i = 0; t != NULL && i < count; i++)
+		free(t[i].label);
+	free(t);
+}
+
+/* A dry run only reads the store, and only when there is one. */
+static struct store *
+open_store(const struct global_options *g, const struct conf *conf, int dry_run,
+    int *failed)
+{
+	struct store *st = NULL;
+	struct err e;
+	char *path;
+
+	*failed = 0;
+	if ((path = conf_database_path(conf, g->database_path, &e)) == NULL) {
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
+		*failed = 1;
+		return NULL;
+	}
+	if (!dry_run)
+		st = store_open(path, &e, NULL);
+	else if (access(path, F_OK) == 0)
+		st = store_open_readonly(path, &e, NULL);
+	if (st == NULL && (!dry_run || access(path, F_OK) == 0)) {
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
+		*failed = 1;
+	}
+	free(path);
+	if (st != NULL)
+		store_set_policy(st, &conf->policy);
+	return st;
+}
+
+/* Why "bouncescan scan NAME" did not find NAME, when that is the likely mistake. */
+static void
+explain_unknown(const struct conf *conf, const char *spec)
+{
+	if (strchr(spec, ':') != NULL || strchr(spec, '/') != NULL ||
+	    access(spec, F_OK) == 0)
+		return;
+	fprintf(stderr, "bouncescan: %s: no [source %s] in %s, and no file of that"
+	    " name\n", spec, spec, conf->path != NULL ? conf->path :
+	    "the configuration");
+}
+
+/* 1 when any message of the scan needs a person's attention. */
+static int
+scan_troubled(const struct scan_totals *t)
+{
+	return t->skipped > 0 || t->unreadable > 0 || t->dispose_failed > 0 ||
+	    t->source_failed || t->store_failed;
+}
+
+/* Scan every target; returns the exit status. */
+static int
+scan_targets(struct scan *sc, const struct conf *conf, const struct target *targets,
+    size_t count, int pipe)
+{
+	struct scan_totals totals;
+	struct source *s;
+	struct err e;
+	size_t i;
+	int status = 0;
+
+	for (i = 0; i < count; i++) {
+		if (source_open_spec(targets[i].spec, targets[i].settings, &s, &e) == -1) {
+			explain_unknown(conf, targets[i].spec);
+			fprintf(stderr, "bouncescan: %s\n", e.msg);
+			status = 1;
+			continue;
+		}
+		if (scan_source(sc, s, targets[i].label, &totals) == -1 && pipe)
+			status = EX_TEMPFAIL;
+		else if (scan_troubled(&totals) && status == 0)
+			status = 1;
+		if (!sc->options.quiet)
+			scan_summary_print(sc, s, targets[i].label, &totals);
+		source_close(s);
+		if (totals.store_failed)
+			break;
+	}
+	return status;
+}
+
+/* Pipe mode: a message from the MTA, whose retry is the safety net. */
+static int
+any_pipe(const struct target *targets, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(targets[i].spec, "-") == 0)
+			return 1;
+	return 0;
+}
+
+static int
+scan_run(const struct global_options *g, const struct conf *conf,
+    const struct classifier *c, const struct scan_options *o, int argc, char **argv)
+{
+	struct scan sc;
+	struct target *targets;
+	size_t count;
+	int status, failed, pipe;
+
+	if ((targets = targets_from(conf, argc, argv, &count)) == NULL)
+		return usage_error("No source given and none configured: name one"
+		    " (maildir:PATH, mbox:PATH, FILE, or - for standard input),\n"
+		    "or add a [source NAME] section with a url to the configuration"
+		    " (bouncescan.conf(5)).");
+	pipe = any_pipe(targets, count);
+	memset(&sc, 0, sizeof sc);
+	sc.classifier = c;
+	sc.options = *o;
+	sc.store = open_store(g, conf, o->dry_run, &failed);
+	if (failed)
+		status = pipe ? EX_TEMPFAIL : 1;
+	else
+		status = scan_targets(&sc, conf, targets, count, pipe);
+	if (status == EX_TEMPFAIL)
+		fprintf(stderr, "bouncescan: the message was not stored; exit status 75"
+		    " asks the mail system to deliver it again later\n");
+	if (sc.store != NULL)
+		store_close(sc.store);
+	scan_free(&sc);
+	targets_free(targets, count);
+	return status;
+}
+
+static int
+scan_exec(const struct global_options *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scan_options o;
+	struct classifier *c;
+	struct conf conf;
+	struct err e;
+	int ch, status;
+
+	memset(&o, 0, sizeof o);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "nqh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'h':
+			fputs(cmd_scan.help, stdout);
+			return 0;
+		default:
+			return usage_error(NULL);
+		}
+	}
+	o.progress = !o.quiet && !o.dry_run && isatty(STDERR_FILENO);
+	memset(&conf, 0, sizeof conf);
+	if (conf_load(&conf, g->config_path, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
+		conf_free(&conf);
+		return EX_CONFIG;
+	}
+	c = classifier_new();
+	if (classifier_from_conf(c, &conf) == -1)
+		status = EX_CONFIG;
+	else
+		status = scan_run(g, &conf, c, &o, argc - optind, argv + optind);
+	classifier_free(c);
+	conf_free(&conf);
+	return status;
+}
+
+const struct command cmd_scan = {
+	"scan",
+	"[--dry-run] [--quiet] [SOURCE...]",
+	"read bounces from mailboxes, store them, and move them out of the way",
+	"usage: bouncescan scan [--dry-run] [--quiet] [SOURCE...]\n"
+	"\n"
+	"Read every message of each SOURCE, decide what it says, record the results\n"
+	"in the suppression database, and then, once they are safely stored, move\n"
+	"the message out of the way. A SOURCE is one of\n"
+	"\n"
+	"  maildir:PATH    a Maildir: bounces go to its Processed folder, other mail\n"
+	"                  to Unrecognized (or as [source NAME] processed= and\n"
+	"                  unrecognized= say); nothing that was not understood is\n"
+	"                  ever deleted\n"
+	"  mbox:PATH       an mbox file, only read: messages stored before are skipped\n"
+	"  FILE            a file holding one message\n"
+	"  -               one message on standard input (an MTA pipe)\n"
+	"  NAME            the [source NAME] section of the configuration\n"
+	"\n"
+	"Without a SOURCE, every [source NAME] of the configuration is scanned.\n"
+	"The same message is never counted twice: scanning again changes nothing.\n"
+	"At the end, a summary: messages read, results by class, newly suppressed\n"
+	"addresses, and sender-side incidents (many refusals of the list's own\n"
+	"mail by one domain: the list may be blocklisted there).\n"
+	"\n"
+	"  --dry-run   classify and print what would be done with each message;\n"
+	"              store nothing, move nothing\n"
+	"  --quiet     print only errors (for cron and MTA pipes)\n"
+	"\n"
+	"Exit status: 0 when all went well; 1 when some messages could not be read\n"
+	"or moved (they are left where they were, and named on stderr) or the\n"
+	"database failed; 75 in pipe mode when the database failed (busy, locked,\n"
+	"full: the MTA keeps the message and tries again); 64 usage error;\n"
+	"78 configuration error.\n",
+	scan_exec
+};

@@ -1,0 +1,451 @@
+/*
+ * scan.c: the scan loop; see scan.h.
+ *
+ * For each message: hash its bytes, classify it, turn the report into store
+ * events, ingest them inside the batch's transaction, keep only the message's
+ * name (not its bytes) until the commit, then dispose of it. A read-only source
+ * (mbox, a file, stdin) cannot move what it has done, so there a message the
+ * store already knows is recognised by its hash and skipped before classifying.
+ *
+ * Not here: choosing sources and the exit status (cmd-scan.c), the summary
+ * (scan-summary.c), progress output (progress.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
+#include "progress.h"
+#include "scan.h"
+#include "xalloc.h"
+
+/* A message waiting for its batch's commit; its bytes are already dropped. */
+struct pending {
+	struct message	message;
+	enum disposal	disposal;
+};
+
+struct batch {
+	struct pending		*items;
+	size_t			 count;
+	size_t			 cap;
+	struct scan_totals	 counts;	/* added to the totals at the commit */
+	int			 open;		/* a transaction is open */
+	int64_t			 scan_id;
+};
+
+/* The store's name for a message: SHA-256 of its raw bytes, in hex. */
+static int
+message_hash(const struct message *m, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char digest[32];
+	size_t i;
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, m->data, m->length, digest) < 0)
+		return -1;
+	for (i = 0; i < sizeof digest; i++) {
+		hex[2 * i] = digits[digest[i] >> 4];
+		hex[2 * i + 1] = digits[digest[i] & 15];
+	}
+	hex[64] = '\0';
+	return 0;
+}
+
+/* Sources whose dispose does nothing: what they hold stays there for good. */
+static int
+source_read_only(const struct source *s)
+{
+	return strcmp(s->ops->scheme, "maildir") != 0;
+}
+
+static void
+totals_add(struct scan_totals *t, const struct scan_totals *b)
+{
+	size_t i;
+
+	t->bounces += b->bounces;
+	t->unidentified += b->unidentified;
+	t->not_bounces += b->not_bounces;
+	t->unreadable += b->unreadable;
+	t->already += b->already;
+	for (i = 0; i < sizeof t->results / sizeof t->results[0]; i++)
+		t->results[i] += b->results[i];
+	t->no_recipient += b->no_recipient;
+	t->suppressed += b->suppressed;
+}
+
+/* Fill sc->events from r; returns how many. Results of class none are left out. */
+static size_t
+events_from_report(struct scan *sc, const struct report *r)
+{
+	size_t i, n = 0;
+
+	if (r->nresults > sc->events_cap) {
+		sc->events_cap = r->nresults;
+		sc->events = xreallocarray(sc->events, sc->events_cap, sizeof *sc->events);
+	}
+	for (i = 0; i < r->nresults; i++) {
+		const struct result *res = &r->results[i];
+		struct store_event *ev = &sc->events[n];
+
+		if (res->class == CLASS_NONE)
+			continue;
+		memset(ev, 0, sizeof *ev);
+		ev->recipient = res->recipient;
+		ev->class = class_name(res->class);
+		ev->reason = res->reason;
+		ev->status = res->status[0] != '\0' ? res->status : NULL;
+		ev->smtp_code = res->smtp_code;
+		ev->diagnostic = res->diagnostic;
+		ev->remote_mta = res->remote_mta;
+		ev->rule = res->rule;
+		n++;
+	}
+	return n;
+}
+
+/* Processed when some result names a recipient; otherwise a person should look. */
+static enum disposal
+report_disposal(const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nresults; i++)
+		if (r->results[i].class != CLASS_NONE && r->results[i].recipient != NULL)
+			return DISPOSE_PROCESSED;
+	return DISPOSE_UNRECOGNIZED;
+}
+
+/* Which count a classified, not yet stored message falls under. */
+static void
+count_message(struct scan_totals *c, const struct report *r, int classified,
+    enum disposal d)
+{
+	size_t i;
+
+	if (!classified)
+		c->unreadable++;
+	else if (d == DISPOSE_PROCESSED)
+		c->bounces++;
+	else if (r->nresults > 0)
+		c->unidentified++;
+	else
+		c->not_bounces++;
+	for (i = 0; classified && i < r->nresults; i++)
+		c->results[r->results[i].class]++;
+}
+
+/* The store's transaction for the batch, opened with its first message. */
+static int
+batch_open(struct scan *sc, struct batch *b, const char *name)
+{
+	struct err e;
+
+	if (b->open || sc->store == NULL)
+		return 0;
+	if (store_begin(sc->store, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: %s\n", name, e.msg);
+		return -1;
+	}
+	b->open = 1;
+	return 0;
+}
+
+static void
+batch_add(struct batch *b, struct message *m, enum disposal d)
+{
+	if (b->count == b->cap) {
+		b->cap = b->cap == 0 ? 64 : b->cap * 2;
+		b->items = xreallocarray(b->items, b->cap, sizeof *b->items);
+	}
+	message_drop_data(m);
+	b->items[b->count].message = *m;
+	b->items[b->count].disposal = d;
+	b->count++;
+	memset(m, 0, sizeof *m);
+}
+
+/* Forget the batch: nothing of it was committed, so nothing of it is disposed. */
+static void
+batch_abort(struct scan *sc, struct batch *b)
+{
+	size_t i;
+
+	if (b->open)
+		store_rollback(sc->store);
+	b->open = 0;
+	for (i = 0; i < b->count; i++)
+		message_free(&b->items[i].message);
+	b->count = 0;
+	memset(&b->counts, 0, sizeof b->counts);
+}
+
+static void
+dispose_one(struct source *s, const char *name, struct pending *p,
+    struct scan_totals *t)
+{
+	struct err e;
+
+	if (p->disposal == DISPOSE_KEEP || source_read_only(s))
+		return;
+	if (source_dispose(s, &p->message, p->disposal, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: %s: stored, but could not be %s: %s"
+		    " (left in place; the next scan will try again)\n", name,
+		    p->message.location, scan_disposal_words(s, p->disposal), e.msg);
+		t->dispose_failed++;
+		return;
+	}
+	t->disposed++;
+}
+
+/* Commit the batch, then (and only then) dispose of its messages. */
+static int
+batch_commit(struct scan *sc, struct source *s, const char *name, struct batch *b,
+    struct scan_totals *t)
+{
+	struct err e;
+	size_t i;
+
+	if (b->open && store_commit(sc->store, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: %s\n", name, e.msg);
+		b->open = 0;	/* store_commit rolled back */
+		batch_abort(sc, b);
+		return -1;
+	}
+	b->open = 0;
+	totals_add(t, &b->counts);
+	memset(&b->counts, 0, sizeof b->counts);
+	for (i = 0; i < b->count; i++) {
+		if (!sc->options.dry_run)
+			dispose_one(s, name, &b->items[i], t);
+		message_free(&b->items[i].message);
+	}
+	b->count = 0;
+	return 0;
+}
+
+/* One line per message for --dry-run: what a real scan would do with it. */
+static void
+dry_run_print(const struct source *s, const struct message *m, const struct report *r,
+    int classified, int already, enum disposal d)
+{
+	size_t i, shown = 0;
+
+	if (already) {
+		printf("%s: already stored; nothing to do\n", m->location);
+		return;
+	}
+	printf("%s: ", m->location);
+	if (source_read_only(s))
+		printf("would be stored");
+	else
+		printf("would be %s", scan_disposal_words(s, d));
+	if (!classified)
+		printf(": not a readable message (%s)", r->error);
+	else if (r->nresults == 0)
+		printf(": not a bounce");
+	for (i = 0; classified && i < r->nresults && shown < 5; i++, shown++)
+		printf("%s %s %s (%s)", i == 0 ? ":" : ",", class_name(r->results[i].class),
+		    r->results[i].recipient != NULL ? r->results[i].recipient : "no address",
+		    r->results[i].reason != NULL ? r->results[i].reason : "-");
+	if (classified && r->nresults > shown)
+		printf(", and %zu more", r->nresults - shown);
+	putchar('\n');
+}
+
+/* Record the message inside the batch; may turn d into "unrecognized". */
+static int
+ingest(struct scan *sc, const char *name, const struct source *s,
+    const struct message *m, const char *hash, const struct report *r,
+    struct batch *b, enum disposal *d, int *already)
+{
+	struct store_message sm = { hash, r->date, s->spec, m->origin, 0 };
+	struct store_ingest out;
+	struct err e;
+	size_t n = events_from_report(sc, r);
+
+	sm.scan_id = b->scan_id;
+	if (batch_open(sc, b, name) == -1)
+		return -1;
+	if (store_ingest_message(sc->store, &sm, sc->events, n, &out, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: %s: %s\n", name, m->location, e.msg);
+		return -1;
+	}
+	*already = out.duplicate;
+	if (!out.duplicate && out.events == 0)
+		*d = DISPOSE_UNRECOGNIZED;
+	b->counts.no_recipient += out.rejected;
+	b->counts.suppressed += out.suppressed;
+	return 0;
+}
+
+/* A read-only source's message that an earlier scan stored: skip it cheaply. */
+static int
+known_before(struct scan *sc, const struct source *s, const char *name,
+    const char *hash, int *known)
+{
+	struct err e;
+
+	*known = 0;
+	if (sc->store == NULL || !source_read_only(s))
+		return 0;
+	if ((*known = store_message_seen(sc->store, hash, &e)) == -1) {
+		fprintf(stderr, "bouncescan: %s: %s\n", name, e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Classify, store (in the open batch) and queue one message for disposal. */
+static int
+scan_message(struct scan *sc, struct source *s, const char *name, struct message *m,
+    struct batch *b)
+{
+	struct report r;
+	char hash[65];
+	enum disposal d;
+	int classified, already = 0, rc = 0;
+
+	if (message_hash(m, hash) == -1) {
+		fprintf(stderr, "bouncescan: %s: %s: cannot compute SHA-256\n", name,
+		    m->location);
+		return -1;
+	}
+	if (known_before(sc, s, name, hash, &already) == -1)
+		return -1;
+	memset(&r, 0, sizeof r);
+	if (already && !sc->options.dry_run) {
+		b->counts.already++;
+		message_free(m);
+		return 0;
+	}
+	classified = !already && classify(sc->classifier, m->data, m->length, &r) != -1;
+	d = classified ? report_disposal(&r) : DISPOSE_UNRECOGNIZED;
+	if (!already && !classified && !sc->options.dry_run)
+		fprintf(stderr, "bouncescan: %s: %s: not a readable message: %s\n",
+		    name, m->location, r.error);
+	if (!already && !sc->options.dry_run)
+		rc = ingest(sc, name, s, m, hash, &r, b, &d, &already);
+	if (sc->options.dry_run)
+		dry_run_print(s, m, &r, classified, already, d);
+	if (already)
+		b->counts.already++;
+	else
+		count_message(&b->counts, &r, classified, d);
+	report_free(&r);
+	if (rc == -1)
+		message_free(m);
+	else
+		batch_add(b, m, d);
+	return rc;
+}
+
+/* A message the source could not hand out: it stays where it is. */
+static void
+report_skipped(const char *name, const struct message *m, const struct err *e,
+    struct scan_totals *t)
+{
+	fprintf(stderr, "bouncescan: %s: %s: skipped, left in place: %s\n", name,
+	    m->location != NULL ? m->location : "a message", e->msg);
+	t->skipped++;
+}
+
+/* Read, store and dispose of every message; -1 on a store error. */
+static int
+scan_loop(struct scan *sc, struct source *s, const char *name, struct batch *b,
+    struct scan_totals *t)
+{
+	struct progress progress;
+	struct message m;
+	struct err e;
+	size_t batch = sc->options.batch != 0 ? sc->options.batch : SCAN_BATCH;
+	int rc, status = 0;
+
+	progress_start(&progress, name, sc->options.progress);
+	memset(&m, 0, sizeof m);
+	while ((rc = source_next(s, &m, &e)) != SOURCE_DONE) {
+		if (rc == SOURCE_ERROR) {
+			fprintf(stderr, "bouncescan: %s: %s\n", name, e.msg);
+			t->source_failed = 1;
+			break;
+		}
+		t->messages++;
+		if (rc == SOURCE_SKIPPED)
+			report_skipped(name, &m, &e, t);
+		if (rc == SOURCE_SKIPPED)
+			message_free(&m);
+		else if (scan_message(sc, s, name, &m, b) == -1 ||
+		    (b->count >= batch && batch_commit(sc, s, name, b, t) == -1)) {
+			status = -1;
+			break;
+		}
+		progress_update(&progress, t->messages);
+	}
+	message_free(&m);
+	if (status == 0 && batch_commit(sc, s, name, b, t) == -1)
+		status = -1;
+	progress_done(&progress);
+	return status;
+}
+
+/* The store's record of the scan: begun before the first message, finished after. */
+static int
+scan_record(struct scan *sc, const struct source *s, const char *name, int begin,
+    struct scan_totals *t)
+{
+	struct store_scan_summary summary;
+	struct err e;
+	int rc;
+
+	if (sc->store == NULL || sc->options.dry_run)
+		return 0;
+	if (begin)
+		rc = store_scan_begin(sc->store, s->spec, &t->scan_id, &e);
+	else
+		rc = store_scan_finish(sc->store, t->scan_id, &summary, &e);
+	if (rc == -1) {
+		fprintf(stderr, "bouncescan: %s: %s\n", name, e.msg);
+		return -1;
+	}
+	if (!begin)
+		t->incidents = summary.incidents;
+	return 0;
+}
+
+int
+scan_source(struct scan *sc, struct source *s, const char *name,
+    struct scan_totals *t)
+{
+	struct batch b;
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	memset(&b, 0, sizeof b);
+	t->started = sc->store != NULL ? store_now(sc->store) : time(NULL);
+	if (scan_record(sc, s, name, 1, t) == -1) {
+		t->store_failed = 1;
+		return -1;
+	}
+	b.scan_id = t->scan_id;
+	rc = scan_loop(sc, s, name, &b, t);
+	if (rc == -1) {
+		batch_abort(sc, &b);
+		t->store_failed = 1;
+	} else if (scan_record(sc, s, name, 0, t) == -1) {
+		t->store_failed = 1;
+		rc = -1;
+	}
+	free(b.items);
+	return rc;
+}
+
+void
+scan_free(struct scan *sc)
+{
+	free(sc->events);
+	sc->events = NULL;
+	sc->events_cap = 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * setup.c: preparing the classifier from the configuration, shared by the
+ * commands that classify (parse, scan), and opening the store the configuration
+ * and -d name, shared by every command that has one. See setup.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "setup.h"
+
+int
+classifier_from_conf(struct classifier *c, const struct conf *conf)
+{
+	struct err e;
+
+	if (conf->rules_file != NULL &&
+	    classifier_load_rules(c, conf->rules_file, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: rules: %s\n", conf->path, e.msg);
+		return -1;
+	}
+	if (conf->verp != NULL && classifier_set_verp(c, conf->verp, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: verp: %s\n", conf->path, e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* A query must not create an empty database and then report everyone as unknown. */
+static int
+database_exists(const char *path, struct err *e)
+{
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return err_set(e, "%s: no database here yet: run \"bouncescan scan\" or"
+		    " \"bouncescan import\" first, or name the right one with -d", path);
+	return err_set(e, "%s: %s", path, strerror(errno));
+}
+
+int
+setup_store(const struct global_options *g, struct conf *conf, struct store **store,
+    int readonly, struct err *e)
+{
+	char *path;
+	int retry;
+
+	*store = NULL;
+	if (conf_load(conf, g->config_path, e) == -1)
+		return EX_CONFIG;
+	if ((path = conf_database_path(conf, g->database_path, e)) == NULL)
+		return EX_CONFIG;
+	if (readonly && database_exists(path, e) == -1) {
+		free(path);
+		return EX_NOINPUT;
+	}
+	*store = readonly ? store_open_readonly(path, e, &retry) :
+	    store_open(path, e, &retry);
+	free(path);
+	if (*store == NULL)
+		return retry ? EX_TEMPFAIL : readonly ? EX_NOINPUT : EX_CANTCREAT;
+	store_set_policy(*store, &conf->policy);
+	return 0;
+}

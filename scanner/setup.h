@@ -1,0 +1,32 @@
+/*
+ * setup.h: what several commands prepare the same way from the configuration.
+ */
+#ifndef BOUNCESCAN_SETUP_H
+#define BOUNCESCAN_SETUP_H
+
+#include "classifier.h"
+#include "conf.h"
+
+/*
+ * Give c the site rules and the VERP pattern that conf names. Returns 0, or -1
+ * after printing on stderr what is wrong (the caller exits EX_CONFIG).
+ */
+int classifier_from_conf(struct classifier *c, const struct conf *conf);
+
+/*
+ * Load the configuration (-c, or the default file) into conf (zeroed by the caller,
+ * who calls conf_free in every case), open the database it names (-d, [database]
+ * path, or the per-user default) and give the store the [policy] thresholds.
+ * readonly: open without writing (queries); a database that does not exist yet is
+ * then an error rather than an empty file.
+ *
+ * Returns 0 with *store set, or the exit status the command should end with, e
+ * saying what failed and what to do: EX_CONFIG (the configuration), EX_TEMPFAIL
+ * (the database is locked or the disk full: try again later), EX_NOINPUT (no
+ * database, or it cannot be read), EX_CANTCREAT (it cannot be created or written).
+ */
+struct global_options;
+int setup_store(const struct global_options *g, struct conf *conf,
+    struct store **store, int readonly, struct err *e);
+
+#endif
