@@ -3,6 +3,7 @@
  * table; each command lives in its own cmd-*.c file.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -44,6 +45,13 @@ main(int argc, char **argv)
 	const struct command *const *c;
 	int ch;
 
+	/*
+	 * Each message allocates and frees a few hundred kilobytes; without this the
+	 * heap is trimmed and regrown every message (measured: a third of the time
+	 * in "make bench" went to brk and page faults).
+	 */
+	mallopt(M_TOP_PAD, 16 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 	while ((ch = getopt(argc, argv, "+c:d:hV")) != -1) {
 		switch (ch) {
 		case 'c':

@@ -9,6 +9,7 @@
  *     bench [DIRECTORY [SECONDS]]
  */
 #include <dirent.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,9 @@ main(int argc, char **argv)
 	struct classifier *cl;
 	size_t rounds = 0, results, i;
 
+	/* The same heap settings as bouncescan itself (scanner/main.c). */
+	mallopt(M_TOP_PAD, 16 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 	load_dir(&c, dir, 0);
 	if (c.count == 0) {
 		fprintf(stderr, "bench: no *.eml files under %s\n", dir);
