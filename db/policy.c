@@ -269,14 +269,16 @@ out:
 /* The block counts of one scan, per receiving domain, at or above the threshold. */
 static const char domain_incidents_sql[] =
 	"INSERT INTO incidents (scan_id, kind, domain, reason, blocks, failures, created)"
-	" SELECT ?1, 'domain', d.domain,"
-	"  (SELECT reason FROM events WHERE scan_id = ?1 AND class = 'block'"
-	"   AND domain = d.domain GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 1),"
-	"  d.blocks, d.failures, ?3"
-	" FROM (SELECT domain, sum(class = 'block') AS blocks,"
-	"  sum(class IN ('hard', 'soft', 'block')) AS failures"
-	"  FROM events WHERE scan_id = ?1 GROUP BY domain) d"
-	" WHERE d.blocks >= ?2";
+	" WITH s AS MATERIALIZED (SELECT domain, class, reason FROM events"
+	"  WHERE scan_id = ?1),"
+	" d AS (SELECT domain, sum(class = 'block') AS blocks,"
+	"  sum(class IN ('hard', 'soft', 'block')) AS failures FROM s GROUP BY domain"
+	"  HAVING blocks >= ?2),"
+	" r AS (SELECT domain, reason, row_number() OVER (PARTITION BY domain"
+	"  ORDER BY count(*) DESC, reason) AS rank FROM s WHERE class = 'block'"
+	"  GROUP BY domain, reason)"
+	" SELECT ?1, 'domain', d.domain, r.reason, d.blocks, d.failures, ?3"
+	" FROM d JOIN r ON r.domain = d.domain AND r.rank = 1";
 
 /* The whole scan: a high share of block results among its failures. */
 static const char share_incident_sql[] =
