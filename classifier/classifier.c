@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ac.h"
 #include "address.h"
 #include "classifier.h"
 #include "date.h"
@@ -24,7 +25,33 @@ struct classifier {
 	struct rules	*site;		/* consulted first; may be empty */
 	struct rules	*builtin;
 	struct verp	*verp;
+	struct ac	*markers;	/* every decoder's markers, id = index in formats[] */
 };
+
+/* Decoders beyond this many are always run: the set of markers found is a bit mask. */
+#define GATED_FORMATS	64
+
+/* The markers of all decoders, lower-cased, in one automaton. */
+static struct ac *
+markers_new(void)
+{
+	struct ac *a = ac_new();
+	size_t i, k;
+	char *low, *p;
+
+	for (i = 0; formats[i] != NULL && i < GATED_FORMATS; i++) {
+		for (k = 0; formats[i]->markers != NULL && formats[i]->markers[k] != NULL;
+		    k++) {
+			low = xstrdup(formats[i]->markers[k]);
+			for (p = low; *p != '\0'; p++)
+				*p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+			ac_add(a, low, (int)i);
+			free(low);
+		}
+	}
+	ac_compile(a);
+	return a;
+}
 
 struct classifier *
 classifier_new(void)
@@ -42,6 +69,7 @@ classifier_new(void)
 	}
 	rules_compile(c->builtin);
 	rules_compile(c->site);
+	c->markers = markers_new();
 	return c;
 }
 
@@ -53,6 +81,7 @@ classifier_free(struct classifier *c)
 	rules_free(c->site);
 	rules_free(c->builtin);
 	verp_free(c->verp);
+	ac_free(c->markers);
 	free(c);
 }
 
@@ -144,31 +173,76 @@ needs_enrichment(const struct report *r)
 	return 0;
 }
 
+static void
+marker_found(int format, void *arg)
+{
+	unsigned long long *found = arg;
+
+	*found |= 1ULL << format;
+}
+
+/*
+ * Which decoders' markers the message holds, as a bit mask by index in formats[]:
+ * one pass over Subject, From, the header and the bounce text, each on its own so
+ * no marker is found across two of them.
+ */
+static unsigned long long
+markers_found(const struct classifier *c, const struct mail *m)
+{
+	unsigned long long found = 0;
+	const char *text;
+	size_t len;
+
+	if (m->subject != NULL)
+		ac_scan(c->markers, 0, m->subject, strlen(m->subject), 1, marker_found, &found);
+	if (m->from != NULL)
+		ac_scan(c->markers, 0, m->from, strlen(m->from), 1, marker_found, &found);
+	ac_scan(c->markers, 0, m->headers, m->headers_len, 1, marker_found, &found);
+	/* bodyscan_text(): the top-level body when there is no text. */
+	text = mail_text(m, &len);
+	if (len == 0 && m->body != NULL) {
+		text = m->body;
+		len = m->body_len;
+	}
+	ac_scan(c->markers, 0, text, len, 1, marker_found, &found);
+	return found;
+}
+
+/* Could formats[i] take this message? No when it has markers and none was found. */
+static int
+worth_trying(size_t i, unsigned long long found)
+{
+	return i >= GATED_FORMATS || formats[i]->markers == NULL || ((found >> i) & 1);
+}
+
 /* Run the decoders; the first that adds a result names the format. */
 static void
-decode(const struct mail *m, struct report *r)
+decode(const struct classifier *c, const struct mail *m, struct report *r)
 {
-	const struct format *const *f;
+	unsigned long long found = markers_found(c, m);
+	size_t i;
 
-	for (f = formats; *f != NULL; f++) {
-		if ((*f)->parse(m, r) > 0 && r->nresults > 0) {
-			r->format = (*f)->name;
+	for (i = 0; formats[i] != NULL; i++) {
+		if (worth_trying(i, found) && formats[i]->parse(m, r) > 0 &&
+		    r->nresults > 0) {
+			r->format = formats[i]->name;
 			break;
 		}
 	}
-	if (*f == NULL || !needs_enrichment(r))
+	if (formats[i] == NULL || !needs_enrichment(r))
 		return;
 	/*
 	 * A DSN without diagnostics: the human-readable part may say more. Only bounce
 	 * decoders are asked; an auto-reply or complaint reading says nothing about it.
 	 */
-	for (f++; *f != NULL; f++) {
+	for (i++; formats[i] != NULL; i++) {
 		struct report extra;
 
-		if (strcmp((*f)->name, "autoreply") == 0 || strcmp((*f)->name, "arf") == 0)
+		if (strcmp(formats[i]->name, "autoreply") == 0 ||
+		    strcmp(formats[i]->name, "arf") == 0 || !worth_trying(i, found))
 			continue;
 		memset(&extra, 0, sizeof extra);
-		if ((*f)->parse(m, &extra) > 0) {
+		if (formats[i]->parse(m, &extra) > 0) {
 			enrich(r, &extra);
 			report_free(&extra);
 			break;
@@ -360,7 +434,7 @@ classify(const struct classifier *c, const char *bytes, size_t len, struct repor
 	}
 	if (m.truncated)
 		snprintf(r->error, sizeof r->error, "%s", m.error);
-	decode(&m, r);
+	decode(c, &m, r);
 	if (r->nresults == 0)
 		failed_recipients_header(&m, r);
 	apply_verp(c, &m, r);

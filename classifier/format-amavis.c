@@ -88,4 +88,9 @@ amavis_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_amavis = { "amavis", amavis_parse };
+/* What amavis_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"Content-filter at", NULL
+};
+
+const struct format format_amavis = { "amavis", amavis_parse, markers };

@@ -298,4 +298,9 @@ amazonses_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_amazonses = { "amazonses", amazonses_parse };
+/* What amazonses_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"\"notificationType\"", NULL
+};
+
+const struct format format_amazonses = { "amazonses", amazonses_parse, markers };

@@ -57,4 +57,9 @@ amazonworkmail_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_amazonworkmail = { "amazonworkmail", amazonworkmail_parse };
+/* What amazonworkmail_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"Technical report:", NULL
+};
+
+const struct format format_amazonworkmail = { "amazonworkmail", amazonworkmail_parse, markers };

@@ -182,4 +182,5 @@ arf_parse(const struct mail *m, struct report *r)
 	return n > 0 ? n : arf_microsoft(m, r);
 }
 
-const struct format format_arf = { "arf", arf_parse };
+/* Always tried: a feedback report is told by its MIME structure. */
+const struct format format_arf = { "arf", arf_parse, NULL };

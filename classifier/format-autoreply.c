@@ -94,4 +94,5 @@ out:
 	return res != NULL;
 }
 
-const struct format format_autoreply = { "autoreply", autoreply_parse };
+/* Always tried: an auto-reply has no fixed words. */
+const struct format format_autoreply = { "autoreply", autoreply_parse, NULL };

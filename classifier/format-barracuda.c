@@ -86,4 +86,10 @@ barracuda_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_barracuda = { "barracuda", barracuda_parse };
+/* What barracuda_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"X-Barracuda-Connect", "X-Barracuda-Envelope-From",
+	"blocked by our bulk email filter", NULL
+};
+
+const struct format format_barracuda = { "barracuda", barracuda_parse, markers };

@@ -46,4 +46,9 @@ biglobe_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_biglobe = { "biglobe", biglobe_parse };
+/* What biglobe_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"----- The following addresses had delivery problems", NULL
+};
+
+const struct format format_biglobe = { "biglobe", biglobe_parse, markers };

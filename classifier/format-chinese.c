@@ -306,4 +306,17 @@ chinese_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_chinese = { "chinese", chinese_parse };
+/*
+ * What is_chinese_bounce requires (see format.h): a subject, or a sender at one of
+ * the domains.
+ */
+static const char *const markers[] = {
+	"\xe9\x80\x80\xe4\xbf\xa1", "\xe6\x8a\x95\xe9\x80\x92\xe5\xa4\xb1\xe8\xb4\xa5",
+	"\xe6\x9c\xaa\xe8\x83\xbd\xe9\x80\x81\xe8\xbe\xbe",
+	"\xe6\x97\xa0\xe6\xb3\x95\xe6\x8a\x95\xe9\x80\x92", "Systems bounce",
+	"qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "netease.com",
+	"sina.com", "sina.cn", "sohu.com", "aliyun.com", "mxhichina.com", "139.com",
+	"189.cn", "21cn.com", "263.net", "tom.com", NULL
+};
+
+const struct format format_chinese = { "chinese", chinese_parse, markers };

@@ -57,4 +57,9 @@ dma_parse(const struct mail *m, struct report *r)
 	return 1;
 }
 
-const struct format format_dma = { "dma", dma_parse };
+/* What dma_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"This is the DragonFly Mail Agent", NULL
+};
+
+const struct format format_dma = { "dma", dma_parse, markers };

@@ -152,4 +152,9 @@ exchange_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_exchange = { "exchange", exchange_parse };
+/* What exchange_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"dministrat", NULL
+};
+
+const struct format format_exchange = { "exchange", exchange_parse, markers };

@@ -93,4 +93,9 @@ exchange2003_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_exchange2003 = { "exchange2003", exchange2003_parse };
+/* What exchange2003_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"did not reach the following recipient", NULL
+};
+
+const struct format format_exchange2003 = { "exchange2003", exchange2003_parse, markers };

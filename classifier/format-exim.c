@@ -269,4 +269,10 @@ exim_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_exim = { "exim", exim_parse };
+/* What exim_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"This message was created automatically by mail delivery software",
+	"\n------ This is a copy of ", NULL
+};
+
+const struct format format_exim = { "exim", exim_parse, markers };

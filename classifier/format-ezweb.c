@@ -159,4 +159,9 @@ ezweb_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_ezweb = { "ezweb", ezweb_parse };
+/* What ezweb_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"@ezweb.ne.jp", NULL
+};
+
+const struct format format_ezweb = { "ezweb", ezweb_parse, markers };

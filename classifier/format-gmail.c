@@ -170,4 +170,9 @@ gmail_parse(const struct mail *m, struct report *r)
 	return new_format(m, text, len, r);
 }
 
-const struct format format_gmail = { "gmail", gmail_parse };
+/* What gmail_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"googlemail.com", "google.com", "gmail.com", "Mail Delivery Subsystem", NULL
+};
+
+const struct format format_gmail = { "gmail", gmail_parse, markers };

@@ -102,4 +102,9 @@ gmx_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_gmx = { "gmx", gmx_parse };
+/* What gmx_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	RETURN_MARKER, NULL
+};
+
+const struct format format_gmx = { "gmx", gmx_parse, markers };

@@ -63,4 +63,9 @@ googlegroups_parse(const struct mail *m, struct report *r)
 	return 1;
 }
 
-const struct format format_googlegroups = { "googlegroups", googlegroups_parse };
+/* What googlegroups_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"groups.google.com", NULL
+};
+
+const struct format format_googlegroups = { "googlegroups", googlegroups_parse, markers };

@@ -94,4 +94,9 @@ kddi_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_kddi = { "kddi", kddi_parse };
+/* What kddi_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"dion.ne.jp", "auone-net.jp", NULL
+};
+
+const struct format format_kddi = { "kddi", kddi_parse, markers };

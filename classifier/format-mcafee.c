@@ -81,4 +81,9 @@ mcafee_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_mcafee = { "mcafee", mcafee_parse };
+/* What mcafee_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"McAfee", NULL
+};
+
+const struct format format_mcafee = { "mcafee", mcafee_parse, markers };

@@ -139,4 +139,9 @@ messagelabs_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_messagelabs = { "messagelabs", messagelabs_parse };
+/* What messagelabs_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"X-Msg-Ref", "messagelabs.com", NULL
+};
+
+const struct format format_messagelabs = { "messagelabs", messagelabs_parse, markers };

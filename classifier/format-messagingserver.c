@@ -90,4 +90,9 @@ messagingserver_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_messagingserver = { "messagingserver", messagingserver_parse };
+/* What messagingserver_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"Recipient address:", NULL
+};
+
+const struct format format_messagingserver = { "messagingserver", messagingserver_parse, markers };

@@ -105,4 +105,9 @@ mfilter_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_mfilter = { "mfilter", mfilter_parse };
+/* What mfilter_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"\n-------server message", NULL
+};
+
+const struct format format_mfilter = { "mfilter", mfilter_parse, markers };

@@ -98,4 +98,9 @@ mimecast_parse(const struct mail *m, struct report *r)
 	return 1;
 }
 
-const struct format format_mimecast = { "mimecast", mimecast_parse };
+/* What mimecast_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"X-MC-System", "mimecast", NULL
+};
+
+const struct format format_mimecast = { "mimecast", mimecast_parse, markers };

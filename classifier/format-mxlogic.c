@@ -100,4 +100,9 @@ mxlogic_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_mxlogic = { "mxlogic", mxlogic_parse };
+/* What mxlogic_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"X-MX-Bounce", "X-MXL-NoteHash", "X-MXL-Hash", "mxlogic.net", NULL
+};
+
+const struct format format_mxlogic = { "mxlogic", mxlogic_parse, markers };

@@ -118,4 +118,9 @@ notes_parse(const struct mail *m, struct report *r)
 	return domino(text, len, r) + lotus_smtp(text, len, r);
 }
 
-const struct format format_notes = { "notes", notes_parse };
+/* What notes_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"DELIVERY FAILURE", "DELIVERY_FAILURE", "Undeliverable message", NULL
+};
+
+const struct format format_notes = { "notes", notes_parse, markers };

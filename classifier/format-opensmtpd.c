@@ -76,4 +76,9 @@ opensmtpd_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_opensmtpd = { "opensmtpd", opensmtpd_parse };
+/* What opensmtpd_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"This is the MAILER-DAEMON, please DO NOT REPLY", NULL
+};
+
+const struct format format_opensmtpd = { "opensmtpd", opensmtpd_parse, markers };

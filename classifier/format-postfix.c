@@ -116,4 +116,10 @@ postfix_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_postfix = { "postfix", postfix_parse };
+/* What postfix_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"This is the mail system at host", "This is the Postfix program at host",
+	"Postfix SMTP server: errors from", NULL
+};
+
+const struct format format_postfix = { "postfix", postfix_parse, markers };

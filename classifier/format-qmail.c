@@ -82,4 +82,5 @@ qmail_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_qmail = { "qmail", qmail_parse };
+/* qmail_parse reads nothing without an opening (see format.h). */
+const struct format format_qmail = { "qmail", qmail_parse, openings };

@@ -105,4 +105,5 @@ rfc3464_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_rfc3464 = { "rfc3464", rfc3464_parse };
+/* Always tried: a DSN is told by its MIME structure. */
+const struct format format_rfc3464 = { "rfc3464", rfc3464_parse, NULL };

@@ -238,4 +238,9 @@ sendmail_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_sendmail = { "sendmail", sendmail_parse };
+/* What sendmail_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"The following addresses had", "Transcript of session follows", NULL
+};
+
+const struct format format_sendmail = { "sendmail", sendmail_parse, markers };

@@ -86,4 +86,9 @@ surfcontrol_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_surfcontrol = { "surfcontrol", surfcontrol_parse };
+/* What surfcontrol_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"SurfControl", NULL
+};
+
+const struct format format_surfcontrol = { "surfcontrol", surfcontrol_parse, markers };

@@ -114,4 +114,9 @@ trendmicro_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_trendmicro = { "trendmicro", trendmicro_parse };
+/* What trendmicro_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"InterScan", NULL
+};
+
+const struct format format_trendmicro = { "trendmicro", trendmicro_parse, markers };

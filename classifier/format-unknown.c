@@ -164,4 +164,12 @@ unknown_parse(const struct mail *m, struct report *r)
 	return reason_lines(text, end, r);
 }
 
-const struct format format_unknown = { "unknown-mta", unknown_parse };
+/* What unknown_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"Delivery failed: ", "Unable to deliver message to: ",
+	"Did not reach the following recipient", "SMTP Server <", "Error message below:",
+	"Duplicated Message-ID in <", "Original message follows.", "Unable to deliver mail.",
+	NULL
+};
+
+const struct format format_unknown = { "unknown-mta", unknown_parse, markers };

@@ -84,4 +84,9 @@ yahoo_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_yahoo = { "yahoo", yahoo_parse };
+/* What yahoo_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	MARKER, NULL
+};
+
+const struct format format_yahoo = { "yahoo", yahoo_parse, markers };

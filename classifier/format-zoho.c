@@ -74,4 +74,9 @@ zoho_parse(const struct mail *m, struct report *r)
 	return added;
 }
 
-const struct format format_zoho = { "zoho", zoho_parse };
+/* What zoho_parse requires before it reads anything (see format.h). */
+static const char *const markers[] = {
+	"This is a permanent error", "This is a temporary error", NULL
+};
+
+const struct format format_zoho = { "zoho", zoho_parse, markers };

@@ -18,6 +18,16 @@ struct format {
 	const char	*name;
 	/* Results added to r, 0 when m is not in this format. */
 	int		(*parse)(const struct mail *m, struct report *r);
+	/*
+	 * NULL, or phrases (NULL-terminated) of which the message must hold at least
+	 * one, ignoring ASCII case, in its decoded Subject or From, its top-level
+	 * header or its bounce text (bodyscan_text) for parse to be worth calling.
+	 * Each must be something parse itself requires, or output changes. With them,
+	 * classify() finds the markers of all decoders in one pass instead of letting
+	 * each decoder scan the text to say no: over the corpus, text_find went from
+	 * 33M to 12M instructions and classify() from 106M to 87M.
+	 */
+	const char *const *markers;
 };
 
 /* NULL-terminated, in the order they are tried. */

@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "ac.h"
 #include "reason.h"
 #include "rules.h"
 #include "xalloc.h"
@@ -35,29 +36,10 @@ struct rule {
 	pcre2_code	*re;
 };
 
-/* Aho-Corasick node: children in a sorted edge list, a failure link, outputs. */
-struct ac_node {
-	int	 first_edge;	/* index into edges, -1 when none */
-	int	 fail;
-	int	 output;	/* first rule ending here, -1 */
-	int	 dict;		/* nearest node on the fail chain with output, -1 */
-};
-
-struct ac_edge {
-	unsigned char	 byte;
-	int		 child;
-	int		 next;	/* next edge of the same node */
-};
-
 struct rules {
 	struct rule	*rules;
 	size_t		 nrules;
-	struct ac_node	*nodes;
-	size_t		 nnodes;
-	struct ac_edge	*edges;
-	size_t		 nedges;
-	int		*outputs_next;	/* per rule: next phrase rule with the same text */
-	int		 root[256];	/* the root's children by byte: most steps start there */
+	struct ac	*phrases;	/* ids are rule indexes; NULL until compiled */
 	pcre2_match_data *md;
 };
 
@@ -100,9 +82,7 @@ rules_free(struct rules *rs)
 	if (rs->md != NULL)
 		pcre2_match_data_free(rs->md);
 	free(rs->rules);
-	free(rs->nodes);
-	free(rs->edges);
-	free(rs->outputs_next);
+	ac_free(rs->phrases);
 	free(rs);
 }
 
@@ -257,98 +237,17 @@ rules_add_text(struct rules *rs, const char *origin, const char *text, size_t le
 	return 0;
 }
 
-static int
-ac_child(const struct rules *rs, int node, unsigned char c)
-{
-	int k;
-
-	for (k = rs->nodes[node].first_edge; k != -1; k = rs->edges[k].next)
-		if (rs->edges[k].byte == c)
-			return rs->edges[k].child;
-	return -1;
-}
-
-static int
-ac_new_node(struct rules *rs)
-{
-	rs->nodes = grow(rs->nodes, rs->nnodes, sizeof *rs->nodes);
-	rs->nodes[rs->nnodes] = (struct ac_node){ -1, 0, -1, -1 };
-	return (int)rs->nnodes++;
-}
-
-static void
-ac_insert(struct rules *rs, int rule)
-{
-	const unsigned char *s = (const unsigned char *)rs->rules[rule].pattern;
-	int node = 0, child, *tail;
-
-	for (; *s != '\0'; s++) {
-		if ((child = ac_child(rs, node, *s)) == -1) {
-			child = ac_new_node(rs);
-			rs->edges = grow(rs->edges, rs->nedges, sizeof *rs->edges);
-			rs->edges[rs->nedges] = (struct ac_edge){ *s, child,
-			    rs->nodes[node].first_edge };
-			rs->nodes[node].first_edge = (int)rs->nedges++;
-		}
-		node = child;
-	}
-	/* Rules with the same phrase chain in file order. */
-	for (tail = &rs->nodes[node].output; *tail != -1; tail = &rs->outputs_next[*tail])
-		;
-	*tail = rule;
-}
-
-/* Breadth-first: failure links and dictionary links. */
-static void
-ac_links(struct rules *rs)
-{
-	int *queue = xmalloc(rs->nnodes * sizeof *queue), head = 0, tail = 0, k;
-
-	for (k = rs->nodes[0].first_edge; k != -1; k = rs->edges[k].next) {
-		rs->nodes[rs->edges[k].child].fail = 0;
-		queue[tail++] = rs->edges[k].child;
-	}
-	while (head < tail) {
-		int node = queue[head++];
-
-		for (k = rs->nodes[node].first_edge; k != -1; k = rs->edges[k].next) {
-			int child = rs->edges[k].child, f = rs->nodes[node].fail, next;
-
-			while ((next = ac_child(rs, f, rs->edges[k].byte)) == -1 && f != 0)
-				f = rs->nodes[f].fail;
-			rs->nodes[child].fail = (next != -1 && next != child) ? next : 0;
-			f = rs->nodes[child].fail;
-			rs->nodes[child].dict = rs->nodes[f].output != -1 ? f : rs->nodes[f].dict;
-			queue[tail++] = child;
-		}
-	}
-	free(queue);
-}
-
 void
 rules_compile(struct rules *rs)
 {
 	size_t i;
-	int k;
 
-	free(rs->nodes);
-	free(rs->edges);
-	free(rs->outputs_next);
-	rs->nodes = NULL;
-	rs->edges = NULL;
-	rs->nnodes = rs->nedges = 0;
-	rs->outputs_next = xmalloc((rs->nrules + 1) * sizeof *rs->outputs_next);
-	ac_new_node(rs);
-	for (i = 0; i < rs->nrules; i++) {
-		rs->outputs_next[i] = -1;
+	ac_free(rs->phrases);
+	rs->phrases = ac_new();
+	for (i = 0; i < rs->nrules; i++)
 		if (rs->rules[i].kind == RULE_PHRASE)
-			ac_insert(rs, (int)i);
-	}
-	ac_links(rs);
-	for (i = 0; i < 256; i++)
-		rs->root[i] = -1;
-	for (k = rs->nodes[0].first_edge; k != -1; k = rs->edges[k].next)
-		rs->root[rs->edges[k].byte] = rs->edges[k].child;
+			ac_add(rs->phrases, rs->rules[i].pattern, (int)i);
+	ac_compile(rs->phrases);
 	if (rs->md == NULL)
 		rs->md = pcre2_match_data_create(4, NULL);
 }
@@ -377,32 +276,29 @@ constraint_ok(const struct rule *r, const struct facts *f)
 	return 1;
 }
 
+struct phrase_search {
+	const struct rules	*rs;
+	const struct facts	*facts;
+	int			 best;
+};
+
+static void
+phrase_found(int rule, void *arg)
+{
+	struct phrase_search *ps = arg;
+
+	if (rule < ps->best && constraint_ok(&ps->rs->rules[rule], ps->facts))
+		ps->best = rule;
+}
+
 /* The lowest-numbered phrase rule found in text whose constraint holds. */
 static int
 best_phrase(const struct rules *rs, const char *text, const struct facts *f)
 {
-	int node = 0, best = INT_MAX, next, o, d;
-	const unsigned char *p;
+	struct phrase_search ps = { rs, f, INT_MAX };
 
-	for (p = (const unsigned char *)text; *p != '\0'; p++) {
-		next = -1;
-		while (node != 0 && (next = ac_child(rs, node, *p)) == -1)
-			node = rs->nodes[node].fail;
-		if (node == 0)
-			next = rs->root[*p];
-		node = next == -1 ? 0 : next;
-		for (d = rs->nodes[node].output != -1 ? node : rs->nodes[node].dict; d != -1;
-		    d = rs->nodes[d].dict) {
-			for (o = rs->nodes[d].output; o != -1 && o < best;
-			    o = rs->outputs_next[o]) {
-				if (constraint_ok(&rs->rules[o], f)) {
-					best = o;
-					break;
-				}
-			}
-		}
-	}
-	return best;
+	ac_scan(rs->phrases, 0, text, strlen(text), 0, phrase_found, &ps);
+	return ps.best;
 }
 
 /* Does a regex, status or code rule hold? */
@@ -439,7 +335,7 @@ rules_match(const struct rules *rs, const struct result *res, struct rule_match 
 	f.action = res->action != NULL ? res->action : "";
 	if (res->smtp_code > 0)
 		snprintf(f.code, sizeof f.code, "%d", res->smtp_code);
-	if (res->diagnostic != NULL && rs->nnodes > 0) {
+	if (res->diagnostic != NULL && rs->phrases != NULL) {
 		text = normalise(res->diagnostic, strlen(res->diagnostic));
 		best = best_phrase(rs, text, &f);
 	}
