@@ -214,7 +214,108 @@ struct content_type {
 	char	boundary[128];
 };
 
-/* Read a Content-Type value with libetpan; defaults to text/plain. */
+/* An RFC 2045 token character: printable ASCII but space and the tspecials. */
+static int
+token_char(int c)
+{
+	return c > 0x20 && c < 0x7f && strchr("()<>@,;:\\\"/[]?=", c) == NULL;
+}
+
+/* Skip a token at p; returns its end (p itself when there is none). */
+static const char *
+token_end(const char *p)
+{
+	while (token_char((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/*
+ * One `name=value` or `name="value"` parameter at p, kept when it is the charset
+ * or the boundary. Returns the end, or NULL when it is not that simple: RFC 2231
+ * `*` names, escapes, non-ASCII or encoded words inside quotes.
+ */
+static const char *
+simple_parameter(const char *p, struct content_type *ct)
+{
+	const char *name = p, *name_end = token_end(p), *v, *v_end;
+
+	if (name_end == name || memchr(name, '*', (size_t)(name_end - name)) != NULL ||
+	    *name_end != '=')
+		return NULL;
+	v = name_end + 1;
+	if (*v == '"') {
+		for (v_end = ++v; *v_end >= 0x20 && *v_end < 0x7f && *v_end != '"' &&
+		    *v_end != '\\'; v_end++)
+			;
+		if (*v_end != '"' || v_end == v)
+			return NULL;
+	} else if ((v_end = token_end(v)) == v)
+		return NULL;
+	if (memmem(v, (size_t)(v_end - v), "=?", 2) != NULL)
+		return NULL;
+	if (name_end - name == 7 && strncasecmp(name, "charset", 7) == 0)
+		snprintf(ct->charset, sizeof ct->charset, "%.*s", (int)(v_end - v), v);
+	else if (name_end - name == 8 && strncasecmp(name, "boundary", 8) == 0)
+		snprintf(ct->boundary, sizeof ct->boundary, "%.*s", (int)(v_end - v), v);
+	return *v_end == '"' ? v_end + 1 : v_end;
+}
+
+/*
+ * Is s[0..n) one of the top-level media types libetpan knows? It reads any other
+ * type starting with one of these names oddly ("textual/plain" as text/unknown),
+ * so those are left to it.
+ */
+static int
+known_media_type(const char *s, size_t n)
+{
+	static const char *const names[] = { "text", "image", "audio", "video",
+	    "application", "message", "multipart", NULL };
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The common values ("text/plain; charset=us-ascii", a quoted boundary) read
+ * without libetpan, whose parser cost 9.2M of the 35M instructions mail_parse()
+ * took over the corpus. Returns 0, leaving the rest to libetpan, for anything less
+ * plain: comments, spaces around '/' or '=', RFC 2231 parameters, escapes, other
+ * top-level types. The value is unfolded and trimmed, so spaces come one at a time.
+ * Both readings were compared on every Content-Type in the corpus, the fixtures
+ * and the seeds, and on edge cases.
+ */
+static int
+content_type_simple(const char *value, struct content_type *ct)
+{
+	const char *slash = token_end(value), *p;
+
+	if (*slash != '/' || !known_media_type(value, (size_t)(slash - value)) ||
+	    (p = token_end(slash + 1)) == slash + 1)
+		return 0;
+	snprintf(ct->type, sizeof ct->type, "%.*s", (int)(p - value), value);
+	while (*p != '\0') {
+		if (*p == ' ')
+			p++;
+		if (*p++ != ';')
+			return 0;
+		if (*p == ' ')
+			p++;
+		if ((p = simple_parameter(p, ct)) == NULL)
+			return 0;
+	}
+	lower_copy(ct->type, sizeof ct->type, ct->type);
+	lower_copy(ct->charset, sizeof ct->charset, ct->charset);
+	return 1;
+}
+
+/*
+ * Read a Content-Type value; defaults to text/plain. libetpan is the parser of
+ * record: content_type_simple() only takes the values whose reading is not in doubt.
+ */
 static void
 content_type_parse(const char *value, struct content_type *ct)
 {
@@ -225,8 +326,13 @@ content_type_parse(const char *value, struct content_type *ct)
 
 	snprintf(ct->type, sizeof ct->type, "text/plain");
 	ct->charset[0] = ct->boundary[0] = '\0';
-	if (value == NULL ||
-	    mailmime_content_parse(value, strlen(value), &idx, &c) != MAILIMF_NO_ERROR)
+	if (value == NULL)
+		return;
+	if (content_type_simple(value, ct))
+		return;
+	snprintf(ct->type, sizeof ct->type, "text/plain");
+	ct->charset[0] = ct->boundary[0] = '\0';
+	if (mailmime_content_parse(value, strlen(value), &idx, &c) != MAILIMF_NO_ERROR)
 		return;
 	if (c->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
 		struct mailmime_discrete_type *d = c->ct_type->tp_data.tp_discrete_type;

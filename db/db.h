@@ -225,7 +225,9 @@ int	store_address_normalise(const char *address, char *display, char *key,
 /*
  * Record one message and its results. Returns 0 (out says what happened; a second
  * ingest of the same hash changes nothing), or -1. Without store_begin it runs in a
- * transaction of its own.
+ * transaction of its own. Inside one, a failure spoils the whole transaction: later
+ * writes fail and store_commit rolls it back, so nothing half-recorded is committed.
+ * A hash of 64 hex digits (SHA-256) is compared without regard to case.
  */
 int	store_ingest_message(struct store *, const struct store_message *,
 	    const struct store_event *events, size_t nevents, struct store_ingest *out,

@@ -3,8 +3,12 @@
  *
  * A message is known by the hash of its raw bytes (computed by the caller): the
  * second time the same message arrives nothing changes, so re-reading a mailbox or
- * an MTA retrying a pipe never counts a bounce twice. Each result becomes one event;
- * policy.c then re-derives the recipient's counters and state from its events.
+ * an MTA retrying a pipe never counts a bounce twice. Each result becomes one event.
+ * This is the hot path (a scan ingests tens of thousands of results a second), so
+ * the recipient's counters are kept up as events arrive and a hard bounce or
+ * complaint is judged on them; a soft bounce needs the recipient's history, which
+ * policy.c reads. Either way the result is what policy.c would derive from the
+ * events (store_reapply).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,19 +68,20 @@ recipient_get(struct store *st, const char *address, int create, int64_t *id,
 /* 1 when new, 0 when the hash is known already. */
 static int
 message_insert(struct store *st, const struct store_message *m, time_t bounce_time,
-    int64_t *message_id, struct err *e)
+    size_t events, int64_t *message_id, struct err *e)
 {
 	sqlite3_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_MESSAGE_INSERT, e)) == NULL)
 		return -1;
-	bind_text(stmt, 1, m->hash);
+	bind_hash(stmt, 1, m->hash);
 	bind_text(stmt, 2, m->source);
 	bind_text(stmt, 3, m->origin);
 	if (m->scan_id != 0)
 		sqlite3_bind_int64(stmt, 4, m->scan_id);
 	sqlite3_bind_int64(stmt, 5, bounce_time);
 	sqlite3_bind_int64(stmt, 6, store_now(st));
+	sqlite3_bind_int64(stmt, 7, (int64_t)events);
 	if (store_step_done(st, stmt, e, "recording a message") == -1)
 		return -1;
 	if (sqlite3_changes(st->db) == 0)
@@ -125,40 +130,117 @@ reject(struct store_ingest *out, const char *why)
 	out->first_rejected[n] = '\0';
 }
 
+/* The recipient as it stands, or r->id 0 when it is new. */
+static int
+recipient_find(struct store *st, const char *key, struct recipient_row *r,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if ((stmt = store_statement(st, STMT_RECIPIENT_FIND, e)) == NULL)
+		return -1;
+	bind_text(stmt, 1, key);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		r->id = sqlite3_column_int64(stmt, 0);
+		r->reset_time = (time_t)sqlite3_column_int64(stmt, 1);
+		r->suppressed = sqlite3_column_int(stmt, 2);
+		r->hard_bounces = sqlite3_column_int(stmt, 3);
+		r->complaints = sqlite3_column_int(stmt, 4);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "looking up a recipient");
+	return 0;
+}
+
 /*
- * Create or update the recipient with what this event adds to its counters; returns
- * its id, state and the counts that decide hard and complaint suppressions.
+ * What the event does to the recipient's counters and, for hard bounces and
+ * complaints, to its state: decided here, before the write, so that one statement
+ * records both. A new recipient has r->id 0.
  */
+static void
+recipient_judge(const struct store *st, const char *class, time_t bounce_time,
+    struct recipient_row *r)
+{
+	/* A new recipient counts everything; events before a reset time never count. */
+	int counted = r->id == 0 || bounce_time > r->reset_time;
+
+	r->hard_bounces += counted && strcmp(class, "hard") == 0;
+	r->complaints += counted && strcmp(class, "complaint") == 0;
+	/* Once suppressed, more evidence changes nothing until someone unsuppresses. */
+	r->judged = !r->suppressed && bounce_time > r->reset_time;
+	r->reached = r->judged && policy_reached(&st->policy, r, class);
+	/* Most soft bounces are a recipient's first event: no history to read. */
+	r->soft_days = r->id == 0 && r->judged && strcmp(class, "soft") == 0 ?
+	    policy_first_soft_days(st, bounce_time) : -1;
+}
+
+/* Create or update the recipient with what this event adds; r gets the result. */
 static int
 recipient_count(struct store *st, const char *key, const char *display,
     const char *class, time_t bounce_time, struct recipient_row *r, struct err *e)
 {
 	sqlite3_stmt *stmt;
-	int rc;
 
-	if ((stmt = store_statement(st, STMT_RECIPIENT_COUNT, e)) == NULL)
+	if (recipient_find(st, key, r, e) == -1)
 		return -1;
-	bind_text(stmt, 1, key);
-	bind_text(stmt, 2, display);
-	bind_text(stmt, 3, strrchr(key, '@') + 1);
+	recipient_judge(st, class, bounce_time, r);
+	stmt = store_statement(st, r->id == 0 ? STMT_RECIPIENT_ADD : STMT_RECIPIENT_COUNT,
+	    e);
+	if (stmt == NULL)
+		return -1;
+	if (r->id == 0) {
+		bind_text(stmt, 1, key);
+		bind_text(stmt, 2, display);
+		bind_text(stmt, 3, strrchr(key, '@') + 1);
+		sqlite3_bind_int(stmt, 8, r->soft_days > 0 ? r->soft_days : 0);
+	} else
+		sqlite3_bind_int64(stmt, 1, r->id);
 	sqlite3_bind_int64(stmt, 4, store_now(st));
 	bind_text(stmt, 5, class);
 	sqlite3_bind_int64(stmt, 6, bounce_time);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		r->id = sqlite3_column_int64(stmt, 0);
-		r->suppressed = sqlite3_column_int(stmt, 1);
-		r->reset_time = (time_t)sqlite3_column_int64(stmt, 2);
-		r->hard_bounces = sqlite3_column_int(stmt, 3);
-		r->complaints = sqlite3_column_int(stmt, 4);
-		rc = sqlite3_step(stmt);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, e, "counting for a recipient");
+	bind_text(stmt, 7, r->reached ? "suppressed" : NULL);
+	if (store_step_done(st, stmt, e, "counting for a recipient") == -1)
+		return -1;
+	if (r->id == 0)
+		r->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
 }
 
-/* One result: validate, record, re-derive the recipient. */
+/* 0 with the recipient's forms when a result can be recorded, else -1 and why. */
+static int
+event_check(const struct store_event *ev, char *display, char *key, struct err *why)
+{
+	if (!store_is_class(ev->class))
+		return err_set(why, "result with an unknown class");
+	return store_address_normalise(ev->recipient, display, key, why);
+}
+
+/*
+ * The results that will be recorded, counted before the message row is written so
+ * that it is written once. Skipped ones are reported in out.
+ */
+static size_t
+events_valid(const struct store_event *events, size_t nevents,
+    struct store_ingest *out)
+{
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+	struct err why;
+	size_t i, valid = 0;
+
+	for (i = 0; i < nevents; i++) {
+		if (event_check(&events[i], display, key, &why) == 0)
+			valid++;
+		else
+			reject(out, why.msg);
+	}
+	return valid;
+}
+
+/* One result (skipped if invalid: events_valid said why): record, count, judge. */
 static int
 ingest_event(struct store *st, const struct store_message *m, int64_t message_id,
     const struct store_event *ev, struct store_ingest *out, struct err *e)
@@ -170,42 +252,25 @@ ingest_event(struct store *st, const struct store_message *m, int64_t message_id
 	time_t bounce_time;
 	int newly = 0;
 
-	if (!store_is_class(ev->class)) {
-		reject(out, "result with an unknown class");
+	if (event_check(ev, display, key, &why) == -1)
 		return 0;
-	}
-	if (store_address_normalise(ev->recipient, display, key, &why) == -1) {
-		reject(out, why.msg);
-		return 0;
-	}
 	copy.recipient = key;
 	bounce_time = ev->bounce_time != 0 ? ev->bounce_time :
 	    m->bounce_time != 0 ? m->bounce_time : store_now(st);
 	if (recipient_count(st, key, display, ev->class, bounce_time, &r, e) == -1 ||
 	    event_insert(st, &copy, r.id, message_id, m, bounce_time, e) == -1)
 		return -1;
-	/* Once suppressed, more evidence changes nothing until someone unsuppresses. */
-	if (!r.suppressed && bounce_time > r.reset_time &&
-	    policy_on_event(st, &r, ev->class, sqlite3_last_insert_rowid(st->db), &newly,
-	    e) == -1)
+	if (r.reached) {
+		if (suppression_of_event(st, r.id, ev, m->scan_id,
+		    sqlite3_last_insert_rowid(st->db), e) == -1)
+			return -1;
+		newly = 1;
+	} else if (r.judged && strcmp(ev->class, "soft") == 0 && r.soft_days == -1 &&
+	    policy_on_soft(st, &r, &newly, e) == -1)
 		return -1;
 	out->events++;
 	out->suppressed += newly > 0;
 	return 0;
-}
-
-static int
-message_set_events(struct store *st, int64_t message_id, size_t events, struct err *e)
-{
-	sqlite3_stmt *stmt;
-
-	if (events == 0)
-		return 0;
-	if ((stmt = store_statement(st, STMT_MESSAGE_EVENTS, e)) == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, message_id);
-	sqlite3_bind_int64(stmt, 2, (int64_t)events);
-	return store_step_done(st, stmt, e, "recording a message");
 }
 
 int
@@ -215,7 +280,7 @@ store_ingest_message(struct store *st, const struct store_message *m,
 {
 	struct store_ingest ignored;
 	int64_t message_id = 0;
-	size_t i;
+	size_t i, valid;
 	int own, rc = -1, fresh;
 
 	if (out == NULL)
@@ -223,21 +288,22 @@ store_ingest_message(struct store *st, const struct store_message *m,
 	memset(out, 0, sizeof *out);
 	if (m->hash == NULL || m->hash[0] == '\0')
 		return err_set(e, "%s: message without a hash", st->path);
-	if (store_write_begin(st, &own, e) == -1)
+	if (store_ingest_begin(st, &own, e) == -1)
 		return -1;
+	valid = events_valid(events, nevents, out);
 	fresh = message_insert(st, m, m->bounce_time != 0 ? m->bounce_time :
-	    store_now(st), &message_id, e);
+	    store_now(st), valid, &message_id, e);
 	if (fresh == -1)
 		goto out;
+	if (!fresh)	/* nothing of it is looked at again */
+		memset(out, 0, sizeof *out);
 	out->duplicate = !fresh;
 	for (i = 0; fresh && i < nevents; i++)
 		if (ingest_event(st, m, message_id, &events[i], out, e) == -1)
 			goto out;
-	if (fresh && message_set_events(st, message_id, out->events, e) == -1)
-		goto out;
 	rc = 0;
 out:
-	return store_write_end(st, own, rc, e);
+	return store_ingest_end(st, own, rc, e);
 }
 
 int
@@ -248,7 +314,7 @@ store_message_seen(struct store *st, const char *hash, struct err *e)
 
 	if ((stmt = store_statement(st, STMT_MESSAGE_SEEN, e)) == NULL)
 		return -1;
-	bind_text(stmt, 1, hash);
+	bind_hash(stmt, 1, hash);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -15,15 +15,15 @@ enum store_statement {
 	STMT_MESSAGE_SEEN,
 	STMT_RECIPIENT_FIND,
 	STMT_RECIPIENT_INSERT,
+	STMT_RECIPIENT_ADD,
 	STMT_RECIPIENT_COUNT,
-	STMT_RECIPIENT_SUPPRESSED,
 	STMT_EVENT_INSERT,
 	STMT_EVENTS_OF,
 	STMT_RECIPIENT_UPDATE,
 	STMT_SUPPRESSION_ACTIVE,
 	STMT_SUPPRESSION_INSERT,
 	STMT_SUPPRESSION_LIFT,
-	STMT_MESSAGE_EVENTS,
+	STMT_SUPPRESSION_OF_EVENT,
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
 	STMT_ROLLBACK_TO,
@@ -38,6 +38,7 @@ struct store {
 	struct store_policy	 saved_policy;	/* as recorded in the policy table */
 	time_t			 now;		/* 0: the real clock */
 	int			 in_transaction;
+	int			 spoiled;	/* a write in it failed half-way */
 	int			 retry;		/* the last failure was temporary */
 };
 
@@ -56,10 +57,13 @@ struct recipient_counts {
 /* A recipient as an incoming event left it (ingest.c). */
 struct recipient_row {
 	int64_t		id;
-	int		suppressed;
+	int		suppressed;		/* before this event */
 	time_t		reset_time;
 	int		hard_bounces;
 	int		complaints;
+	int		judged;			/* the event is judged by the policy */
+	int		reached;		/* ... and reaches a threshold */
+	int		soft_days;		/* known without the history, or -1 */
 };
 
 /* store.c */
@@ -71,8 +75,13 @@ int	store_step_done(struct store *, sqlite3_stmt *, struct err *e, const char *w
 int	store_exec(struct store *, const char *sql, struct err *e);
 int	store_write_begin(struct store *, int *own, struct err *e);
 int	store_write_end(struct store *, int own, int rc, struct err *e);
+int	store_ingest_begin(struct store *, int *own, struct err *e);
+int	store_ingest_end(struct store *, int own, int rc, struct err *e);
 int	store_save_policy(struct store *, struct err *e);
 void	bind_text(sqlite3_stmt *, int column, const char *s);
+#define HASH_DIGEST_SIZE	32
+int	hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE]);
+void	bind_hash(sqlite3_stmt *, int column, const char *hash);
 const char *column_text(sqlite3_stmt *, int column);
 int	store_is_class(const char *class);
 
@@ -85,8 +94,11 @@ int	policy_evaluate(struct store *, int64_t recipient_id, time_t reset_time,
 	    struct recipient_counts *out, struct err *e);
 int	policy_apply(struct store *, int64_t recipient_id, time_t reset_time,
 	    int *newly_suppressed, struct err *e);
-int	policy_on_event(struct store *, const struct recipient_row *,
-	    const char *class, int64_t event_id, int *newly_suppressed, struct err *e);
+int	policy_reached(const struct store_policy *, const struct recipient_row *,
+	    const char *class);
+int	policy_first_soft_days(const struct store *, time_t when);
+int	policy_on_soft(struct store *, const struct recipient_row *,
+	    int *newly_suppressed, struct err *e);
 int	incidents_record(struct store *, int64_t scan_id, struct err *e);
 
 /* suppress.c */
@@ -94,6 +106,9 @@ int	suppression_active(struct store *, int64_t recipient_id, int64_t *id,
 	    char **cause, struct err *e);
 int	suppression_insert(struct store *, int64_t recipient_id, const char *cause,
 	    const char *note, int64_t event_id, struct err *e);
+int	suppression_of_event(struct store *, int64_t recipient_id,
+	    const struct store_event *, int64_t scan_id, int64_t event_id,
+	    struct err *e);
 int	suppress_recipient(struct store *, const char *address, const char *cause,
 	    const char *note, struct err *e);
 int	suppression_lift(struct store *, int64_t suppression_id, const char *by,

@@ -176,37 +176,48 @@ out:
 }
 
 /*
- * The quick path for one new event of an active recipient: hard and complaint
- * counts come up to date from the event's own insert, so only soft bounces need the
- * recipient's history. Counts only grow here, so nothing is ever lifted.
+ * The quick path for one new event of an active recipient (r's counts already
+ * include it): hard and complaint counts are kept up as events arrive, so whether
+ * they reach a threshold needs no history. Soft bounces do: policy_on_soft.
  */
 int
-policy_on_event(struct store *st, const struct recipient_row *r, const char *class,
-    int64_t event_id, int *newly, struct err *e)
+policy_reached(const struct store_policy *p, const struct recipient_row *r,
+    const char *class)
+{
+	if (strcmp(class, "hard") == 0)
+		return p->hard_threshold > 0 && r->hard_bounces >= p->hard_threshold;
+	if (strcmp(class, "complaint") == 0)
+		return p->complaint_threshold > 0 &&
+		    r->complaints >= p->complaint_threshold;
+	return 0;
+}
+
+/*
+ * The soft days of a recipient whose only event is a soft bounce at when: what
+ * policy_evaluate would count, without reading the event back. -1 when one soft
+ * day may already suppress (a threshold of 1): policy_on_soft decides that.
+ */
+int
+policy_first_soft_days(const struct store *st, time_t when)
 {
 	const struct store_policy *p = &st->policy;
-	sqlite3_stmt *stmt;
-	int reached;
 
-	*newly = 0;
-	if (strcmp(class, "soft") == 0)
-		return p->soft_threshold > 0 ?
-		    policy_apply(st, r->id, r->reset_time, newly, e) : 0;
-	if (strcmp(class, "hard") == 0)
-		reached = p->hard_threshold > 0 && r->hard_bounces >= p->hard_threshold;
-	else if (strcmp(class, "complaint") == 0)
-		reached = p->complaint_threshold > 0 &&
-		    r->complaints >= p->complaint_threshold;
-	else
-		return 0;
-	if (!reached)
-		return 0;
-	if (suppression_insert(st, r->id, "policy", NULL, event_id, e) == -1 ||
-	    (stmt = store_statement(st, STMT_RECIPIENT_SUPPRESSED, e)) == NULL)
+	if (p->soft_threshold <= 0)
+		return 0;	/* policy_on_soft does not count at all */
+	if (p->soft_threshold == 1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, r->id);
-	*newly = 1;
-	return store_step_done(st, stmt, e, "suppressing a recipient");
+	return (int64_t)when / DAY > (int64_t)store_now(st) / DAY - p->soft_window_days;
+}
+
+/* A soft bounce of an active recipient: its soft days over the whole history. */
+int
+policy_on_soft(struct store *st, const struct recipient_row *r, int *newly,
+    struct err *e)
+{
+	*newly = 0;
+	if (st->policy.soft_threshold <= 0)
+		return 0;
+	return policy_apply(st, r->id, r->reset_time, newly, e);
 }
 
 /* Every recipient's id and reset time, read before any of them is rewritten. */

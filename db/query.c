@@ -219,7 +219,9 @@ suppression_row(sqlite3_stmt *stmt, const struct walker *w)
 
 static const char why_events_sql[] =
 	"SELECT e.id, r.address, e.class, e.reason, e.status, e.smtp_code, e.diagnostic,"
-	" e.remote_mta, e.rule, m.source, m.origin, m.hash, e.scan_id, e.bounce_time,"
+	" e.remote_mta, e.rule, m.source, m.origin,"
+	" CASE typeof(m.hash) WHEN 'blob' THEN lower(hex(m.hash)) ELSE m.hash END,"
+	" e.scan_id, e.bounce_time,"
 	" e.ingested FROM events e JOIN recipients r ON r.id = e.recipient_id"
 	" JOIN messages m ON m.id = e.message_id"
 	" WHERE e.recipient_id = ?1 ORDER BY e.bounce_time, e.id";

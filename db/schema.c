@@ -53,7 +53,7 @@ static const char *const migrations[] = {
 	");"
 	"CREATE TABLE messages ("
 	"  id INTEGER PRIMARY KEY,"
-	"  hash TEXT NOT NULL UNIQUE,"	/* of the raw bytes, from the caller */
+	"  hash TEXT NOT NULL UNIQUE,"	/* of the raw bytes: see 1 -> 2 */
 	"  source TEXT,"
 	"  origin TEXT,"
 	"  scan_id INTEGER REFERENCES scans(id),"
@@ -141,6 +141,13 @@ static const char *const migrations[] = {
 	"  FROM recipients r LEFT JOIN events e ON e.id ="
 	"    (SELECT id FROM events WHERE recipient_id = r.id"
 	"     ORDER BY bounce_time DESC, id DESC LIMIT 1);",
+	/*
+	 * 1 -> 2: SHA-256 hashes in hex become their 32 bytes (see hash_digest in
+	 * store.c). Two spellings of one hash (upper and lower case) are one message:
+	 * the second keeps its text and is still found by the first's digest.
+	 */
+	"UPDATE OR IGNORE messages SET hash = bouncescan_hash_digest(hash)"
+	"  WHERE typeof(hash) = 'text' AND length(hash) = 64;",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -186,6 +193,30 @@ schema_step(struct store *st, int from, struct err *e)
 	return store_exec(st, pragma, e);
 }
 
+/* The SQL face of hash_digest, for migration 1 -> 2: other values pass unchanged. */
+static void
+sql_hash_digest(sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+	unsigned char digest[HASH_DIGEST_SIZE];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_TEXT &&
+	    hash_digest((const char *)sqlite3_value_text(argv[0]), digest))
+		sqlite3_result_blob(context, digest, sizeof digest, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(context, argv[0]);
+}
+
+static int
+schema_functions(struct store *st, struct err *e)
+{
+	if (sqlite3_create_function_v2(st->db, "bouncescan_hash_digest", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_hash_digest, NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, e, "setting up the schema migration");
+	return 0;
+}
+
 /*
  * Bring the file to SCHEMA_VERSION in one transaction: a migration that fails
  * halfway leaves the file as it was.
@@ -201,6 +232,8 @@ schema_migrate(struct store *st, struct err *e)
 		return 0;
 	if (version > SCHEMA_VERSION)
 		return too_new(st, version, e);
+	if (schema_functions(st, e) == -1)
+		return -1;
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, e, "locking the database to set up its schema");
 	/* Another process may have migrated while we waited for the lock. */

@@ -54,6 +54,29 @@ suppression_insert(struct store *st, int64_t recipient_id, const char *cause,
 	return store_step_done(st, stmt, e, "recording a suppression");
 }
 
+/*
+ * The same for a policy suppression decided by an event just recorded, from the
+ * event in hand rather than read back: this runs for most hard bounces.
+ */
+int
+suppression_of_event(struct store *st, int64_t recipient_id,
+    const struct store_event *ev, int64_t scan_id, int64_t event_id, struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_statement(st, STMT_SUPPRESSION_OF_EVENT, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, recipient_id);
+	bind_text(stmt, 2, ev->class);
+	bind_text(stmt, 3, ev->reason);
+	bind_text(stmt, 4, ev->rule);
+	sqlite3_bind_int64(stmt, 5, event_id);
+	if (scan_id != 0)
+		sqlite3_bind_int64(stmt, 6, scan_id);
+	sqlite3_bind_int64(stmt, 7, store_now(st));
+	return store_step_done(st, stmt, e, "recording a suppression");
+}
+
 int
 suppression_lift(struct store *st, int64_t suppression_id, const char *by,
     struct err *e)

@@ -196,10 +196,8 @@ export_options(int argc, char **argv, struct export_options *o)
 	if (bad == 0 && optind < argc)
 		fprintf(stderr, "bouncescan: export: unexpected argument \"%s\"\n",
 		    argv[optind]);
-	if (bad != 0 || optind < argc) {
-		fprintf(stderr, "usage: bouncescan export %s\n", cmd_export.usage);
-		return EX_USAGE;
-	}
+	if (bad != 0 || optind < argc)
+		return command_usage(&cmd_export, NULL);
 	return -1;
 }
 
@@ -227,7 +225,6 @@ export_exec(const struct global_options *g, int argc, char **argv)
 {
 	struct export_options o;
 	struct store *st;
-	struct conf conf;
 	struct err e;
 	int rc;
 
@@ -239,13 +236,8 @@ export_exec(const struct global_options *g, int argc, char **argv)
 		fprintf(stderr, "bouncescan: export: --since: %s\n", e.msg);
 		return EX_USAGE;
 	}
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, &st, 1, &e);
-	conf_free(&conf);
-	if (rc != 0) {
-		fprintf(stderr, "bouncescan: export: %s\n", e.msg);
+	if ((rc = setup_command_store(g, "export", 1, &st)) != 0)
 		return rc;
-	}
 	rc = export_run(st, &o, &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: export: %s\n", e.msg);

@@ -41,37 +41,16 @@ import_file(struct store *st, const char *name, struct err *e)
 static int
 import_exec(const struct global_options *g, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store *st;
-	struct conf conf;
 	struct err e;
-	int ch, rc;
+	int rc;
 
-	/* 0: start afresh, so options may follow arguments after main's "+" parse. */
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'h') {
-			fputs(cmd_import.help, stdout);
-			return 0;
-		}
-		fprintf(stderr, "usage: bouncescan import %s\n", cmd_import.usage);
-		return EX_USAGE;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "usage: bouncescan import %s\n(one file; - for standard"
-		    " input)\n", cmd_import.usage);
-		return EX_USAGE;
-	}
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, &st, 0, &e);
-	conf_free(&conf);
-	if (rc != 0) {
-		fprintf(stderr, "bouncescan: import: %s\n", e.msg);
+	if ((rc = command_help_only(&cmd_import, argc, argv)) != -1)
 		return rc;
-	}
+	if (argc - optind != 1)
+		return command_usage(&cmd_import, "(one file; - for standard input)");
+	if ((rc = setup_command_store(g, "import", 0, &st)) != 0)
+		return rc;
 	rc = import_file(st, argv[optind], &e);
 	if (rc == -1) {
 		fprintf(stderr, "bouncescan: import: %s\n(nothing was imported)\n", e.msg);

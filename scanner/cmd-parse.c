@@ -62,18 +62,10 @@ parse_exec(const struct global_options *g, int argc, char **argv)
 	int ch, json = 0, failed = 0, i;
 
 	memset(&conf, 0, sizeof conf);
-	if (conf_load(&conf, g->config_path, &e) == -1) {
-		fprintf(stderr, "bouncescan: %s\n", e.msg);
-		conf_free(&conf);
-		return EX_CONFIG;
-	}
-	c = classifier_new();
-	if (classifier_from_conf(c, &conf) == -1) {
-		conf_free(&conf);
-		classifier_free(c);
-		return EX_CONFIG;
-	}
+	c = setup_classifier(g, &conf);
 	conf_free(&conf);
+	if (c == NULL)
+		return EX_CONFIG;
 	optind = 0;	/* 0: reinitialise glibc getopt, which main left in "+" mode */
 	while ((ch = getopt_long(argc, argv, "jr:v:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -99,17 +91,14 @@ parse_exec(const struct global_options *g, int argc, char **argv)
 			classifier_free(c);
 			return 0;
 		default:
-			fprintf(stderr, "usage: bouncescan parse %s\n", cmd_parse.usage);
 			classifier_free(c);
-			return EX_USAGE;
+			return command_usage(&cmd_parse, NULL);
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: bouncescan parse %s\n"
-		    "(give one or more message files, or - for standard input)\n",
-		    cmd_parse.usage);
 		classifier_free(c);
-		return EX_USAGE;
+		return command_usage(&cmd_parse, "(give one or more message files, or -"
+		    " for standard input)");
 	}
 	if (!json)
 		output_table_header(stdout);

@@ -18,37 +18,19 @@
 static int
 reapply_exec(const struct global_options *g, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store *st;
-	struct conf conf;
 	struct err e;
 	size_t changed = 0;
-	int ch, rc;
+	int rc;
 
-	/* 0: start afresh, so options may follow arguments after main's "+" parse. */
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'h') {
-			fputs(cmd_reapply.help, stdout);
-			return 0;
-		}
-		fprintf(stderr, "usage: bouncescan reapply\n");
-		return EX_USAGE;
-	}
+	if ((rc = command_help_only(&cmd_reapply, argc, argv)) != -1)
+		return rc;
 	if (optind < argc) {
 		fprintf(stderr, "usage: bouncescan reapply (no arguments)\n");
 		return EX_USAGE;
 	}
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, &st, 0, &e);
-	conf_free(&conf);
-	if (rc != 0) {
-		fprintf(stderr, "bouncescan: reapply: %s\n", e.msg);
+	if ((rc = setup_command_store(g, "reapply", 0, &st)) != 0)
 		return rc;
-	}
 	if (store_reapply(st, &changed, &e) == -1) {
 		fprintf(stderr, "bouncescan: reapply: %s\n(nothing was changed)\n", e.msg);
 		rc = store_retry(st) ? EX_TEMPFAIL : 1;

@@ -30,15 +30,6 @@ struct target {
 	const struct source_conf	*settings;	/* NULL: the defaults */
 };
 
-static int
-usage_error(const char *why)
-{
-	fprintf(stderr, "usage: bouncescan scan %s\n", cmd_scan.usage);
-	if (why != NULL)
-		fprintf(stderr, "%s\n", why);
-	return EX_USAGE;
-}
-
 /* A configured source by name, or a spec (whose settings a section may give). */
 static void
 target_resolve(const struct conf *conf, const char *arg, struct target *t)
@@ -188,8 +179,8 @@ scan_run(const struct global_options *g, const struct conf *conf,
 	int status, failed, pipe;
 
 	if ((targets = targets_from(conf, argc, argv, &count)) == NULL)
-		return usage_error("No source given and none configured: name one"
-		    " (maildir:PATH, mbox:PATH, FILE, or - for standard input),\n"
+		return command_usage(&cmd_scan, "No source given and none configured:"
+		    " name one (maildir:PATH, mbox:PATH, FILE, or - for standard input),\n"
 		    "or add a [source NAME] section with a url to the configuration"
 		    " (bouncescan.conf(5)).");
 	pipe = any_pipe(targets, count);
@@ -223,7 +214,6 @@ scan_exec(const struct global_options *g, int argc, char **argv)
 	struct scan_options o;
 	struct classifier *c;
 	struct conf conf;
-	struct err e;
 	int ch, status;
 
 	memset(&o, 0, sizeof o);
@@ -240,22 +230,17 @@ scan_exec(const struct global_options *g, int argc, char **argv)
 			fputs(cmd_scan.help, stdout);
 			return 0;
 		default:
-			return usage_error(NULL);
+			return command_usage(&cmd_scan, NULL);
 		}
 	}
 	o.progress = !o.quiet && !o.dry_run && isatty(STDERR_FILENO);
 	memset(&conf, 0, sizeof conf);
-	if (conf_load(&conf, g->config_path, &e) == -1) {
-		fprintf(stderr, "bouncescan: %s\n", e.msg);
-		conf_free(&conf);
-		return EX_CONFIG;
-	}
-	c = classifier_new();
-	if (classifier_from_conf(c, &conf) == -1)
+	if ((c = setup_classifier(g, &conf)) == NULL)
 		status = EX_CONFIG;
-	else
+	else {
 		status = scan_run(g, &conf, c, &o, argc - optind, argv + optind);
-	classifier_free(c);
+		classifier_free(c);
+	}
 	conf_free(&conf);
 	return status;
 }

@@ -233,15 +233,11 @@ stats_options(int argc, char **argv, int *json, time_t *since)
 		} else if (ch == 'h') {
 			fputs(cmd_stats.help, stdout);
 			return 0;
-		} else if (ch != 's') {
-			fprintf(stderr, "usage: bouncescan stats %s\n", cmd_stats.usage);
-			return EX_USAGE;
-		}
+		} else if (ch != 's')
+			return command_usage(&cmd_stats, NULL);
 	}
-	if (optind < argc) {
-		fprintf(stderr, "usage: bouncescan stats %s\n", cmd_stats.usage);
-		return EX_USAGE;
-	}
+	if (optind < argc)
+		return command_usage(&cmd_stats, NULL);
 	return -1;
 }
 
@@ -249,20 +245,14 @@ static int
 stats_exec(const struct global_options *g, int argc, char **argv)
 {
 	struct store *st;
-	struct conf conf;
 	struct err e;
 	time_t since = 0;
 	int json = 0, rc;
 
 	if ((rc = stats_options(argc, argv, &json, &since)) != -1)
 		return rc;
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, &st, 1, &e);
-	conf_free(&conf);
-	if (rc != 0) {
-		fprintf(stderr, "bouncescan: stats: %s\n", e.msg);
+	if ((rc = setup_command_store(g, "stats", 1, &st)) != 0)
 		return rc;
-	}
 	rc = json ? stats_json(st, since, &e) : stats_plain(st, since, &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: stats: %s\n", e.msg);

@@ -219,7 +219,7 @@ status_options(int argc, char **argv, int *json)
 			fputs(cmd_status.help, stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: bouncescan status %s\n", cmd_status.usage);
+			command_usage(&cmd_status, NULL);
 			return STATUS_ERROR;
 		}
 	}
@@ -230,20 +230,13 @@ static int
 status_exec(const struct global_options *g, int argc, char **argv)
 {
 	struct status_run run;
-	struct conf conf;
-	struct err e;
 	int i, rc;
 
 	memset(&run, 0, sizeof run);
 	if ((rc = status_options(argc, argv, &run.json)) != -1)
 		return rc;
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, &run.store, 1, &e);
-	conf_free(&conf);
-	if (rc != 0) {
-		fprintf(stderr, "bouncescan: status: %s\n", e.msg);
+	if (setup_command_store(g, "status", 1, &run.store) != 0)
 		return STATUS_ERROR;
-	}
 	store_get_policy(run.store, &run.policy);
 	if (optind >= argc)
 		check_stdin(&run);

@@ -44,23 +44,6 @@ check_addresses(const char *command, char **addresses, int n)
 	return bad ? -1 : 0;
 }
 
-/* Open the store for writing; the exit status on failure, after saying why. */
-static int
-open_for_writing(const struct global_options *g, const char *command,
-    struct store **st)
-{
-	struct conf conf;
-	struct err e;
-	int rc;
-
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, st, 0, &e);
-	conf_free(&conf);
-	if (rc != 0)
-		fprintf(stderr, "bouncescan: %s: %s\n", command, e.msg);
-	return rc;
-}
-
 /* Commit, or roll back for a dry run or after a failure; the exit status. */
 static int
 finish(struct store *st, const char *command, int failed, int dry_run, struct err *e)
@@ -123,20 +106,16 @@ suppress_exec(const struct global_options *g, int argc, char **argv)
 		else if (ch == 'h') {
 			fputs(cmd_suppress.help, stdout);
 			return 0;
-		} else {
-			fprintf(stderr, "usage: bouncescan suppress %s\n", cmd_suppress.usage);
-			return EX_USAGE;
-		}
+		} else
+			return command_usage(&cmd_suppress, NULL);
 	}
-	if (optind >= argc || reason == NULL || *reason == '\0') {
-		fprintf(stderr, "usage: bouncescan suppress %s\n(give the addresses and"
-		    " --reason TEXT: \"why\" shows the reason, and \"unsuppress --reason\""
-		    " can undo by it)\n", cmd_suppress.usage);
-		return EX_USAGE;
-	}
+	if (optind >= argc || reason == NULL || *reason == '\0')
+		return command_usage(&cmd_suppress, "(give the addresses and --reason"
+		    " TEXT: \"why\" shows the reason, and \"unsuppress --reason\" can undo"
+		    " by it)");
 	if (check_addresses("suppress", argv + optind, argc - optind) == -1)
 		return EX_DATAERR;
-	if ((rc = open_for_writing(g, "suppress", &st)) != 0)
+	if ((rc = setup_command_store(g, "suppress", 0, &st)) != 0)
 		return rc;
 	if (store_begin(st, &e) == -1)
 		return finish(st, "suppress", 1, 0, &e);
@@ -217,7 +196,7 @@ unsuppress_option(int ch, struct unsuppress_options *o)
 		o->dry_run = 1;
 		return 0;
 	}
-	fprintf(stderr, "usage: bouncescan unsuppress %s\n", cmd_unsuppress.usage);
+	command_usage(&cmd_unsuppress, NULL);
 	return -1;
 }
 
@@ -291,7 +270,7 @@ unsuppress_exec(const struct global_options *g, int argc, char **argv)
 	n = argc - optind;
 	if (check_addresses("unsuppress", argv + optind, n) == -1)
 		return EX_DATAERR;
-	if ((rc = open_for_writing(g, "unsuppress", &st)) != 0)
+	if ((rc = setup_command_store(g, "unsuppress", 0, &st)) != 0)
 		return rc;
 	if (store_begin(st, &e) == -1)
 		return finish(st, "unsuppress", 1, 0, &e);

@@ -225,41 +225,21 @@ why_show(struct store *st, const char *address, struct err *e)
 static int
 why_exec(const struct global_options *g, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 	struct store *st;
-	struct conf conf;
 	struct err e;
-	int ch, rc;
+	int rc;
 
-	/* 0: start afresh, so options may follow arguments after main's "+" parse. */
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'h') {
-			fputs(cmd_why.help, stdout);
-			return 0;
-		}
-		fprintf(stderr, "usage: bouncescan why %s\n", cmd_why.usage);
-		return EX_USAGE;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "usage: bouncescan why %s\n(one address)\n", cmd_why.usage);
-		return EX_USAGE;
-	}
+	if ((rc = command_help_only(&cmd_why, argc, argv)) != -1)
+		return rc;
+	if (argc - optind != 1)
+		return command_usage(&cmd_why, "(one address)");
 	if (store_address_normalise(argv[optind], display, key, &e) == -1) {
 		fprintf(stderr, "bouncescan: why: %s\n", e.msg);
 		return EX_DATAERR;
 	}
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, &st, 1, &e);
-	conf_free(&conf);
-	if (rc != 0) {
-		fprintf(stderr, "bouncescan: why: %s\n", e.msg);
+	if ((rc = setup_command_store(g, "why", 1, &st)) != 0)
 		return rc;
-	}
 	rc = why_show(st, argv[optind], &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: why: %s\n", e.msg);

@@ -19,6 +19,21 @@ struct command {
 	int		(*exec)(const struct global_options *, int argc, char **argv);
 };
 
+/*
+ * Print "usage: bouncescan NAME USAGE" on stderr, then why (a hint such as
+ * "(one address)") on a line of its own unless it is NULL. Returns EX_USAGE,
+ * so that a command can end with "return command_usage(&cmd_why, NULL);".
+ */
+int command_usage(const struct command *cmd, const char *why);
+
+/*
+ * Parse the options of a command whose only option is --help. Returns -1 when
+ * the command should go on with its arguments from argv[optind], or the exit
+ * status to end with: 0 after printing the help, EX_USAGE after a usage error.
+ * The command still checks how many arguments it got.
+ */
+int command_help_only(const struct command *cmd, int argc, char **argv);
+
 extern const struct command cmd_parse;
 extern const struct command cmd_scan;
 /* The store's queries and changes (cmd-status.c ... cmd-reapply.c). */

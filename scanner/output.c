@@ -6,72 +6,34 @@
 #include <jansson.h>
 
 #include "output.h"
+#include "show.h"
 #include "utf8.h"
-
-static json_t *
-string_or_null(const char *s)
-{
-	char *clean;
-	json_t *j;
-
-	if (s == NULL || *s == '\0')
-		return json_null();
-	clean = utf8_clean(s);
-	j = json_string(clean);
-	free(clean);
-	return j != NULL ? j : json_null();
-}
-
-/* ISO 8601 in UTC, or null. */
-static json_t *
-date_or_null(time_t t)
-{
-	struct tm tm;
-	char buf[32];
-
-	if (t <= 0 || gmtime_r(&t, &tm) == NULL)
-		return json_null();
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
-static void
-print_object(FILE *f, json_t *o)
-{
-	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-	if (line != NULL) {
-		fprintf(f, "%s\n", line);
-		free(line);
-	}
-	json_decref(o);
-}
 
 static json_t *
 result_object(const char *file, const struct report *r, const struct result *res)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "file", string_or_null(file));
-	json_object_set_new(o, "recipient", string_or_null(res->recipient));
-	json_object_set_new(o, "action", string_or_null(res->action));
-	json_object_set_new(o, "status", string_or_null(res->status));
+	json_object_set_new(o, "file", show_json_text(file));
+	json_object_set_new(o, "recipient", show_json_text(res->recipient));
+	json_object_set_new(o, "action", show_json_text(res->action));
+	json_object_set_new(o, "status", show_json_text(res->status));
 	json_object_set_new(o, "smtp_code",
 	    res->smtp_code > 0 ? json_integer(res->smtp_code) : json_null());
-	json_object_set_new(o, "smtp_command", string_or_null(res->smtp_command));
+	json_object_set_new(o, "smtp_command", show_json_text(res->smtp_command));
 	json_object_set_new(o, "class", json_string(class_name(res->class)));
-	json_object_set_new(o, "reason", string_or_null(res->reason));
-	json_object_set_new(o, "diagnostic", string_or_null(res->diagnostic));
-	json_object_set_new(o, "remote_mta", string_or_null(res->remote_mta));
+	json_object_set_new(o, "reason", show_json_text(res->reason));
+	json_object_set_new(o, "diagnostic", show_json_text(res->diagnostic));
+	json_object_set_new(o, "remote_mta", show_json_text(res->remote_mta));
 	if (res->feedback_type != NULL)
-		json_object_set_new(o, "feedback_type", string_or_null(res->feedback_type));
-	json_object_set_new(o, "rule", string_or_null(res->rule));
-	json_object_set_new(o, "format", string_or_null(r->format));
+		json_object_set_new(o, "feedback_type", show_json_text(res->feedback_type));
+	json_object_set_new(o, "rule", show_json_text(res->rule));
+	json_object_set_new(o, "format", show_json_text(r->format));
 	json_object_set_new(o, "original_message_id",
-	    string_or_null(r->original_message_id));
-	json_object_set_new(o, "date", date_or_null(r->date));
+	    show_json_text(r->original_message_id));
+	json_object_set_new(o, "date", show_json_time(r->date));
 	if (r->error[0] != '\0')
-		json_object_set_new(o, "warning", string_or_null(r->error));
+		json_object_set_new(o, "warning", show_json_text(r->error));
 	return o;
 }
 
@@ -82,11 +44,11 @@ output_json(FILE *f, const char *file, const struct report *r)
 	json_t *o;
 
 	for (i = 0; i < r->nresults; i++)
-		print_object(f, result_object(file, r, &r->results[i]));
+		show_json_line(f, result_object(file, r, &r->results[i]));
 	if (r->nresults > 0)
 		return;
 	o = json_object();
-	json_object_set_new(o, "file", string_or_null(file));
+	json_object_set_new(o, "file", show_json_text(file));
 	json_object_set_new(o, "recipient", json_null());
 	json_object_set_new(o, "action", json_null());
 	json_object_set_new(o, "status", json_null());
@@ -96,8 +58,8 @@ output_json(FILE *f, const char *file, const struct report *r)
 	json_object_set_new(o, "diagnostic", json_null());
 	json_object_set_new(o, "remote_mta", json_null());
 	if (r->error[0] != '\0')
-		json_object_set_new(o, "warning", string_or_null(r->error));
-	print_object(f, o);
+		json_object_set_new(o, "warning", show_json_text(r->error));
+	show_json_line(f, o);
 }
 
 void

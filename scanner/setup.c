@@ -30,6 +30,24 @@ classifier_from_conf(struct classifier *c, const struct conf *conf)
 	return 0;
 }
 
+struct classifier *
+setup_classifier(const struct global_options *g, struct conf *conf)
+{
+	struct classifier *c;
+	struct err e;
+
+	if (conf_load(conf, g->config_path, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
+		return NULL;
+	}
+	c = classifier_new();
+	if (classifier_from_conf(c, conf) == -1) {
+		classifier_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 /* A query must not create an empty database and then report everyone as unknown. */
 static int
 database_exists(const char *path, struct err *e)
@@ -65,4 +83,20 @@ setup_store(const struct global_options *g, struct conf *conf, struct store **st
 		return retry ? EX_TEMPFAIL : readonly ? EX_NOINPUT : EX_CANTCREAT;
 	store_set_policy(*store, &conf->policy);
 	return 0;
+}
+
+int
+setup_command_store(const struct global_options *g, const char *command,
+    int readonly, struct store **store)
+{
+	struct conf conf;
+	struct err e;
+	int rc;
+
+	memset(&conf, 0, sizeof conf);
+	rc = setup_store(g, &conf, store, readonly, &e);
+	conf_free(&conf);
+	if (rc != 0)
+		fprintf(stderr, "bouncescan: %s: %s\n", command, e.msg);
+	return rc;
 }

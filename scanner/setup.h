@@ -14,6 +14,16 @@
 int classifier_from_conf(struct classifier *c, const struct conf *conf);
 
 /*
+ * Load the configuration (-c, or the default file) into conf (zeroed by the
+ * caller, who calls conf_free in every case) and make a classifier from it.
+ * Returns the classifier, or NULL after printing on stderr what is wrong (the
+ * caller exits EX_CONFIG).
+ */
+struct global_options;
+struct classifier *setup_classifier(const struct global_options *g,
+    struct conf *conf);
+
+/*
  * Load the configuration (-c, or the default file) into conf (zeroed by the caller,
  * who calls conf_free in every case), open the database it names (-d, [database]
  * path, or the per-user default) and give the store the [policy] thresholds.
@@ -25,8 +35,15 @@ int classifier_from_conf(struct classifier *c, const struct conf *conf);
  * (the database is locked or the disk full: try again later), EX_NOINPUT (no
  * database, or it cannot be read), EX_CANTCREAT (it cannot be created or written).
  */
-struct global_options;
 int setup_store(const struct global_options *g, struct conf *conf,
     struct store **store, int readonly, struct err *e);
+
+/*
+ * setup_store for a command that needs nothing else from the configuration
+ * (command names it in messages): prints "bouncescan: COMMAND: what failed" on
+ * stderr when it fails. Returns 0 with *store set, or setup_store's exit status.
+ */
+int setup_command_store(const struct global_options *g, const char *command,
+    int readonly, struct store **store);
 
 #endif

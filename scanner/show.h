@@ -1,7 +1,8 @@
 /*
  * show.h: printing what the store holds, for people and for programs, shared by
- * the query commands (status, why, export, stats). Every string from the store
- * may have come from a hostile bounce, so all of them pass through utf8_clean.
+ * the query commands (status, why, export, stats) and parse's output.c. Every
+ * string from the store or a bounce may be hostile, so all of them pass through
+ * utf8_clean.
  */
 #ifndef BOUNCESCAN_SHOW_H
 #define BOUNCESCAN_SHOW_H

@@ -4,7 +4,8 @@
  *
  * usage: bench_store [RESULTS [BATCH [RECIPIENTS]]]   (defaults 500000 1000 200000)
  * A realistic mix: half hard, a third soft, the rest block, complaints and others,
- * one result per message, bounce times spread over 60 days.
+ * one result per message, bounce times spread over 60 days. Messages are known by a
+ * 64-digit hex hash, like the SHA-256 the scan command computes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ seconds(void)
 static int
 ingest(struct store *st, long results, long batch, long recipients, struct err *e)
 {
-	char hash[32], address[64];
+	char hash[65], address[64];
 	struct store_message m = { .hash = hash, .source = "bench" };
 	struct store_event ev = { .recipient = address, .rule = "rules.tsv:1",
 	    .status = "5.1.1", .smtp_code = 550, .reason = "userunknown",
@@ -54,7 +55,9 @@ ingest(struct store *st, long results, long batch, long recipients, struct err *
 
 		if (i % batch == 0 && store_begin(st, e) == -1)
 			return -1;
-		snprintf(hash, sizeof hash, "%016lx", (unsigned long)i * 2654435761UL);
+		snprintf(hash, sizeof hash, "%016lx%016lx%016lx%016lx",
+		    (unsigned long)i * 2654435761UL, (unsigned long)i, (unsigned long)r,
+		    (unsigned long)i ^ 0x5bd1e995UL);
 		snprintf(address, sizeof address, "user%ld@d%ld.example.com",
 		    (long)(r % (unsigned)recipients), (long)(r % 997));
 		m.bounce_time = 1700000000 + (time_t)(r % (60 * 86400));

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "address.h"
+#include "check_main.h"
 
 /* address_find on a C string; "" when it finds none (so ck_assert_str_eq works). */
 static char found[512];
@@ -201,8 +202,6 @@ main(void)
 {
 	Suite *s = suite_create("address");
 	TCase *tc = tcase_create("address");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, angle_brackets_first);
@@ -215,9 +214,5 @@ main(void)
 	tcase_add_test(tc, verp_decode_rejects);
 	tcase_add_test(tc, verp_bad_patterns);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_main.h"
 #include "classifier.h"
 
 /* Far above what the classifier needs, even under ASan and valgrind. */
@@ -206,8 +207,6 @@ main(void)
 {
 	Suite *s = suite_create("caps");
 	TCase *tc = tcase_create("hostile");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, nested_message_rfc822_40000);
@@ -217,9 +216,5 @@ main(void)
 	tcase_add_test(tc, message_15_megabytes_of_lines);
 	tcase_add_test(tc, tab_indented_last_line);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }

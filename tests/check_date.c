@@ -1,6 +1,7 @@
 /* check_date.c: bounce dates, which decide the day a soft bounce counts for. */
 #include <check.h>
 
+#include "check_main.h"
 #include "date.h"
 
 START_TEST(zones_are_applied)
@@ -27,15 +28,9 @@ main(void)
 {
 	Suite *s = suite_create("date");
 	TCase *tc = tcase_create("date");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, zones_are_applied);
 	tcase_add_test(tc, garbage_is_zero);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(s);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "dsn.h"
 
 START_TEST(groups_and_folding)
@@ -107,8 +108,6 @@ main(void)
 {
 	Suite *s = suite_create("dsn");
 	TCase *tc = tcase_create("fields");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, groups_and_folding);
 	tcase_add_test(tc, malformed_line_keeps_the_rest);
@@ -116,9 +115,5 @@ main(void)
 	tcase_add_test(tc, original_recipient_stays_in_its_group);
 	tcase_add_test(tc, status_before_final_recipient);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "mail.h"
 
 static void
@@ -357,8 +358,6 @@ main(void)
 {
 	Suite *s = suite_create("mail");
 	TCase *tc = tcase_create("mail");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, split_report);
 	tcase_add_test(tc, nested_multipart);
@@ -371,9 +370,5 @@ main(void)
 	tcase_add_test(tc, not_mime_and_mbox_line);
 	tcase_add_test(tc, unreadable);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }

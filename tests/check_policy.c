@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "db.h"
 
 #define DAY	86400
@@ -366,11 +367,5 @@ policy_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(policy_suite());
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "classifier.h"
 #include "reason.h"
 
@@ -118,8 +119,6 @@ main(void)
 {
 	Suite *s = suite_create("reason");
 	TCase *tc = tcase_create("class");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, vocabulary);
 	tcase_add_test(tc, hard);
@@ -129,9 +128,5 @@ main(void)
 	tcase_add_test(tc, not_failures);
 	tcase_add_test(tc, delayed);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "classifier.h"
 #include "reason.h"
 #include "report.h"
@@ -431,8 +432,6 @@ main(void)
 {
 	Suite *s = suite_create("rules");
 	TCase *format = tcase_create("format"), *table = tcase_create("table");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(format, format_errors_name_file_and_line);
 	tcase_add_test(format, comments_blank_lines_and_crlf);
@@ -448,9 +447,5 @@ main(void)
 	tcase_add_loop_test(table, what_mtas_say, 0, (int)(sizeof said / sizeof said[0]));
 	suite_add_tcase(s, format);
 	suite_add_tcase(s, table);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(s);
 }

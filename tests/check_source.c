@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "classifier.h"
 #include "source.h"
 
@@ -626,8 +627,6 @@ main(void)
 {
 	Suite *s = suite_create("source");
 	TCase *tc = tcase_create("source");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -649,9 +648,5 @@ main(void)
 	tcase_add_test(tc, test_stdin);
 	tcase_add_test(tc, test_stdin_oversize);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }

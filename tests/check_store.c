@@ -2,7 +2,8 @@
  * check_store.c: the store as a file and an interface, on real SQLite files in a
  * temporary directory: schema version and re-opening, address normalisation,
  * import, export filters, bulk unsuppress by cause, evidence, statistics, source
- * progress, and clear errors for read-only, locked and corrupt databases.
+ * progress, clear errors for read-only, locked and corrupt databases, and a batch
+ * in which a write failed never committing.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "db.h"
 
 #define DAY	86400
@@ -147,6 +149,79 @@ START_TEST(schema_version_and_reopen)
 	ck_assert_ptr_nonnull(strstr(e.msg, "newer"));
 	ck_assert_ptr_nonnull(strstr(e.msg, "old.db"));
 	st = store_open(path, &e, NULL);
+}
+END_TEST
+
+/* Run fixed SQL on the file behind the store's back, as an older build or a fault. */
+static void
+raw_sql(const char *file, const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static int
+hash_is_blob(const char *file)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int blob = -1;
+
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT typeof(hash) = 'blob' FROM messages",
+	    -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		blob = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return blob;
+}
+
+static int
+hash_seen(const struct store_event_row *row, void *arg)
+{
+	ck_assert_str_eq(row->message_hash, (const char *)arg);
+	return 0;
+}
+
+/*
+ * Version 1 kept SHA-256 hashes as 64 hex digits; version 2 keeps their 32 bytes.
+ * A version 1 file still knows its messages after the upgrade, in either case.
+ */
+START_TEST(hash_upgrade_from_version_1)
+{
+	static const char hex[] =
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+	struct store_message m = { .hash = hex, .bounce_time = T0 };
+	struct store_event ev = { .recipient = "a@example.com", .class = "hard" };
+	struct store_ingest out;
+	char upper[sizeof hex];
+	struct err e;
+	size_t i;
+
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, &out, &e), 0);
+	store_close(st);
+	ck_assert_int_eq(hash_is_blob(path), 1);
+	raw_sql(path, "UPDATE messages SET hash = lower(hex(hash)); PRAGMA user_version = 1");
+	ck_assert_int_eq(hash_is_blob(path), 0);
+	st = store_open(path, &e, NULL);
+	ck_assert_msg(st != NULL, "%s", e.msg);
+	ck_assert_int_eq(user_version(path), store_schema_version());
+	ck_assert_int_eq(hash_is_blob(path), 1);
+	for (i = 0; i < sizeof hex; i++)
+		upper[i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
+	ck_assert_int_eq(store_message_seen(st, hex, &e), 1);
+	ck_assert_int_eq(store_message_seen(st, upper, &e), 1);
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, &out, &e), 0);
+	ck_assert_int_eq(out.duplicate, 1);
+	ck_assert_int_eq(store_why(st, "a@example.com", hash_seen, NULL, (void *)hex, &e),
+	    0);
+	/* Other strings stay text and are found as before. */
+	ck_assert_int_eq(store_message_seen(st, "9f86", &e), 0);
 }
 END_TEST
 
@@ -517,6 +592,55 @@ START_TEST(batch_rollback_keeps_committed)
 }
 END_TEST
 
+/*
+ * No savepoint per message inside a batch: a write that fails half-way through a
+ * message spoils the batch, so its first half is never committed.
+ */
+START_TEST(failed_write_spoils_batch)
+{
+	struct store_message m = { .hash = "spoil1", .bounce_time = T0 };
+	struct store_event ev = { .recipient = "a@example.com", .class = "hard" };
+	struct err e;
+
+	store_close(st);
+	raw_sql(path, "CREATE TRIGGER fail BEFORE INSERT ON events WHEN NEW.reason = 'boom'"
+	    " BEGIN SELECT RAISE(ABORT, 'boom'); END");
+	st = store_open(path, &e, NULL);
+	ck_assert_msg(st != NULL, "%s", e.msg);
+	store_set_now(st, T0);
+
+	/* On its own, the failed message leaves nothing behind. */
+	m.hash = "alone";
+	ev.reason = "boom";
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, NULL, &e), -1);
+	ck_assert_int_eq(store_message_seen(st, "alone", &e), 0);
+	ck_assert_int_eq(state_of("a@example.com"), STORE_UNKNOWN);
+
+	ck_assert_int_eq(store_begin(st, &e), 0);
+	m.hash = "spoil1";
+	ev.reason = "userunknown";
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, NULL, &e), 0);
+	m.hash = "spoil2";
+	ev.recipient = "b@example.com";
+	ev.reason = "boom";
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, NULL, &e), -1);
+	m.hash = "spoil3";
+	ev.reason = NULL;
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, NULL, &e), -1);
+	ck_assert_int_eq(store_commit(st, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "nothing of it was committed"));
+	ck_assert_int_eq(store_message_seen(st, "spoil1", &e), 0);
+	ck_assert_int_eq(store_message_seen(st, "spoil2", &e), 0);
+	ck_assert_int_eq(state_of("a@example.com"), STORE_UNKNOWN);
+
+	/* The next batch starts clean. */
+	ck_assert_int_eq(store_begin(st, &e), 0);
+	ck_assert_int_eq(store_ingest_message(st, &m, &ev, 1, NULL, &e), 0);
+	ck_assert_int_eq(store_commit(st, &e), 0);
+	ck_assert_int_eq(state_of("b@example.com"), STORE_SUPPRESSED);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -538,6 +662,8 @@ store_suite(void)
 	tcase_add_test(tc, locked_database_is_temporary);
 	tcase_add_test(tc, corrupt_database);
 	tcase_add_test(tc, batch_rollback_keeps_committed);
+	tcase_add_test(tc, hash_upgrade_from_version_1);
+	tcase_add_test(tc, failed_write_spoils_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -545,11 +671,5 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(store_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(store_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "text.h"
 
 static const char *
@@ -147,8 +148,6 @@ main(void)
 {
 	Suite *s = suite_create("text");
 	TCase *tc = tcase_create("text");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, status_found_in_prose);
 	tcase_add_test(tc, status_edge_cases);
@@ -159,9 +158,5 @@ main(void)
 	tcase_add_test(tc, unfold_and_trim);
 	tcase_add_test(tc, eol);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(s);
 }
