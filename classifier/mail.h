@@ -4,7 +4,9 @@
  * mail_parse() copies the input once with every line ending turned into LF, then
  * walks the MIME structure with its own bounded splitter (depth, part count), using
  * libetpan for the pieces that need a real parser: Content-Type parameters, transfer
- * decoding and charset conversion. Parsing the whole tree with mailmime_parse() was
+ * decoding and charset conversion (plain Content-Type values and clean base64 or
+ * quoted-printable bodies take a fast path in mail.c that falls back to libetpan
+ * for anything else). Parsing the whole tree with mailmime_parse() was
  * measured at 36,700 messages/s over the corpus, and it builds typed fields for the
  * returned original message that no decoder needs, so the walk is ours.
  *
@@ -23,8 +25,10 @@ struct part {
 	size_t		 headers_len;
 	const char	*body;		/* raw (still encoded) body */
 	size_t		 body_len;
-	char		*text;		/* body decoded (transfer encoding, charset to UTF-8) */
+	char		*text;		/* body decoded (transfer encoding, charset to UTF-8),
+					   NUL-terminated */
 	size_t		 text_len;
+	int		 text_in_data;	/* text is body itself, in mail.data: not freed */
 	int		 depth;		/* 0 for the top-level message */
 	int		 in_original;	/* inside a returned message/rfc822 or rfc822-headers */
 };

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "ac.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -206,50 +207,78 @@ code_at(const char *p, const char *end)
 	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 }
 
+/* What the reply to each SMTP command is called in bounce text. */
+static const struct {
+	const char	*phrase;	/* lower case */
+	const char	*command;
+} command_phrases[] = {
+	{ "in reply to end of data command", "DATA" },
+	{ "in reply to data command", "DATA" },
+	{ "after end of data", "DATA" },
+	{ "after data", "DATA" },
+	{ ">>> data", "DATA" },
+	{ "failed after i sent the message", "DATA" },
+	{ "in reply to rcpt to command", "RCPT" },
+	{ "after rcpt to", "RCPT" },
+	{ ">>> rcpt to", "RCPT" },
+	{ "does not like recipient", "RCPT" },
+	{ "in reply to mail from command", "MAIL" },
+	{ "after mail from", "MAIL" },
+	{ ">>> mail from", "MAIL" },
+	{ "does not like sender", "MAIL" },
+	{ "in reply to ehlo command", "EHLO" },
+	{ "in reply to helo command", "EHLO" },
+	{ "after initial connection", "CONN" },
+};
+
+#define COMMAND_PHRASES	(sizeof command_phrases / sizeof command_phrases[0])
+
+static void
+phrase_found(int id, void *arg)
+{
+	int *seen = arg;
+
+	seen[id] = 1;
+}
+
+/*
+ * Which phrases s[0..n) holds, in one pass of an automaton built on first use.
+ * Nearly every result's diagnostic is asked: looking for seven hint words one by
+ * one first cost 6.0M instructions over the corpus, this pass 1.6M.
+ */
+static void
+command_phrases_seen(const char *s, size_t n, int seen[COMMAND_PHRASES])
+{
+	static struct ac *phrases;
+	size_t i;
+
+	if (phrases == NULL) {
+		phrases = ac_new();
+		for (i = 0; i < COMMAND_PHRASES; i++)
+			ac_add(phrases, command_phrases[i].phrase, (int)i);
+		ac_compile(phrases);
+	}
+	memset(seen, 0, COMMAND_PHRASES * sizeof seen[0]);
+	ac_scan(phrases, 0, s, n, 1, phrase_found, seen);
+}
+
+/* The command of the phrase that starts last; the first in the table on a tie. */
 const char *
 text_smtp_command(const char *s, size_t n)
 {
-	static const struct {
-		const char	*phrase;
-		const char	*command;
-	} said[] = {
-		{ "in reply to end of data command", "DATA" },
-		{ "in reply to data command", "DATA" },
-		{ "after end of data", "DATA" },
-		{ "after data", "DATA" },
-		{ ">>> data", "DATA" },
-		{ "failed after i sent the message", "DATA" },
-		{ "in reply to rcpt to command", "RCPT" },
-		{ "after rcpt to", "RCPT" },
-		{ ">>> rcpt to", "RCPT" },
-		{ "does not like recipient", "RCPT" },
-		{ "in reply to mail from command", "MAIL" },
-		{ "after mail from", "MAIL" },
-		{ ">>> mail from", "MAIL" },
-		{ "does not like sender", "MAIL" },
-		{ "in reply to ehlo command", "EHLO" },
-		{ "in reply to helo command", "EHLO" },
-		{ "after initial connection", "CONN" },
-		{ "while connected to", NULL },	/* says nothing by itself */
-	};
-	/* Every phrase above holds one of these: most texts hold none. */
-	static const char *const hints[] = { "data", "rcpt", "mail from", "lo command",
-	    "does not like", "initial connection", "sent the message", NULL };
 	const char *best = NULL, *best_at = NULL, *p, *from;
+	int seen[COMMAND_PHRASES];
 	size_t i;
 
-	for (i = 0; hints[i] != NULL && text_find(s, n, hints[i]) == NULL; i++)
-		;
-	if (hints[i] == NULL)
-		return NULL;
-	for (i = 0; i < sizeof said / sizeof said[0]; i++) {
-		if (said[i].command == NULL)
+	command_phrases_seen(s, n, seen);
+	for (i = 0; i < COMMAND_PHRASES; i++) {
+		if (!seen[i])
 			continue;
 		for (from = s; (p = text_find(from, (size_t)(s + n - from),
-		    said[i].phrase)) != NULL; from = p + 1) {
+		    command_phrases[i].phrase)) != NULL; from = p + 1) {
 			if (best_at == NULL || p > best_at) {
 				best_at = p;
-				best = said[i].command;
+				best = command_phrases[i].command;
 			}
 		}
 	}
