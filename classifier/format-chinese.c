@@ -31,20 +31,24 @@
 #define CN_MAX_HTML	(256 * 1024)
 #define FW_COLON	"\xef\xbc\x9a"	/* U+FF1A FULLWIDTH COLON */
 
-static const char *const cn_subjects[] = {
-	"\xe9\x80\x80\xe4\xbf\xa1",				/* 退信 */
-	"\xe6\x8a\x95\xe9\x80\x92\xe5\xa4\xb1\xe8\xb4\xa5",	/* 投递失败 */
-	"\xe6\x9c\xaa\xe8\x83\xbd\xe9\x80\x81\xe8\xbe\xbe",	/* 未能送达 */
-	"\xe6\x97\xa0\xe6\xb3\x95\xe6\x8a\x95\xe9\x80\x92",	/* 无法投递 */
-	/* Not "退回" or "发送失败": people write those in subjects too. */
-	"Systems bounce", NULL
-};
+/*
+ * Subjects and provider domains, written once: is_chinese_bounce() checks them and
+ * the marker list (format.h) gates the decoder on them, so the two cannot drift.
+ * Not "退回" or "发送失败" among the subjects: people write those in subjects too.
+ */
+#define CN_SUBJECTS \
+	"\xe9\x80\x80\xe4\xbf\xa1",				/* 退信 */ \
+	"\xe6\x8a\x95\xe9\x80\x92\xe5\xa4\xb1\xe8\xb4\xa5",	/* 投递失败 */ \
+	"\xe6\x9c\xaa\xe8\x83\xbd\xe9\x80\x81\xe8\xbe\xbe",	/* 未能送达 */ \
+	"\xe6\x97\xa0\xe6\xb3\x95\xe6\x8a\x95\xe9\x80\x92",	/* 无法投递 */ \
+	"Systems bounce"
+#define CN_DOMAINS \
+	"qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "netease.com", \
+	"sina.com", "sina.cn", "sohu.com", "aliyun.com", "mxhichina.com", "139.com", \
+	"189.cn", "21cn.com", "263.net", "tom.com"
 
-static const char *const cn_domains[] = {
-	"qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "netease.com",
-	"sina.com", "sina.cn", "sohu.com", "aliyun.com", "mxhichina.com", "139.com",
-	"189.cn", "21cn.com", "263.net", "tom.com", NULL
-};
+static const char *const cn_subjects[] = { CN_SUBJECTS, NULL };
+static const char *const cn_domains[] = { CN_DOMAINS, NULL };
 
 /* Labels of the recipient line. */
 static const char *const rcpt_labels[] = {
@@ -310,13 +314,6 @@ chinese_parse(const struct mail *m, struct report *r)
  * What is_chinese_bounce requires (see format.h): a subject, or a sender at one of
  * the domains.
  */
-static const char *const markers[] = {
-	"\xe9\x80\x80\xe4\xbf\xa1", "\xe6\x8a\x95\xe9\x80\x92\xe5\xa4\xb1\xe8\xb4\xa5",
-	"\xe6\x9c\xaa\xe8\x83\xbd\xe9\x80\x81\xe8\xbe\xbe",
-	"\xe6\x97\xa0\xe6\xb3\x95\xe6\x8a\x95\xe9\x80\x92", "Systems bounce",
-	"qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "netease.com",
-	"sina.com", "sina.cn", "sohu.com", "aliyun.com", "mxhichina.com", "139.com",
-	"189.cn", "21cn.com", "263.net", "tom.com", NULL
-};
+static const char *const markers[] = { CN_SUBJECTS, CN_DOMAINS, NULL };
 
 const struct format format_chinese = { "chinese", chinese_parse, markers };
