@@ -30,8 +30,9 @@
  *                      as of the address's last evaluation
  *     complaints       complaints counted
  *     blocks           sender-side rejections (never held against the address)
- *     events           every event recorded, counted or not
- *     last_bounce      time of the newest event, Unix seconds UTC, or NULL
+ *     events           events since the last manual unsuppress (all of them when
+ *                      there was none), counted or not; why shows the whole history
+ *     last_bounce      time of the newest of those events, Unix seconds UTC, or NULL
  *     last_class       class of the newest event, or NULL
  *     last_reason      reason of the newest event, or NULL
  */
