@@ -357,6 +357,8 @@ static const struct {
 	    "5.0.0", 554, "suspend" },
 	{ "550 User unknown (in reply to end of DATA command)", "5.0.0", 550,
 	    "filtered" },
+	{ "550 5.7.1 550 User Unknown: kim@example.org", "5.7.1", 550, "filtered" },
+	{ "550 5.1.1 <kim@example.org>: User unknown", "5.1.1", 550, "userunknown" },
 	{ "550 5.7.1 The recipient refuses to accept your mail", "5.7.1", 550,
 	    "filtered" },
 	{ "retry timeout exceeded", "", 0, "expired" },
