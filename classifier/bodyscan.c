@@ -4,7 +4,7 @@
 
 #include "address.h"
 #include "bodyscan.h"
-#include "dsn.h"
+#include "dsn-result.h"
 #include "report.h"
 #include "text.h"
 #include "xalloc.h"
@@ -154,30 +154,17 @@ bodyscan_diagnostic(struct result *res, const char *s, size_t n)
 		res->smtp_code = text_smtp_code(res->diagnostic, strlen(res->diagnostic));
 }
 
+/* A group of DSN fields written as text: like a DSN's, and failed unless it says. */
 static void
-dsn_group_result(const struct dsn_group *g, struct report *r, int *added)
+text_group_result(const struct dsn_group *g, struct report *r, int *added)
 {
-	const char *rcpt = dsn_get(g, "Final-Recipient"), *v;
-	struct result *res;
+	struct result *res = dsn_group_result(g, r);
 
-	if (rcpt == NULL && (rcpt = dsn_get(g, "Original-Recipient")) == NULL)
-		return;
-	rcpt = dsn_untyped(rcpt);
-	if ((res = bodyscan_add(r, rcpt, strlen(rcpt), NULL)) == NULL)
+	if (res == NULL)
 		return;
 	(*added)++;
-	if ((v = dsn_get(g, "Status")) != NULL && res->status[0] == '\0')
-		text_status(v, strlen(v), res->status);
-	if ((v = dsn_get(g, "Action")) != NULL && res->action == NULL)
-		res->action = text_trim(xstrndup(v, strcspn(v, " (;")));
 	if (res->action == NULL)
 		res->action = xstrdup("failed");
-	if ((v = dsn_get(g, "Remote-MTA")) != NULL && res->remote_mta == NULL)
-		result_set_str(&res->remote_mta, dsn_untyped(v));
-	if ((v = dsn_get(g, "Diagnostic-Code")) != NULL) {
-		v = dsn_untyped(v);
-		bodyscan_diagnostic(res, v, strlen(v));
-	}
 }
 
 int
@@ -190,9 +177,9 @@ bodyscan_dsn_fields(const char *s, size_t n, struct report *r)
 	memset(&d, 0, sizeof d);
 	dsn_parse(s, n, &d);
 	/* A text report may write its only recipient among the per-message fields. */
-	dsn_group_result(&d.message, r, &added);
+	text_group_result(&d.message, r, &added);
 	for (i = 0; i < d.nrecipients; i++)
-		dsn_group_result(&d.recipients[i], r, &added);
+		text_group_result(&d.recipients[i], r, &added);
 	dsn_free(&d);
 	return added;
 }

@@ -3,16 +3,10 @@
  * internationalised form: one result per recipient group of the
  * message/delivery-status (or message/global-delivery-status) part.
  */
-#include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
-#include "dsn.h"
+#include "dsn-result.h"
 #include "format.h"
-#include "report.h"
-#include "text.h"
-#include "xalloc.h"
 
 static const struct part *
 status_part(const struct mail *m)
@@ -24,57 +18,6 @@ status_part(const struct mail *m)
 	    (pt = mail_part(m, "message/delivery-status", 0)) == NULL)
 		pt = mail_part(m, "message/global-delivery-status", 0);
 	return pt;
-}
-
-static char *
-group_recipient(const struct dsn_group *g)
-{
-	static const char *const fields[] = { "Final-Recipient", "Original-Recipient",
-	    "X-Actual-Recipient", NULL };
-	const char *v;
-	char *a;
-	int i;
-
-	for (i = 0; fields[i] != NULL; i++) {
-		if ((v = dsn_get(g, fields[i])) == NULL)
-			continue;
-		v = dsn_untyped(v);
-		if ((a = address_find(v, strlen(v))) != NULL)
-			return a;
-	}
-	return NULL;
-}
-
-/* "failed (bad address)" -> "failed" */
-static char *
-action_word(const char *v)
-{
-	size_t n = 0;
-	char *a;
-
-	while (v[n] != '\0' && isalpha((unsigned char)v[n]))
-		n++;
-	if (n == 0)
-		return NULL;
-	a = xstrndup(v, n);
-	for (n = 0; a[n] != '\0'; n++)
-		a[n] = (char)tolower((unsigned char)a[n]);
-	return a;
-}
-
-static void
-fill(struct result *res, const struct dsn_group *g)
-{
-	const char *v;
-
-	if ((v = dsn_get(g, "Action")) != NULL && res->action == NULL)
-		res->action = action_word(v);
-	if ((v = dsn_get(g, "Status")) != NULL && res->status[0] == '\0')
-		text_status(v, strlen(v), res->status);
-	if ((v = dsn_get(g, "Remote-MTA")) != NULL && res->remote_mta == NULL)
-		result_set_str(&res->remote_mta, dsn_untyped(v));
-	if ((v = dsn_get(g, "Diagnostic-Code")) != NULL && res->diagnostic == NULL)
-		result_set_str(&res->diagnostic, dsn_untyped(v));
 }
 
 static int
@@ -89,18 +32,9 @@ rfc3464_parse(const struct mail *m, struct report *r)
 		return 0;
 	memset(&d, 0, sizeof d);
 	dsn_parse(pt->text, pt->text_len, &d);
-	for (i = 0; i < d.nrecipients; i++) {
-		char *rcpt = group_recipient(&d.recipients[i]);
-		struct result *res;
-
-		if (rcpt == NULL)
-			continue;
-		if ((res = report_add(r, rcpt)) != NULL) {
-			fill(res, &d.recipients[i]);
+	for (i = 0; i < d.nrecipients; i++)
+		if (dsn_group_result(&d.recipients[i], r) != NULL)
 			added++;
-		}
-		free(rcpt);
-	}
 	dsn_free(&d);
 	return added;
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "address.h"
-#include "dsn.h"
+#include "dsn-result.h"
 #include "plaintext.h"
 #include "text.h"
 #include "xalloc.h"
@@ -233,29 +233,6 @@ plain_remote_after(struct result *res, const char *s, size_t n, const char *phra
 		res->remote_mta = plain_token_after(s, n, phrase);
 }
 
-/* Fill res from one inline DSN recipient group. */
-static void
-inline_fill(struct result *res, const struct dsn_group *g)
-{
-	const char *v;
-	size_t k;
-
-	if ((v = dsn_get(g, "Action")) != NULL && res->action == NULL) {
-		for (k = 0; isalpha((unsigned char)v[k]); k++)
-			;
-		if (k > 0)
-			res->action = xstrndup(v, k);
-		for (k = 0; res->action != NULL && res->action[k] != '\0'; k++)
-			res->action[k] = (char)tolower((unsigned char)res->action[k]);
-	}
-	if ((v = dsn_get(g, "Status")) != NULL && res->status[0] == '\0')
-		text_status(v, strlen(v), res->status);
-	if ((v = dsn_get(g, "Remote-MTA")) != NULL && res->remote_mta == NULL)
-		result_set_str(&res->remote_mta, dsn_untyped(v));
-	if ((v = dsn_get(g, "Diagnostic-Code")) != NULL && res->diagnostic == NULL)
-		result_set_str(&res->diagnostic, dsn_untyped(v));
-}
-
 int
 plain_inline_dsn(const char *s, const char *end, struct report *r)
 {
@@ -271,20 +248,10 @@ plain_inline_dsn(const char *s, const char *end, struct report *r)
 	stop = plain_cut(start + 1, end, stops);
 	memset(&d, 0, sizeof d);
 	dsn_parse(start + 1, (size_t)(stop - start - 1), &d);
-	for (i = 0; i < d.nrecipients; i++) {
-		const char *v = dsn_get(&d.recipients[i], "Final-Recipient");
-		char *rcpt;
-		struct result *res;
-
-		if (v == NULL || (rcpt = address_find(dsn_untyped(v),
-		    strlen(dsn_untyped(v)))) == NULL)
-			continue;
-		if ((res = report_add(r, rcpt)) != NULL) {
-			inline_fill(res, &d.recipients[i]);
+	for (i = 0; i < d.nrecipients; i++)
+		if (dsn_get(&d.recipients[i], "Final-Recipient") != NULL &&
+		    dsn_group_result(&d.recipients[i], r) != NULL)
 			added++;
-		}
-		free(rcpt);
-	}
 	dsn_free(&d);
 	return added;
 }

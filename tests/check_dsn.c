@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "dsn-result.h"
 #include "dsn.h"
 
 START_TEST(groups_and_folding)
@@ -103,6 +104,38 @@ START_TEST(status_before_final_recipient)
 }
 END_TEST
 
+START_TEST(group_to_result)
+{
+	static const char text[] =
+	    "Original-Recipient: rfc822; <Kim@Example.COM>\n"
+	    "Action: Failed (bad mailbox)\n"
+	    "Status: 5.1.1 (user unknown)\n"
+	    "Remote-MTA: dns; mx.example.com\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 no such\n"
+	    "  user\n";
+	struct report r;
+	struct result *res;
+	struct dsn d;
+
+	memset(&d, 0, sizeof d);
+	memset(&r, 0, sizeof r);
+	dsn_parse(text, strlen(text), &d);
+	ck_assert_uint_eq(d.nrecipients, 1);
+	res = dsn_group_result(&d.recipients[0], &r);
+	ck_assert_ptr_nonnull(res);
+	ck_assert_str_eq(res->recipient, "kim@example.com");
+	ck_assert_str_eq(res->action, "failed");
+	ck_assert_str_eq(res->status, "5.1.1");
+	ck_assert_str_eq(res->remote_mta, "mx.example.com");
+	ck_assert_str_eq(res->diagnostic, "550 5.1.1 no such user");
+	/* A group with no address gives no result. */
+	ck_assert_ptr_null(dsn_group_result(&d.message, &r));
+	ck_assert_uint_eq(r.nresults, 1);
+	report_free(&r);
+	dsn_free(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -114,6 +147,7 @@ main(void)
 	tcase_add_test(tc, missing_blank_line_between_groups);
 	tcase_add_test(tc, original_recipient_stays_in_its_group);
 	tcase_add_test(tc, status_before_final_recipient);
+	tcase_add_test(tc, group_to_result);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
