@@ -248,6 +248,9 @@ int	store_progress_set(struct store *, const char *source, const char *key,
 	    const char *value, struct err *e);
 int	store_progress_delete(struct store *, const char *source, const char *key,
 	    struct err *e);	/* key NULL: all of the source's keys */
+/* Forget the source's keys that begin with prefix. */
+int	store_progress_forget(struct store *, const char *source, const char *prefix,
+	    struct err *e);
 
 /* policy.c */
 /* Recompute every recipient from the event log under the current policy. */
@@ -296,5 +299,81 @@ struct store_import_result {
  */
 int	store_import(struct store *, const char *path, struct store_import_result *,
 	    struct err *e);
+
+/* BEGIN webhook: outbox.c */
+/*
+ * The webhook outbox. Which kinds of event each webhook wants is given once after
+ * opening (store_set_webhooks); from then on every write that records such an
+ * event (an ingested result, a suppression made by the policy, by hand or by
+ * import, a suppression lifted, an incident) adds one outbox row per interested
+ * webhook in the same transaction, so a committed event is never without its row
+ * and a rolled-back one leaves none. Without store_set_webhooks nothing is added.
+ * Delivery is the caller's (scanner/webhook.c): it takes due rows, sends them and
+ * reports each outcome.
+ */
+#define STORE_WEBHOOK_SUPPRESSED	0x1
+#define STORE_WEBHOOK_UNSUPPRESSED	0x2
+#define STORE_WEBHOOK_BOUNCE		0x4
+#define STORE_WEBHOOK_INCIDENT		0x8
+
+struct store_webhook {
+	const char	*name;
+	unsigned	 events;	/* STORE_WEBHOOK_* bits */
+};
+
+/* One outbox row. Strings are owned by the array (store_outbox_rows_free). */
+struct store_outbox_row {
+	int64_t		 id;
+	char		*webhook;
+	char		*kind;		/* suppressed unsuppressed bounce incident */
+	char		*payload;	/* the generic JSON document */
+	time_t		 created;
+	int		 attempts;
+	time_t		 next_attempt;
+	time_t		 delivered;	/* 0: not yet */
+	char		*last_error;	/* or NULL */
+};
+
+/* Per webhook name found in the outbox (store_outbox_summary). */
+struct store_outbox_count {
+	const char	*webhook;
+	int64_t		 pending;	/* not delivered */
+	int64_t		 failing;	/* ... of which tried at least once */
+	int64_t		 delivered;
+	time_t		 oldest_pending;	/* created, or 0 */
+	const char	*last_error;	/* of the newest failing row, or NULL */
+};
+
+/* Replace the subscriptions (n 0: none). Call outside a transaction. */
+int	store_set_webhooks(struct store *, const struct store_webhook *, size_t n,
+	    struct err *e);
+/*
+ * Take up to limit undelivered rows of webhook with an id above after that are
+ * due (all of them with force), oldest first, and lease them: their next attempt moves lease seconds
+ * ahead, so another run does not send them meanwhile. *rows: free with
+ * store_outbox_rows_free.
+ */
+int	store_outbox_take(struct store *, const char *webhook, int64_t after,
+	    size_t limit, int lease, int force, struct store_outbox_row **rows, size_t *n,
+	    struct err *e);
+void	store_outbox_rows_free(struct store_outbox_row *, size_t n);
+/* The endpoint took row id (note: why it was not sent at all, or NULL). */
+int	store_outbox_delivered(struct store *, int64_t id, const char *note,
+	    struct err *e);
+/* An attempt failed: count it, keep error, try again at retry (Unix time). */
+int	store_outbox_failed(struct store *, int64_t id, const char *error, time_t retry,
+	    struct err *e);
+/* Not attempted in this run after all: due again at retry. */
+int	store_outbox_defer(struct store *, int64_t id, time_t retry, struct err *e);
+int	store_outbox_summary(struct store *,
+	    int (*cb)(const struct store_outbox_count *, void *), void *arg,
+	    struct err *e);
+/* Undelivered rows (all rows with delivered_too), oldest first. */
+int	store_outbox_list(struct store *, int delivered_too,
+	    int (*cb)(const struct store_outbox_row *, void *), void *arg,
+	    struct err *e);
+/* Forget rows delivered before a time; *count gets how many. */
+int	store_outbox_purge(struct store *, time_t before, size_t *count, struct err *e);
+/* END webhook */
 
 #endif

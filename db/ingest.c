@@ -502,3 +502,17 @@ store_scan_finish(struct store *st, int64_t scan_id, struct store_scan_summary *
 out:
 	return store_write_end(st, own, rc, e);
 }
+
+int
+store_progress_forget(struct store *st, const char *source, const char *prefix,
+    struct err *e)
+{
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = run(st, "DELETE FROM source_progress WHERE source = ?1"
+	    " AND substr(key, 1, length(?2)) = ?2", source, prefix, NULL, 0,
+	    "forgetting a source's progress", e);
+	return store_write_end(st, own, rc, e);
+}

@@ -149,6 +149,25 @@ static const char *const migrations[] = {
 	 */
 	"UPDATE OR IGNORE messages SET hash = bouncescan_hash_digest(hash)"
 	"  WHERE typeof(hash) = 'text' AND length(hash) = 64;",
+	/*
+	 * 2 -> 3: the webhook outbox (outbox.c). A row per event and webhook, written
+	 * in the transaction that recorded the event; delivered is set once the
+	 * endpoint took it. payload is the generic JSON document.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  webhook TEXT NOT NULL,"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind IN ('suppressed', 'unsuppressed', 'bounce', 'incident')),"
+	"  payload TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  delivered INTEGER,"
+	"  last_error TEXT"
+	");"
+	"CREATE INDEX outbox_due ON outbox(webhook, next_attempt, id)"
+	"  WHERE delivered IS NULL;",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))

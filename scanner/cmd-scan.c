@@ -10,6 +10,7 @@
  * never counts a bounce twice.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +20,15 @@
 #include "classifier.h"
 #include "command.h"
 #include "conf.h"
+#include "lock.h"
 #include "scan.h"
 #include "setup.h"
+#include "webhook.h"	/* webhook */
 #include "xalloc.h"
-
-/* A source to scan, as the user named it. */
-struct target {
-	char				*label;		/* for messages */
-	const char			*spec;		/* borrowed from argv or conf */
-	const struct source_conf	*settings;	/* NULL: the defaults */
-};
 
 /* A configured source by name, or a spec (whose settings a section may give). */
 static void
-target_resolve(const struct conf *conf, const char *arg, struct target *t)
+target_resolve(const struct conf *conf, const char *arg, struct scan_target *t)
 {
 	const struct conf_source *cs = conf_source(conf, arg);
 	size_t i;
@@ -52,10 +48,10 @@ target_resolve(const struct conf *conf, const char *arg, struct target *t)
 }
 
 /* The sources of the command line, or every configured one; NULL: none. */
-static struct target *
+static struct scan_target *
 targets_from(const struct conf *conf, int argc, char **argv, size_t *count)
 {
-	struct target *t;
+	struct scan_target *t;
 	size_t i;
 
 	*count = argc > 0 ? (size_t)argc : conf->nsources;
@@ -68,7 +64,7 @@ targets_from(const struct conf *conf, int argc, char **argv, size_t *count)
 }
 
 static void
-targets_free(struct target *t, size_t count)
+targets_free(struct scan_target *t, size_t count)
 {
 	size_t i;
 
@@ -80,13 +76,14 @@ targets_free(struct target *t, size_t count)
 /* A dry run only reads the store, and only when there is one. */
 static struct store *
 open_store(const struct global_options *g, const struct conf *conf, int dry_run,
-    int *failed)
+    struct lock_file *locks, int *failed)
 {
 	struct store *st = NULL;
 	struct err e;
 	char *path;
 
 	*failed = 0;
+	locks->fd = -1;
 	if ((path = conf_database_path(conf, g->database_path, &e)) == NULL) {
 		fprintf(stderr, "bouncescan: %s\n", e.msg);
 		*failed = 1;
@@ -100,9 +97,18 @@ open_store(const struct global_options *g, const struct conf *conf, int dry_run,
 		fprintf(stderr, "bouncescan: %s\n", e.msg);
 		*failed = 1;
 	}
+	if (st != NULL && !dry_run && lock_open(locks, path, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
+		store_close(st);
+		st = NULL;
+		*failed = 1;
+	}
 	free(path);
 	if (st != NULL)
 		store_set_policy(st, &conf->policy);
+	/* webhook: subscribe before anything is stored, so the outbox is filled */
+	if (st != NULL && !dry_run && webhooks_setup(st, conf) == -1)
+		*failed = 1;
 	return st;
 }
 
@@ -127,9 +133,30 @@ scan_troubled(const struct scan_totals *t)
 }
 
 /* Scan every target; returns the exit status. */
+/* 0 when the source is ours to scan; 1 when another process is scanning it. */
 static int
-scan_targets(struct scan *sc, const struct conf *conf, const struct target *targets,
-    size_t count, int pipe)
+take_lock(const struct scan *sc, struct lock_file *locks, const struct scan_target *t,
+    int *status)
+{
+	struct err e;
+	int rc;
+
+	if (locks->fd == -1 || strcmp(t->spec, "-") == 0)
+		return 0;
+	if ((rc = lock_source(locks, t->spec, &e)) == -1) {
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
+		*status = 1;
+		return 1;
+	}
+	if (rc == 1 && !sc->options.quiet)
+		fprintf(stderr, "bouncescan: %s: another bouncescan is scanning this"
+		    " source now; skipped\n", t->label);
+	return rc;
+}
+
+static int
+scan_targets(struct scan *sc, const struct conf *conf, struct lock_file *locks,
+    const struct scan_target *targets, size_t count, int pipe)
 {
 	struct scan_totals totals;
 	struct source *s;
@@ -138,9 +165,12 @@ scan_targets(struct scan *sc, const struct conf *conf, const struct target *targ
 	int status = 0;
 
 	for (i = 0; i < count; i++) {
+		if (take_lock(sc, locks, &targets[i], &status) != 0)
+			continue;
 		if (source_open_spec(targets[i].spec, targets[i].settings, &s, &e) == -1) {
 			explain_unknown(conf, targets[i].spec);
 			fprintf(stderr, "bouncescan: %s\n", e.msg);
+			unlock_source(locks, targets[i].spec);
 			status = 1;
 			continue;
 		}
@@ -151,6 +181,7 @@ scan_targets(struct scan *sc, const struct conf *conf, const struct target *targ
 		if (!sc->options.quiet)
 			scan_summary_print(sc, s, targets[i].label, &totals);
 		source_close(s);
+		unlock_source(locks, targets[i].spec);
 		if (totals.store_failed)
 			break;
 	}
@@ -159,7 +190,7 @@ scan_targets(struct scan *sc, const struct conf *conf, const struct target *targ
 
 /* Pipe mode: a message from the MTA, whose retry is the safety net. */
 static int
-any_pipe(const struct target *targets, size_t count)
+any_pipe(const struct scan_target *targets, size_t count)
 {
 	size_t i;
 
@@ -169,15 +200,28 @@ any_pipe(const struct target *targets, size_t count)
 	return 0;
 }
 
+/* After each scan of a daemon: webhooks for what it stored. */
+static void
+after_watch_scan(void *context)
+{
+	struct scan *sc = context;
+
+	webhooks_run(sc->store, sc->conf);
+}
+
+/* The sources of a configuration, scanned once, or watched until a signal. */
 static int
 scan_run(const struct global_options *g, const struct conf *conf,
-    const struct classifier *c, const struct scan_options *o, int argc, char **argv)
+    const struct classifier *c, const struct scan_options *o, int argc, char **argv,
+    int *reload)
 {
+	struct lock_file locks;
 	struct scan sc;
-	struct target *targets;
+	struct scan_target *targets;
 	size_t count;
 	int status, failed, pipe;
 
+	*reload = 0;
 	if ((targets = targets_from(conf, argc, argv, &count)) == NULL)
 		return command_usage(&cmd_scan, "No source given and none configured:"
 		    " name one (maildir:PATH, mbox:PATH, FILE, or - for standard input),\n"
@@ -187,74 +231,125 @@ scan_run(const struct global_options *g, const struct conf *conf,
 	memset(&sc, 0, sizeof sc);
 	sc.classifier = c;
 	sc.options = *o;
-	sc.store = open_store(g, conf, o->dry_run, &failed);
+	sc.conf = conf;
+	sc.store = open_store(g, conf, o->dry_run, &locks, &failed);
 	if (failed)
 		status = pipe ? EX_TEMPFAIL : 1;
-	else
-		status = scan_targets(&sc, conf, targets, count, pipe);
+	else if (o->watch) {
+		sc.after_scan = after_watch_scan;
+		status = watch_sources(&sc, &locks, targets, count, reload);
+	} else
+		status = scan_targets(&sc, conf, &locks, targets, count, pipe);
+	/* webhook: deliver what the scan put in the outbox; never the scan's failure */
+	if (!failed && !o->dry_run)
+		webhooks_run(sc.store, conf);
 	if (status == EX_TEMPFAIL)
 		fprintf(stderr, "bouncescan: the message was not stored; exit status 75"
 		    " asks the mail system to deliver it again later\n");
 	if (sc.store != NULL)
 		store_close(sc.store);
+	lock_close(&locks);
 	scan_free(&sc);
 	targets_free(targets, count);
 	return status;
 }
 
 static int
-scan_exec(const struct global_options *g, int argc, char **argv)
+scan_options_parse(struct scan_options *o, int argc, char **argv, int *status)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "watch", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct scan_options o;
-	struct classifier *c;
-	struct conf conf;
-	int ch, status;
+	int ch;
 
-	memset(&o, 0, sizeof o);
+	memset(o, 0, sizeof *o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "nqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "nqvwh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			o.dry_run = 1;
+			o->dry_run = 1;
 			break;
 		case 'q':
-			o.quiet = 1;
+			o->quiet = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'w':
+			o->watch = 1;
 			break;
 		case 'h':
 			fputs(cmd_scan.help, stdout);
-			return 0;
+			*status = 0;
+			return -1;
 		default:
-			return command_usage(&cmd_scan, NULL);
+			*status = command_usage(&cmd_scan, NULL);
+			return -1;
 		}
 	}
-	o.progress = !o.quiet && !o.dry_run && isatty(STDERR_FILENO);
-	memset(&conf, 0, sizeof conf);
-	if ((c = setup_classifier(g, &conf)) == NULL)
-		status = EX_CONFIG;
-	else {
-		status = scan_run(g, &conf, c, &o, argc - optind, argv + optind);
-		classifier_free(c);
+	if (o->watch && o->dry_run) {
+		*status = command_usage(&cmd_scan, "--watch and --dry-run do not go"
+		    " together: try --dry-run alone first.");
+		return -1;
 	}
-	conf_free(&conf);
+	if (o->quiet)
+		o->verbose = 0;
+	o->progress = o->quiet || o->dry_run || o->watch ? PROGRESS_OFF :
+	    isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LOG;
+	return 0;
+}
+
+static int
+scan_exec(const struct global_options *g, int argc, char **argv)
+{
+	struct scan_options o;
+	struct classifier *c;
+	struct conf conf;
+	int status, reload;
+
+	if (scan_options_parse(&o, argc, argv, &status) == -1)
+		return status;
+	/* A server that hangs up must be an error to handle, not a signal that kills. */
+	signal(SIGPIPE, SIG_IGN);
+	do {
+		memset(&conf, 0, sizeof conf);
+		reload = 0;
+		if ((c = setup_classifier(g, &conf)) == NULL)
+			status = EX_CONFIG;
+		else {
+			status = scan_run(g, &conf, c, &o, argc - optind, argv + optind,
+			    &reload);
+			classifier_free(c);
+		}
+		conf_free(&conf);
+		if (reload && !o.quiet)
+			fprintf(stderr, "bouncescan: SIGHUP: reading the configuration"
+			    " again\n");
+	} while (reload);
 	return status;
 }
 
 const struct command cmd_scan = {
 	"scan",
-	"[--dry-run] [--quiet] [SOURCE...]",
+	"[--dry-run] [--watch] [--quiet | --verbose] [SOURCE...]",
 	"read bounces from mailboxes, store them, and move them out of the way",
-	"usage: bouncescan scan [--dry-run] [--quiet] [SOURCE...]\n"
+	"usage: bouncescan scan [--dry-run] [--watch] [--quiet | --verbose] [SOURCE...]\n"
 	"\n"
 	"Read every message of each SOURCE, decide what it says, record the results\n"
 	"in the suppression database, and then, once they are safely stored, move\n"
 	"the message out of the way. A SOURCE is one of\n"
 	"\n"
+	"  imaps://USER@HOST[:PORT]/MAILBOX\n"
+	"                  an IMAP mailbox over TLS (imap:// uses STARTTLS); only\n"
+	"                  as a [source NAME], which gives the password_file (or\n"
+	"                  password_command, password_env) and TLS settings\n"
+	"  pop3s://USER@HOST[:PORT]\n"
+	"                  a POP3 maildrop over TLS (pop3:// uses STLS); likewise\n"
 	"  maildir:PATH    a Maildir: bounces go to its Processed folder, other mail\n"
 	"                  to Unrecognized (or as [source NAME] processed= and\n"
 	"                  unrecognized= say); nothing that was not understood is\n"
@@ -265,6 +360,11 @@ const struct command cmd_scan = {
 	"  NAME            the [source NAME] section of the configuration\n"
 	"\n"
 	"Without a SOURCE, every [source NAME] of the configuration is scanned.\n"
+	"Each source is scanned by one bouncescan at a time: a run that finds a\n"
+	"source busy (a daemon, a cron run that took long) skips it.\n"
+	"Network mail is read from where the last run stopped (the last IMAP UID,\n"
+	"the POP3 UIDLs), and moved, flagged or deleted only once its results are\n"
+	"committed.\n"
 	"The same message is never counted twice: scanning again changes nothing.\n"
 	"At the end, a summary: messages read, results by class, newly suppressed\n"
 	"addresses, and sender-side incidents (many refusals of the list's own\n"
@@ -272,7 +372,11 @@ const struct command cmd_scan = {
 	"\n"
 	"  --dry-run   classify and print what would be done with each message;\n"
 	"              store nothing, move nothing\n"
+	"  --watch     stay running: scan, then wait for new mail (IMAP IDLE, or\n"
+	"              every poll_interval) and scan again; SIGTERM finishes the\n"
+	"              running batch and exits, SIGHUP re-reads the configuration\n"
 	"  --quiet     print only errors (for cron and MTA pipes)\n"
+	"  --verbose   a line per message: what it said and where it went\n"
 	"\n"
 	"Exit status: 0 when all went well; 1 when some messages could not be read\n"
 	"or moved (they are left where they were, and named on stderr) or the\n"

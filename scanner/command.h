@@ -45,5 +45,6 @@ extern const struct command cmd_suppress;
 extern const struct command cmd_unsuppress;
 extern const struct command cmd_stats;
 extern const struct command cmd_reapply;
+extern const struct command cmd_webhooks;	/* cmd-webhooks.c */
 
 #endif

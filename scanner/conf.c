@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 struct conf_parse {
 	struct conf	*conf;
 	char		 problem[768];
+	int		 has_password;	/* some [source] has a password key */
 };
 
 static void
@@ -116,26 +118,114 @@ source_section(struct conf_parse *p, const char *name)
 	return s;
 }
 
+/* "yes"/"no" (also true/false, on/off, 1/0) into *field. */
+static int
+set_bool(struct conf_parse *p, int *field, const char *key, const char *value)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			*field = 1;
+			return 1;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			*field = 0;
+			return 1;
+		}
+	}
+	snprintf(p->problem, sizeof p->problem, "%s must be yes or no, not \"%s\"",
+	    key, value);
+	return 0;
+}
+
+/* Keys whose value is a string kept as it is; the conf owns the copies. */
+static const char **
+source_string(struct source_conf *c, const char *key)
+{
+	static const struct {
+		const char	*key;
+		size_t		 offset;
+	} keys[] = {
+		{ "password", offsetof(struct source_conf, password) },
+		{ "password_file", offsetof(struct source_conf, password_file) },
+		{ "password_command", offsetof(struct source_conf, password_command) },
+		{ "password_env", offsetof(struct source_conf, password_env) },
+		{ "tls_ca_file", offsetof(struct source_conf, tls_ca_file) },
+		{ "tls_pin", offsetof(struct source_conf, tls_pin) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(key, keys[i].key) == 0)
+			return (const char **)(void *)((char *)c + keys[i].offset);
+	return NULL;
+}
+
+static int
+on_source_action(struct conf_parse *p, struct conf_source *s, const char *key,
+    const char *value)
+{
+	int processed = strcmp(key, "processed") == 0;
+	struct err e;
+
+	if (source_action_parse(value, processed, processed ?
+	    &s->settings.processed : &s->settings.unrecognized, &e) == -1) {
+		snprintf(p->problem, sizeof p->problem, "%s: %s", key, e.msg);
+		return 0;
+	}
+	if (processed)
+		s->settings.processed_given = 1;
+	else
+		s->settings.unrecognized_given = 1;
+	return 1;
+}
+
+static int
+on_source_number(struct conf_parse *p, struct conf_source *s, const char *key,
+    const char *value)
+{
+	struct source_conf *c = &s->settings;
+	int n;
+
+	if (strcmp(key, "timeout") == 0)
+		return set_int(p, &c->timeout, key, value, 1);
+	if (strcmp(key, "poll_interval") == 0)
+		return set_int(p, &c->poll_interval, key, value, 1);
+	if (!set_int(p, &n, key, value, 1))
+		return 0;
+	c->batch = (size_t)n;
+	return 1;
+}
+
 static int
 on_source(struct conf_parse *p, struct conf_source *s, const char *key,
     const char *value)
 {
-	struct err e;
+	const char **field;
 
 	if (strcmp(key, "url") == 0) {
 		set_string(&s->url, value);
 		return 1;
 	}
-	if (strcmp(key, "processed") == 0 || strcmp(key, "unrecognized") == 0) {
-		int processed = strcmp(key, "processed") == 0;
-
-		if (source_action_parse(value, processed, processed ?
-		    &s->settings.processed : &s->settings.unrecognized, &e) == -1) {
-			snprintf(p->problem, sizeof p->problem, "%s: %s", key, e.msg);
-			return 0;
-		}
+	if (strcmp(key, "processed") == 0 || strcmp(key, "unrecognized") == 0)
+		return on_source_action(p, s, key, value);
+	if ((field = source_string(&s->settings, key)) != NULL) {
+		free((char *)*field);
+		*field = xstrdup(value);
+		if (strcmp(key, "password") == 0)
+			p->has_password = 1;
 		return 1;
 	}
+	if (strcmp(key, "tls_verify") == 0)
+		return set_bool(p, &s->settings.tls_verify, key, value);
+	if (strcmp(key, "allow_plaintext") == 0)
+		return set_bool(p, &s->settings.allow_plaintext, key, value);
+	if (strcmp(key, "timeout") == 0 || strcmp(key, "poll_interval") == 0 ||
+	    strcmp(key, "batch") == 0)
+		return on_source_number(p, s, key, value);
 	snprintf(p->problem, sizeof p->problem, "unknown key \"%s\" in section [source %s]",
 	    key, s->name);
 	return 0;
@@ -162,6 +252,9 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	}
 	if (strcmp(section, "policy") == 0)
 		return on_policy(p, key, value);
+	if (conf_webhook_section(section))	/* webhook: conf-webhook.c */
+		return conf_webhook_key(p->conf, section, key, value, p->problem,
+		    sizeof p->problem);
 	if (source_name(section, name, sizeof name) != NULL) {
 		if ((s = source_section(p, name)) == NULL)
 			return 0;
@@ -184,6 +277,15 @@ check_sources(const struct conf *c, struct err *e)
 	return 0;
 }
 
+/* A password in a file anyone on the machine may read is no secret. */
+static int
+readable_by_others(FILE *f)
+{
+	struct stat st;
+
+	return fstat(fileno(f), &st) == -1 || (st.st_mode & (S_IROTH | S_IWOTH)) != 0;
+}
+
 int
 conf_load(struct conf *c, const char *path, struct err *e)
 {
@@ -203,10 +305,15 @@ conf_load(struct conf *c, const char *path, struct err *e)
 	p.conf = c;
 	c->path = xstrdup(path);
 	line = ini_parse_file(f, on_key, &p);
+	if (line == 0 && p.has_password && readable_by_others(f))
+		line = -2;
 	fclose(f);
 	if (line > 0)
 		return err_set(e, "%s:%d: %s", path, line,
 		    p.problem[0] != '\0' ? p.problem : "syntax error (want key = value)");
+	if (line == -2)
+		return err_set(e, "%s: holds a password but others may read it; run"
+		    " \"chmod o-rwx %s\" (or use password_file)", path, path);
 	if (line < 0)
 		return err_set(e, "%s: cannot be read", path);
 	return check_sources(c, e);
@@ -218,8 +325,16 @@ conf_free(struct conf *c)
 	size_t i;
 
 	for (i = 0; i < c->nsources; i++) {
+		struct source_conf *sc = &c->sources[i].settings;
+
 		free(c->sources[i].name);
 		free(c->sources[i].url);
+		free((char *)sc->password);
+		free((char *)sc->password_file);
+		free((char *)sc->password_command);
+		free((char *)sc->password_env);
+		free((char *)sc->tls_ca_file);
+		free((char *)sc->tls_pin);
 	}
 	free(c->path);
 	free(c->database);

@@ -34,6 +34,50 @@ struct conf_source {
 	struct source_conf	 settings;	/* processed, unrecognized */
 };
 
+/* BEGIN webhook */
+/*
+ * [webhook NAME] sections (conf-webhook.c): where to tell a list manager about
+ * events. Fixed-size fields, so that conf_free has nothing more to free; a value
+ * too long for them is a configuration error.
+ */
+#define CONF_MAX_WEBHOOKS	8
+
+enum conf_webhook_format {
+	WEBHOOK_GENERIC,		/* one JSON document per event */
+	WEBHOOK_LISTMONK		/* listmonk's POST /webhooks/bounce */
+};
+
+struct conf_webhook {
+	char			 name[64];
+	char			 url[1024];	/* http:// or https://, no credentials */
+	enum conf_webhook_format format;
+	unsigned		 events;	/* STORE_WEBHOOK_* bits */
+	char			 secret_file[512];	/* HMAC key, or "" */
+	char			 auth_file[512];	/* "user:password", or "" */
+	char			 tls_ca_file[512];	/* or "": the system's CAs */
+	int			 timeout;	/* seconds per attempt */
+};
+
+struct conf_webhooks {
+	struct conf_webhook	 list[CONF_MAX_WEBHOOKS];
+	size_t			 count;
+};
+
+struct conf;
+/* 1 when section is "webhook NAME" (or "webhook \"NAME\""). */
+int conf_webhook_section(const char *section);
+/*
+ * One key of a [webhook NAME] section: 1 when it is taken, 0 with problem (of
+ * size) saying what is wrong.
+ */
+int conf_webhook_key(struct conf *c, const char *section, const char *key,
+    const char *value, char *problem, size_t size);
+/* Every webhook complete (a url): 0, or -1 with e naming the file and section. */
+int conf_webhooks_check(const struct conf *c, struct err *e);
+/* The [webhook NAME] called name, or NULL. */
+const struct conf_webhook *conf_webhook(const struct conf *c, const char *name);
+/* END webhook */
+
 struct conf {
 	char			*path;		/* the file read, or NULL when none */
 	char			*database;	/* [database] path, or NULL */
@@ -42,6 +86,7 @@ struct conf {
 	struct store_policy	 policy;	/* defaults, then [policy] */
 	struct conf_source	 sources[CONF_MAX_SOURCES];
 	size_t			 nsources;
+	struct conf_webhooks	 webhooks;	/* webhook: [webhook NAME] sections */
 };
 
 /*

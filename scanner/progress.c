@@ -33,36 +33,56 @@ progress_number(char buf[PROGRESS_NUMBER_MAX], unsigned long long n)
 }
 
 void
-progress_start(struct progress *p, const char *label, int enabled)
+progress_start(struct progress *p, const char *label, int mode)
 {
 	memset(p, 0, sizeof *p);
 	p->label = label;
-	p->enabled = enabled;
-	if (enabled) {
+	p->enabled = mode;
+	if (mode != PROGRESS_OFF) {
 		clock_gettime(CLOCK_MONOTONIC, &p->start);
 		p->last = p->start;
 	}
 }
 
 void
+progress_total(struct progress *p, size_t total)
+{
+	p->total = total;
+}
+
+/* "12,000 of 40,000 messages, 3,100/s, 28,000 to go" */
+static void
+progress_print(const struct progress *p, size_t count, double elapsed)
+{
+	char done[PROGRESS_NUMBER_MAX], total[PROGRESS_NUMBER_MAX];
+	char rate[PROGRESS_NUMBER_MAX], left[PROGRESS_NUMBER_MAX];
+
+	fprintf(stderr, "%s%s: %s", p->enabled == PROGRESS_TERMINAL ? "\r" :
+	    "bouncescan: ", p->label, progress_number(done, count));
+	if (p->total >= count && p->total > 0)
+		fprintf(stderr, " of %s", progress_number(total, p->total));
+	fprintf(stderr, " messages, %s/s",
+	    progress_number(rate, (unsigned long long)(count / elapsed)));
+	if (p->total > count)
+		fprintf(stderr, ", %s to go", progress_number(left, p->total - count));
+	fputs(p->enabled == PROGRESS_TERMINAL ? "\033[K" : "\n", stderr);
+	fflush(stderr);
+}
+
+void
 progress_update(struct progress *p, size_t count)
 {
-	char total[PROGRESS_NUMBER_MAX], rate[PROGRESS_NUMBER_MAX];
 	struct timespec now;
-	double elapsed;
 
 	if (!p->enabled || count % PROGRESS_EVERY != 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (seconds_between(&p->last, &now) < 1.0)
+	if (seconds_between(&p->last, &now) <
+	    (p->enabled == PROGRESS_TERMINAL ? 1.0 : 30.0))
 		return;
 	p->last = now;
-	elapsed = seconds_between(&p->start, &now);
-	fprintf(stderr, "\r%s: %s messages, %s/s\033[K", p->label,
-	    progress_number(total, count),
-	    progress_number(rate, (unsigned long long)(count / elapsed)));
-	fflush(stderr);
-	p->shown = 1;
+	progress_print(p, count, seconds_between(&p->start, &now));
+	p->shown = p->enabled == PROGRESS_TERMINAL;
 }
 
 void

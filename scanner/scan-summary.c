@@ -27,7 +27,7 @@ scan_disposal_words(const struct source *s, enum disposal d)
 	static char words[SOURCE_FOLDER_MAX + 32];
 	const struct source_action *a;
 
-	if (d == DISPOSE_KEEP || strcmp(s->ops->scheme, "maildir") != 0)
+	if (d == DISPOSE_KEEP || s->ops->read_only)
 		return "left in place";
 	if (d == DISPOSE_DELETE)
 		return "deleted";
@@ -64,7 +64,7 @@ whereabouts(const struct scan *sc, const struct source *s, enum disposal d)
 	static char words[2][SOURCE_FOLDER_MAX + 64];
 	char *w = words[d == DISPOSE_PROCESSED];
 
-	if (strcmp(s->ops->scheme, "maildir") != 0)
+	if (s->ops->read_only)
 		return NULL;
 	snprintf(w, sizeof words[0], "%s%s", sc->options.dry_run ? "would be " : "",
 	    scan_disposal_words(s, d));

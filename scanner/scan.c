@@ -58,7 +58,7 @@ message_hash(const struct message *m, char hex[65])
 static int
 source_read_only(const struct source *s)
 {
-	return strcmp(s->ops->scheme, "maildir") != 0;
+	return s->ops->read_only;
 }
 
 static void
@@ -75,6 +75,51 @@ totals_add(struct scan_totals *t, const struct scan_totals *b)
 		t->results[i] += b->results[i];
 	t->no_recipient += b->no_recipient;
 	t->suppressed += b->suppressed;
+}
+
+/* The source's memory lives in the store, under the source's spec. */
+static int
+memory_get(void *context, const char *key, char **value, struct err *e)
+{
+	struct scan_memory *mc = context;
+
+	*value = NULL;
+	if (mc->store == NULL)
+		return 0;
+	return store_progress_get(mc->store, mc->source, key, value, e) == -1 ? -1 : 0;
+}
+
+static int
+memory_set(void *context, const char *key, const char *value, struct err *e)
+{
+	struct scan_memory *mc = context;
+
+	if (mc->store == NULL)
+		return 0;
+	if (value == NULL)
+		return store_progress_delete(mc->store, mc->source, key, e);
+	return store_progress_set(mc->store, mc->source, key, value, e);
+}
+
+static int
+memory_forget(void *context, const char *prefix, struct err *e)
+{
+	struct scan_memory *mc = context;
+
+	if (mc->store == NULL)
+		return 0;
+	return store_progress_forget(mc->store, mc->source, prefix, e);
+}
+
+static void
+scan_memory(struct scan *sc, const struct source *s, struct source_memory *m)
+{
+	sc->memory.store = sc->options.dry_run ? NULL : sc->store;
+	sc->memory.source = s->spec;
+	m->context = &sc->memory;
+	m->get = memory_get;
+	m->set = memory_set;
+	m->forget = memory_forget;
 }
 
 /* Fill sc->events from r; returns how many. Results of class none are left out. */
@@ -199,6 +244,38 @@ dispose_one(struct source *s, const char *name, struct pending *p,
 		return;
 	}
 	t->disposed++;
+	t->queued++;
+}
+
+/*
+ * The source's batched disposals (one IMAP MOVE for the batch), then its
+ * checkpoint: only what is committed and disposed of is remembered as done.
+ */
+static void
+finish_disposals(struct scan *sc, struct source *s, const char *name,
+    struct scan_totals *t)
+{
+	struct source_memory memory;
+	struct err e;
+
+	if (source_flush(s, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: %zu messages stored, but could not be"
+		    " moved: %s (left in place; the next scan will try again)\n", name,
+		    t->queued, e.msg);
+		t->disposed -= t->queued;
+		t->dispose_failed += t->queued;
+	}
+	t->queued = 0;
+	if (sc->store == NULL)
+		return;
+	scan_memory(sc, s, &memory);
+	/* One transaction: a POP3 source may remember thousands of UIDLs at once. */
+	if (store_begin(sc->store, &e) == -1 || source_checkpoint(s, &memory, &e) == -1 ||
+	    store_commit(sc->store, &e) == -1) {
+		store_rollback(sc->store);
+		fprintf(stderr, "bouncescan: %s: %s (the next scan reads some messages"
+		    " again and recognises them)\n", name, e.msg);
+	}
 }
 
 /* Commit the batch, then (and only then) dispose of its messages. */
@@ -218,31 +295,39 @@ batch_commit(struct scan *sc, struct source *s, const char *name, struct batch *
 	b->open = 0;
 	totals_add(t, &b->counts);
 	memset(&b->counts, 0, sizeof b->counts);
+	t->queued = 0;
 	for (i = 0; i < b->count; i++) {
 		if (!sc->options.dry_run)
 			dispose_one(s, name, &b->items[i], t);
 		message_free(&b->items[i].message);
 	}
 	b->count = 0;
+	if (!sc->options.dry_run)
+		finish_disposals(sc, s, name, t);
 	return 0;
 }
 
-/* One line per message for --dry-run: what a real scan would do with it. */
+/*
+ * One line per message for --dry-run (what a real scan would do with it) and
+ * for --verbose (what it did).
+ */
 static void
-dry_run_print(const struct source *s, const struct message *m, const struct report *r,
-    int classified, int already, enum disposal d)
+message_print(const struct source *s, const struct message *m, const struct report *r,
+    int classified, int already, enum disposal d, int dry_run)
 {
+	const char *would = dry_run ? "would be " : "";
 	size_t i, shown = 0;
 
 	if (already) {
-		printf("%s: already stored; nothing to do\n", m->location);
+		printf("%s: already stored; %s\n", m->location, source_read_only(s) ||
+		    dry_run ? "nothing to do" : scan_disposal_words(s, d));
 		return;
 	}
 	printf("%s: ", m->location);
 	if (source_read_only(s))
-		printf("would be stored");
+		printf("%sstored", would);
 	else
-		printf("would be %s", scan_disposal_words(s, d));
+		printf("%s%s", would, scan_disposal_words(s, d));
 	if (!classified)
 		printf(": not a readable message (%s)", r->error);
 	else if (r->nresults == 0)
@@ -329,8 +414,8 @@ scan_message(struct scan *sc, struct source *s, const char *name, struct message
 		    name, m->location, r.error);
 	if (!already && !sc->options.dry_run)
 		rc = ingest(sc, name, s, m, hash, &r, b, &d, &already);
-	if (sc->options.dry_run)
-		dry_run_print(s, m, &r, classified, already, d);
+	if (sc->options.dry_run || (sc->options.verbose && rc == 0))
+		message_print(s, m, &r, classified, already, d, sc->options.dry_run);
 	if (already)
 		b->counts.already++;
 	else
@@ -361,10 +446,12 @@ scan_loop(struct scan *sc, struct source *s, const char *name, struct batch *b,
 	struct progress progress;
 	struct message m;
 	struct err e;
-	size_t batch = sc->options.batch != 0 ? sc->options.batch : SCAN_BATCH;
+	size_t batch = s->conf.batch != 0 ? s->conf.batch :
+	    sc->options.batch != 0 ? sc->options.batch : SCAN_BATCH;
 	int rc, status = 0;
 
 	progress_start(&progress, name, sc->options.progress);
+	progress_total(&progress, s->expected);
 	memset(&m, 0, sizeof m);
 	while ((rc = source_next(s, &m, &e)) != SOURCE_DONE) {
 		if (rc == SOURCE_ERROR) {
@@ -383,6 +470,8 @@ scan_loop(struct scan *sc, struct source *s, const char *name, struct batch *b,
 			break;
 		}
 		progress_update(&progress, t->messages);
+		if (sc->options.stop != NULL && *sc->options.stop)
+			break;
 	}
 	message_free(&m);
 	if (status == 0 && batch_commit(sc, s, name, b, t) == -1)
@@ -415,6 +504,23 @@ scan_record(struct scan *sc, const struct source *s, const char *name, int begin
 	return 0;
 }
 
+/* Tell the source where the last pass ended. A failure here is the source's. */
+static int
+pass_begin(struct scan *sc, struct source *s, const char *name, struct scan_totals *t)
+{
+	struct source_memory memory;
+	struct err e;
+
+	scan_memory(sc, s, &memory);
+	sc->memory.store = sc->store;	/* a dry run reads where it would start */
+	if (source_begin(s, &memory, &e) == -1) {
+		fprintf(stderr, "bouncescan: %s: %s\n", name, e.msg);
+		t->source_failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
 int
 scan_source(struct scan *sc, struct source *s, const char *name,
     struct scan_totals *t)
@@ -430,7 +536,7 @@ scan_source(struct scan *sc, struct source *s, const char *name,
 		return -1;
 	}
 	b.scan_id = t->scan_id;
-	rc = scan_loop(sc, s, name, &b, t);
+	rc = pass_begin(sc, s, name, t) == 0 ? scan_loop(sc, s, name, &b, t) : 0;
 	if (rc == -1) {
 		batch_abort(sc, &b);
 		t->store_failed = 1;

@@ -13,11 +13,13 @@
 #define BOUNCESCAN_SCAN_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "classifier.h"
 #include "db.h"
+#include "progress.h"
 #include "source.h"
 
 /* Messages stored in one transaction. */
@@ -26,8 +28,12 @@
 struct scan_options {
 	int	dry_run;	/* classify and print; store nothing, move nothing */
 	int	quiet;		/* no progress, no summary: only errors */
-	int	progress;	/* show progress on stderr (a terminal, not quiet) */
+	int	verbose;	/* a line per message: what it said, where it went */
+	int	progress;	/* enum progress_mode: on stderr, unless quiet */
 	size_t	batch;		/* messages per transaction; 0 means SCAN_BATCH */
+	int	watch;		/* scan --watch: see watch_sources() */
+	/* When *stop becomes non-zero (SIGTERM), the batch is finished and the scan ends. */
+	volatile sig_atomic_t	*stop;
 };
 
 /*
@@ -47,12 +53,21 @@ struct scan_totals {
 	size_t	no_recipient;	/* results the store refused: no usable address */
 	size_t	suppressed;	/* addresses newly suppressed */
 	size_t	disposed;	/* moved, flagged or deleted at the source */
+	size_t	queued;		/* of the open batch: waiting for source_flush() */
 	size_t	dispose_failed;	/* committed, but could not be moved: still there */
 	int64_t	incidents;	/* sender-side incidents the scan recorded */
 	int64_t	scan_id;	/* the store's id of this scan, or 0 */
 	time_t	started;
 	int	source_failed;	/* the source stopped with an error */
 	int	store_failed;	/* a store error stopped the scan */
+};
+
+struct conf;
+
+/* What a source's memory (source.h) works on: the store's source_progress. */
+struct scan_memory {
+	struct store	*store;		/* NULL: remember nothing (dry run) */
+	const char	*source;	/* the source's spec: its key in the store */
 };
 
 struct scan {
@@ -62,6 +77,10 @@ struct scan {
 	/* Reused from message to message, so memory stays flat. */
 	struct store_event	*events;
 	size_t			 events_cap;
+	struct scan_memory	 memory;
+	const struct conf	*conf;		/* for after_scan; may be NULL */
+	/* Called by watch_sources() after each scan of a source; may be NULL. */
+	void			(*after_scan)(void *scan);
 };
 
 /*
@@ -74,8 +93,27 @@ struct scan {
 int	scan_source(struct scan *sc, struct source *s, const char *name,
 	    struct scan_totals *t);
 
+/* A source to scan, as the user named it (cmd-scan.c, watch.c). */
+struct scan_target {
+	char				*label;		/* for messages */
+	const char			*spec;		/* borrowed from argv or conf */
+	const struct source_conf	*settings;	/* NULL: the defaults */
+};
+
 /* Release what sc holds (not the classifier or the store). */
 void	scan_free(struct scan *sc);
+
+/*
+ * watch.c: "scan --watch". Scan every target, then wait for new mail (IMAP
+ * IDLE, else every poll_interval) and scan again, until SIGTERM or SIGINT
+ * (the running batch is finished first). Dropped connections are reopened
+ * with a growing pause. Returns the exit status; *reload is set when SIGHUP
+ * asked for the configuration to be read again (the caller does, and calls
+ * again).
+ */
+struct lock_file;
+int	watch_sources(struct scan *sc, struct lock_file *locks,
+	    const struct scan_target *targets, size_t count, int *reload);
 
 /* scan-summary.c: the report for people at the end of a source's scan. */
 void	scan_summary_print(const struct scan *sc, const struct source *s,

@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "setup.h"
+#include "webhook.h"
 
 int
 classifier_from_conf(struct classifier *c, const struct conf *conf)
@@ -82,6 +83,12 @@ setup_store(const struct global_options *g, struct conf *conf, struct store **st
 	if (*store == NULL)
 		return retry ? EX_TEMPFAIL : readonly ? EX_NOINPUT : EX_CANTCREAT;
 	store_set_policy(*store, &conf->policy);
+	/* webhook: changes made from here on fill the outbox (webhook.c) */
+	if (!readonly && webhooks_attach(*store, conf, e) == -1) {
+		store_close(*store);
+		*store = NULL;
+		return EX_CONFIG;
+	}
 	return 0;
 }
 

@@ -97,6 +97,7 @@ file_close(struct source *s)
 
 const struct source_ops source_file = {
 	.scheme = "file",
+	.read_only = 1,
 	.open = file_open,
 	.next = file_next,
 	.dispose = file_dispose,

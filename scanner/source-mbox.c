@@ -247,6 +247,7 @@ mbox_dispose(struct source *s, const struct message *m, enum disposal d,
 
 const struct source_ops source_mbox = {
 	.scheme = "mbox",
+	.read_only = 1,
 	.open = mbox_open,
 	.next = mbox_next,
 	.dispose = mbox_dispose,

@@ -69,6 +69,7 @@ stdin_close(struct source *s)
 
 const struct source_ops source_stdin = {
 	.scheme = "stdin",
+	.read_only = 1,
 	.open = stdin_open,
 	.next = stdin_next,
 	.dispose = stdin_dispose,

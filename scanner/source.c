@@ -13,15 +13,20 @@
 #include "source.h"
 #include "xalloc.h"
 
-/* Drivers tried by scheme; a spec without a known scheme is a plain file. */
-static const struct source_ops *const source_drivers[] = {
-	&source_maildir,
-	&source_mbox,
-	&source_file,
+/* Drivers by scheme; a spec without a known scheme is a plain file. */
+static const struct {
+	const char		*scheme;
+	const struct source_ops	*ops;
+	int			 url;	/* the driver parses the whole spec as a URL */
+} source_drivers[] = {
+	{ "maildir", &source_maildir, 0 },
+	{ "mbox", &source_mbox, 0 },
+	{ "file", &source_file, 0 },
+	{ "imaps", &source_imap, 1 },
+	{ "imap", &source_imap, 1 },
+	{ "pop3s", &source_pop3, 1 },
+	{ "pop3", &source_pop3, 1 },
 };
-
-/* Network schemes of the IMAP/POP3 drivers, recognised so the error is clear. */
-static const char *const source_later[] = { "imaps", "imap", "pop3s", "pop3" };
 
 void
 source_conf_init(struct source_conf *c)
@@ -32,6 +37,9 @@ source_conf_init(struct source_conf *c)
 	c->unrecognized.kind = SOURCE_ACTION_MOVE;
 	strcpy(c->unrecognized.folder, "Unrecognized");
 	c->max_bytes = CLASSIFIER_MAX_BYTES;
+	c->tls_verify = 1;
+	c->timeout = 60;
+	c->poll_interval = 60;
 }
 
 /* A folder name that cannot escape the mailbox or name a hidden file. */
@@ -104,15 +112,13 @@ spec_driver(const char *spec, const struct source_ops **ops, const char **path,
 	}
 	if (n == 0)
 		return 0;
-	for (i = 0; i < sizeof source_later / sizeof source_later[0]; i++)
-		if (strlen(source_later[i]) == n && strncmp(spec, source_later[i], n) == 0)
-			return err_set(e, "%s: %.*s sources are not supported yet",
-			    spec, (int)n, spec);
 	for (i = 0; i < sizeof source_drivers / sizeof source_drivers[0]; i++) {
-		if (strlen(source_drivers[i]->scheme) != n ||
-		    strncmp(spec, source_drivers[i]->scheme, n) != 0)
+		if (strlen(source_drivers[i].scheme) != n ||
+		    strncmp(spec, source_drivers[i].scheme, n) != 0)
 			continue;
-		*ops = source_drivers[i];
+		*ops = source_drivers[i].ops;
+		if (source_drivers[i].url)
+			return 0;
 		*path = spec + n + 1;
 		if (strncmp(*path, "///", 3) == 0)	/* maildir:///var/mail/x */
 			*path += 2;
@@ -171,6 +177,58 @@ source_next(struct source *s, struct message *m, struct err *e)
 	if (rc == SOURCE_DONE || rc == SOURCE_ERROR)
 		message_free(m);
 	return rc;
+}
+
+int
+source_begin(struct source *s, const struct source_memory *memory, struct err *e)
+{
+	if (s->ops->begin != NULL && s->ops->begin(s, memory, e) == -1)
+		return err_prefix(e, "%s: ", s->spec);
+	return 0;
+}
+
+int
+source_flush(struct source *s, struct err *e)
+{
+	if (s->ops->flush != NULL && s->ops->flush(s, e) == -1)
+		return err_prefix(e, "%s: ", s->spec);
+	return 0;
+}
+
+int
+source_checkpoint(struct source *s, const struct source_memory *memory,
+    struct err *e)
+{
+	if (s->ops->checkpoint != NULL && s->ops->checkpoint(s, memory, e) == -1)
+		return err_prefix(e, "%s: ", s->spec);
+	return 0;
+}
+
+int
+source_idle_start(struct source *s, int *fd, struct err *e)
+{
+	int rc;
+
+	*fd = -1;
+	if (s->ops->idle_start == NULL)
+		return 0;
+	if ((rc = s->ops->idle_start(s, fd, e)) == -1)
+		return err_prefix(e, "%s: ", s->spec);
+	return rc;
+}
+
+int
+source_idle_done(struct source *s, struct err *e)
+{
+	if (s->ops->idle_done != NULL && s->ops->idle_done(s, e) == -1)
+		return err_prefix(e, "%s: ", s->spec);
+	return 0;
+}
+
+int
+source_persistent(const struct source *s)
+{
+	return s->ops->begin != NULL && s->ops->idle_start != NULL;
 }
 
 int

@@ -5,7 +5,7 @@
  * stable across runs) and, once the caller has committed what it learnt from them,
  * disposes of them: moves, flags or deletes them at the source. One driver per
  * kind of mailbox, one file per driver (source-maildir.c, source-mbox.c,
- * source-file.c, source-stdin.c; the IMAP and POP3 drivers come later), all behind
+ * source-file.c, source-stdin.c, source-imap.c, source-pop3.c), all behind
  * struct source_ops, in the manner of fdm's fetch-*.c.
  *
  * A source does not classify, store, or decide what a message is: the scan loop
@@ -44,12 +44,44 @@ struct source_action {
 
 /*
  * Per-source settings. Initialise with source_conf_init(), then override. The
- * caller keeps ownership; source_open_spec() copies what it needs.
+ * caller keeps ownership of the strings, which must outlive the source.
  */
 struct source_conf {
-	struct source_action	processed;	/* default move:Processed */
-	struct source_action	unrecognized;	/* default move:Unrecognized; never delete */
+	struct source_action	processed;	/* default move:Processed (POP3: keep) */
+	struct source_action	unrecognized;	/* default move:Unrecognized (IMAP,
+						   POP3: keep); never delete */
+	int			processed_given;	/* set in the configuration */
+	int			unrecognized_given;
 	size_t			max_bytes;	/* default CLASSIFIER_MAX_BYTES */
+	/* Network sources only (imap, pop3). Exactly one password* is needed. */
+	const char		*password;	/* only from a file no one else can read */
+	const char		*password_file;
+	const char		*password_command;
+	const char		*password_env;
+	const char		*tls_ca_file;	/* NULL: the system's trust store */
+	const char		*tls_pin;	/* SHA-256 of the server certificate */
+	int			 tls_verify;	/* default 1; 0 only when asked */
+	int			 allow_plaintext;	/* imap://, pop3:// without STARTTLS */
+	int			 timeout;	/* seconds per network step; default 60 */
+	size_t			 batch;		/* messages per transaction; 0: default */
+	int			 poll_interval;	/* seconds between polls; default 60 */
+};
+
+/*
+ * What a source remembers between runs (IMAP's UIDVALIDITY and last UID, POP3's
+ * UIDLs), kept for it by the scan loop in the store. A source writes only what
+ * is committed and disposed of, so that a run killed at any point resumes
+ * without losing or repeating anything that matters (a repeat is recognised by
+ * the message's hash).
+ */
+struct source_memory {
+	void	*context;
+	/* *value: a new string, or NULL when key was never set. 0, or -1 with e. */
+	int	(*get)(void *context, const char *key, char **value, struct err *e);
+	/* value NULL forgets the key. 0, or -1 with e. */
+	int	(*set)(void *context, const char *key, const char *value, struct err *e);
+	/* Forget every key that begins with prefix. 0, or -1 with e. */
+	int	(*forget)(void *context, const char *prefix, struct err *e);
 };
 
 /*
@@ -76,14 +108,33 @@ struct message {
 
 struct source;
 
-/* A driver. One static instance per file, e.g. source_maildir in source-maildir.c. */
+/*
+ * A driver. One static instance per file, e.g. source_maildir in source-maildir.c.
+ * The methods after close are optional (NULL): a source that remembers where it
+ * stopped, batches its disposals, or can be told of new mail has them.
+ */
 struct source_ops {
-	const char	*scheme;	/* "maildir", "mbox", "file", "stdin" */
+	const char	*scheme;	/* "maildir", "mbox", "file", "stdin", "imap", ... */
+	int		 read_only;	/* dispose() can do nothing: mbox, file, stdin */
 	int		(*open)(struct source *, struct err *);
 	int		(*next)(struct source *, struct message *, struct err *);
 	int		(*dispose)(struct source *, const struct message *,
 			    enum disposal, struct err *);
 	void		(*close)(struct source *);
+	/* Start a pass over the mailbox from where memory says the last one ended. */
+	int		(*begin)(struct source *, const struct source_memory *,
+			    struct err *);
+	/* Carry out the dispose() calls made since the last flush. */
+	int		(*flush)(struct source *, struct err *);
+	/* Record in memory how far the pass has got (all flushed). */
+	int		(*checkpoint)(struct source *, const struct source_memory *,
+			    struct err *);
+	/*
+	 * Wait for new mail: *fd becomes readable when some arrives. 1 when
+	 * mail is already waiting (do not sleep), 0, or -1 with e.
+	 */
+	int		(*idle_start)(struct source *, int *fd, struct err *);
+	int		(*idle_done)(struct source *, struct err *);
 };
 
 struct source {
@@ -92,6 +143,7 @@ struct source {
 	char			*path;	/* the spec without its scheme */
 	struct source_conf	 conf;
 	void			*state;	/* the driver's own */
+	size_t			 expected;	/* messages this pass, when known */
 };
 
 /*
@@ -119,8 +171,12 @@ int source_action_parse(const char *text, int allow_delete,
  *     -                one message on standard input (an MTA pipe)
  *     PATH             a plain file holding one message (also file:PATH)
  *
- * imaps://, imap://, pop3s:// and pop3:// are recognised and refused as not
- * supported yet; any other "SCHEME://" is refused as unknown. conf may be NULL for
+ *     imaps://USER@HOST[:PORT]/MAILBOX   IMAP over TLS (imap:// with STARTTLS)
+ *     pop3s://USER@HOST[:PORT]           POP3 over TLS (pop3:// with STLS)
+ *
+ * Any other "SCHEME://" is refused as unknown. Network sources connect, verify
+ * the server's certificate and log in here, so that a bad password or
+ * certificate is reported before anything is read. conf may be NULL for
  * the defaults. Returns 0, or -1 with e naming the spec and what failed (a missing
  * directory, a file that is not an mbox, ...); *out is then NULL.
  */
@@ -155,6 +211,22 @@ int source_next(struct source *s, struct message *m, struct err *e);
 int source_dispose(struct source *s, const struct message *m, enum disposal d,
     struct err *e);
 
+/*
+ * The optional methods, for the scan loop: each does nothing and returns 0 when
+ * the driver has no such method (source_idle_start then sets *fd to -1: poll;
+ * otherwise it returns 1 when new mail is already waiting).
+ * Each returns 0, or -1 with e set (prefixed with the spec).
+ */
+int source_begin(struct source *s, const struct source_memory *memory,
+    struct err *e);
+int source_flush(struct source *s, struct err *e);
+int source_checkpoint(struct source *s, const struct source_memory *memory,
+    struct err *e);
+int source_idle_start(struct source *s, int *fd, struct err *e);
+int source_idle_done(struct source *s, struct err *e);
+/* 1 when the source stays open between passes (IMAP); others are reopened. */
+int source_persistent(const struct source *s);
+
 /* Release s and everything it holds. s may be NULL. */
 void source_close(struct source *s);
 
@@ -183,5 +255,7 @@ extern const struct source_ops source_maildir;
 extern const struct source_ops source_mbox;
 extern const struct source_ops source_file;
 extern const struct source_ops source_stdin;
+extern const struct source_ops source_imap;
+extern const struct source_ops source_pop3;
 
 #endif

@@ -122,9 +122,14 @@ START_TEST(test_spec_errors)
 	ck_assert_int_eq(source_open_spec("imaps://bounces@mx.example.org/INBOX",
 	    NULL, &s, &e), -1);
 	ck_assert_ptr_null(s);
-	ck_assert_msg(strstr(e.msg, "imaps sources are not supported yet") != NULL, "%s", e.msg);
+	/* Without a password nothing is even connected to. */
+	ck_assert_msg(strstr(e.msg, "no password") != NULL, "%s", e.msg);
 	ck_assert_int_eq(source_open_spec("pop3://mx.example.org", NULL, &s, &e), -1);
-	ck_assert_msg(strstr(e.msg, "not supported yet") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "no user name") != NULL, "%s", e.msg);
+	ck_assert_int_eq(source_open_spec("pop3s://a:secret@mx.example.org", NULL, &s,
+	    &e), -1);
+	ck_assert_msg(strstr(e.msg, "password does not belong in the URL") != NULL, "%s",
+	    e.msg);
 	ck_assert_int_eq(source_open_spec("gopher://x.example.org/", NULL, &s, &e), -1);
 	ck_assert_msg(strstr(e.msg, "unknown source type \"gopher\"") != NULL, "%s", e.msg);
 	ck_assert_int_eq(source_open_spec("maildir:/nonexistent/md", NULL, &s, &e), -1);

@@ -1,0 +1,344 @@
+/*
+ * outbox.c: the webhook outbox. Events wait here until scanner/webhook.c has
+ * delivered them, so an endpoint that is down loses nothing.
+ *
+ * The rows are written by temporary triggers that store_set_webhooks creates on
+ * this connection only: on events (kind bounce), on suppressions (suppressed when
+ * one is inserted, unsuppressed when one is lifted) and on incidents. A trigger
+ * runs inside the statement that recorded the event, so the row shares its
+ * transaction by construction (a rolled-back batch leaves no row), every path that
+ * suppresses (ingest, reapply, by hand, import) is covered without code of its
+ * own, and a process that configured no webhook pays nothing: no trigger exists.
+ *
+ * The payload, the generic JSON document, is built by SQLite's json_object() in
+ * the trigger from the row just written and the rows it points to: it needs no C
+ * on the ingest hot path and no second read of what the policy just decided.
+ * Other formats (listmonk) are derived from it at delivery time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "xalloc.h"
+
+#define ISO_TIME(t)	"strftime('%Y-%m-%dT%H:%M:%SZ', " t ", 'unixepoch')"
+
+static const char subscriptions_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS webhook_subscriptions ("
+	"  name TEXT NOT NULL, kind TEXT NOT NULL);"
+	"DELETE FROM temp.webhook_subscriptions;"
+	"DROP TRIGGER IF EXISTS temp.outbox_bounce;"
+	"DROP TRIGGER IF EXISTS temp.outbox_suppressed;"
+	"DROP TRIGGER IF EXISTS temp.outbox_unsuppressed;"
+	"DROP TRIGGER IF EXISTS temp.outbox_incident;";
+
+/* Indexed like the STORE_WEBHOOK_* bits. */
+static const char *const kinds[] = {
+	"suppressed", "unsuppressed", "bounce", "incident"
+};
+
+static const char *const trigger_sql[] = {
+	"CREATE TEMP TRIGGER outbox_suppressed AFTER INSERT ON suppressions BEGIN"
+	" INSERT INTO outbox (webhook, kind, payload, created, next_attempt)"
+	" SELECT w.name, 'suppressed', json_object('event', 'suppressed',"
+	"  'address', r.address, 'domain', r.domain, 'state', 'suppressed',"
+	"  'cause', NEW.cause, 'class', NEW.class, 'reason', NEW.reason,"
+	"  'rule', NEW.rule, 'status', e.status, 'smtp_code', e.smtp_code,"
+	"  'diagnostic', e.diagnostic, 'remote_mta', e.remote_mta,"
+	"  'time', " ISO_TIME("NEW.created") ","
+	"  'bounce_time', " ISO_TIME("e.bounce_time") ","
+	"  'source', m.source, 'scan_id', NEW.scan_id), NEW.created, NEW.created"
+	" FROM webhook_subscriptions w JOIN recipients r ON r.id = NEW.recipient_id"
+	" LEFT JOIN events e ON e.id = NEW.event_id"
+	" LEFT JOIN messages m ON m.id = e.message_id"
+	" WHERE w.kind = 'suppressed'; END",
+
+	"CREATE TEMP TRIGGER outbox_unsuppressed AFTER UPDATE OF lifted ON suppressions"
+	" WHEN OLD.lifted IS NULL AND NEW.lifted IS NOT NULL BEGIN"
+	" INSERT INTO outbox (webhook, kind, payload, created, next_attempt)"
+	" SELECT w.name, 'unsuppressed', json_object('event', 'unsuppressed',"
+	"  'address', r.address, 'domain', r.domain, 'state', 'active',"
+	"  'cause', NEW.cause, 'class', NEW.class, 'reason', NEW.reason,"
+	"  'rule', NEW.rule, 'lifted_by', NEW.lifted_by,"
+	"  'time', " ISO_TIME("NEW.lifted") ","
+	"  'suppressed_at', " ISO_TIME("NEW.created") ","
+	"  'scan_id', NEW.scan_id), NEW.lifted, NEW.lifted"
+	" FROM webhook_subscriptions w JOIN recipients r ON r.id = NEW.recipient_id"
+	" WHERE w.kind = 'unsuppressed'; END",
+
+	"CREATE TEMP TRIGGER outbox_bounce AFTER INSERT ON events BEGIN"
+	" INSERT INTO outbox (webhook, kind, payload, created, next_attempt)"
+	" SELECT w.name, 'bounce', json_object('event', 'bounce',"
+	"  'address', r.address, 'domain', r.domain, 'state', r.state,"
+	"  'class', NEW.class, 'reason', NEW.reason, 'rule', NEW.rule,"
+	"  'status', NEW.status, 'smtp_code', NEW.smtp_code,"
+	"  'diagnostic', NEW.diagnostic, 'remote_mta', NEW.remote_mta,"
+	"  'time', " ISO_TIME("NEW.bounce_time") ","
+	"  'source', m.source, 'scan_id', NEW.scan_id), NEW.ingested, NEW.ingested"
+	" FROM webhook_subscriptions w JOIN recipients r ON r.id = NEW.recipient_id"
+	" LEFT JOIN messages m ON m.id = NEW.message_id"
+	" WHERE w.kind = 'bounce'; END",
+
+	"CREATE TEMP TRIGGER outbox_incident AFTER INSERT ON incidents BEGIN"
+	" INSERT INTO outbox (webhook, kind, payload, created, next_attempt)"
+	" SELECT w.name, 'incident', json_object('event', 'incident',"
+	"  'incident', NEW.kind, 'domain', NEW.domain, 'class', 'block',"
+	"  'reason', NEW.reason, 'blocks', NEW.blocks, 'failures', NEW.failures,"
+	"  'time', " ISO_TIME("NEW.created") ", 'scan_id', NEW.scan_id),"
+	"  NEW.created, NEW.created"
+	" FROM webhook_subscriptions w WHERE w.kind = 'incident'; END",
+};
+
+#define KINDS	(sizeof kinds / sizeof kinds[0])
+
+static int
+subscribe(struct store *st, const struct store_webhook *w, size_t n, unsigned *wanted,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	size_t i, k;
+	int rc = 0;
+
+	*wanted = 0;
+	if (store_prepare(st, "INSERT INTO temp.webhook_subscriptions (name, kind)"
+	    " VALUES (?1, ?2)", &stmt, e) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++)
+		for (k = 0; k < KINDS && rc == 0; k++) {
+			if ((w[i].events & 1u << k) == 0)
+				continue;
+			*wanted |= 1u << k;
+			bind_text(stmt, 1, w[i].name);
+			bind_text(stmt, 2, kinds[k]);
+			rc = store_step_done(st, stmt, e, "subscribing a webhook");
+		}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_set_webhooks(struct store *st, const struct store_webhook *w, size_t n,
+    struct err *e)
+{
+	unsigned wanted;
+	size_t k;
+
+	if (st->in_transaction)
+		return err_set(e, "%s: webhooks are set outside a transaction", st->path);
+	if (store_exec(st, subscriptions_sql, e) == -1 ||
+	    subscribe(st, w, n, &wanted, e) == -1)
+		return err_prefix(e, "setting up webhooks: ");
+	/* Only the kinds someone wants get a trigger: the others cost nothing. */
+	for (k = 0; k < KINDS; k++)
+		if ((wanted & 1u << k) != 0 && store_exec(st, trigger_sql[k], e) == -1)
+			return err_prefix(e, "setting up webhooks: ");
+	return 0;
+}
+
+static void
+row_read(sqlite3_stmt *stmt, struct store_outbox_row *r)
+{
+	const char *error = column_text(stmt, 8);
+
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->webhook = xstrdup(column_text(stmt, 1));
+	r->kind = xstrdup(column_text(stmt, 2));
+	r->payload = xstrdup(column_text(stmt, 3));
+	r->created = (time_t)sqlite3_column_int64(stmt, 4);
+	r->attempts = sqlite3_column_int(stmt, 5);
+	r->next_attempt = (time_t)sqlite3_column_int64(stmt, 6);
+	r->delivered = (time_t)sqlite3_column_int64(stmt, 7);
+	r->last_error = error != NULL ? xstrdup(error) : NULL;
+}
+
+void
+store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rows != NULL && i < n; i++) {
+		free(rows[i].webhook);
+		free(rows[i].kind);
+		free(rows[i].payload);
+		free(rows[i].last_error);
+	}
+	free(rows);
+}
+
+#define ROW_COLUMNS	"id, webhook, kind, payload, created, attempts, next_attempt," \
+			" delivered, last_error"
+
+static int
+select_due(struct store *st, const char *webhook, int64_t after, size_t limit,
+    int force, struct store_outbox_row **rows, size_t *n, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc = SQLITE_DONE;
+
+	if (store_prepare(st, "SELECT " ROW_COLUMNS " FROM outbox WHERE webhook = ?1"
+	    " AND id > ?5 AND delivered IS NULL AND (?3 OR next_attempt <= ?2)"
+	    " ORDER BY id LIMIT ?4", &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, webhook);
+	sqlite3_bind_int64(stmt, 2, store_now(st));
+	sqlite3_bind_int(stmt, 3, force != 0);
+	sqlite3_bind_int64(stmt, 4, (int64_t)limit);
+	sqlite3_bind_int64(stmt, 5, after);
+	*rows = xcalloc(limit > 0 ? limit : 1, sizeof **rows);
+	while (*n < limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		row_read(stmt, &(*rows)[(*n)++]);
+	sqlite3_finalize(stmt);
+	if (*n < limit && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading the webhook outbox");
+	return 0;
+}
+
+/* Run "UPDATE outbox ... WHERE id = ?1" with a time (?2) and a text (?3). */
+static int
+outbox_update(struct store *st, const char *sql, int64_t id, time_t when,
+    const char *text, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	if ((rc = store_prepare(st, sql, &stmt, e)) == 0) {
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, when);
+		bind_text(stmt, 3, text);
+		rc = store_step_done(st, stmt, e, "updating the webhook outbox");
+		sqlite3_finalize(stmt);
+	}
+	return store_write_end(st, own, rc, e);
+}
+
+int
+store_outbox_take(struct store *st, const char *webhook, int64_t after, size_t limit,
+    int lease, int force, struct store_outbox_row **rows, size_t *n, struct err *e)
+{
+	time_t until = store_now(st) + lease;
+	size_t i;
+	int own, rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = select_due(st, webhook, after, limit, force, rows, n, e);
+	for (i = 0; rc == 0 && i < *n; i++)
+		rc = outbox_update(st, "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1",
+		    (*rows)[i].id, until, NULL, e);
+	if (store_write_end(st, own, rc, e) == -1) {
+		store_outbox_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_outbox_delivered(struct store *st, int64_t id, const char *note, struct err *e)
+{
+	return outbox_update(st, "UPDATE outbox SET delivered = ?2,"
+	    " attempts = attempts + (?3 IS NULL), last_error = coalesce(?3, last_error)"
+	    " WHERE id = ?1", id, store_now(st), note, e);
+}
+
+int
+store_outbox_failed(struct store *st, int64_t id, const char *error, time_t retry,
+    struct err *e)
+{
+	return outbox_update(st, "UPDATE outbox SET attempts = attempts + 1,"
+	    " next_attempt = ?2, last_error = ?3 WHERE id = ?1", id, retry, error, e);
+}
+
+int
+store_outbox_defer(struct store *st, int64_t id, time_t retry, struct err *e)
+{
+	return outbox_update(st, "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1", id,
+	    retry, NULL, e);
+}
+
+static const char summary_sql[] =
+	"SELECT webhook, sum(delivered IS NULL), sum(delivered IS NULL AND attempts > 0),"
+	" sum(delivered IS NOT NULL), min(CASE WHEN delivered IS NULL THEN created END),"
+	" (SELECT last_error FROM outbox f WHERE f.webhook = o.webhook"
+	"  AND f.delivered IS NULL AND f.attempts > 0 ORDER BY f.id DESC LIMIT 1)"
+	" FROM outbox o GROUP BY webhook ORDER BY webhook";
+
+int
+store_outbox_summary(struct store *st,
+    int (*cb)(const struct store_outbox_count *, void *), void *arg, struct err *e)
+{
+	struct store_outbox_count c;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, summary_sql, &stmt, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		c.webhook = column_text(stmt, 0);
+		c.pending = sqlite3_column_int64(stmt, 1);
+		c.failing = sqlite3_column_int64(stmt, 2);
+		c.delivered = sqlite3_column_int64(stmt, 3);
+		c.oldest_pending = (time_t)sqlite3_column_int64(stmt, 4);
+		c.last_error = column_text(stmt, 5);
+		if (cb(&c, arg) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return -1;	/* the callback stopped the walk */
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "reading the webhook outbox");
+	return 0;
+}
+
+int
+store_outbox_list(struct store *st, int delivered_too,
+    int (*cb)(const struct store_outbox_row *, void *), void *arg, struct err *e)
+{
+	struct store_outbox_row r;
+	sqlite3_stmt *stmt;
+	int rc = SQLITE_DONE, stop = 0;
+
+	if (store_prepare(st, "SELECT " ROW_COLUMNS " FROM outbox"
+	    " WHERE ?1 OR delivered IS NULL ORDER BY id", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int(stmt, 1, delivered_too != 0);
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		row_read(stmt, &r);
+		stop = cb(&r, arg) != 0;
+		free(r.webhook);
+		free(r.kind);
+		free(r.payload);
+		free(r.last_error);
+	}
+	sqlite3_finalize(stmt);
+	if (stop)
+		return -1;
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "reading the webhook outbox");
+	return 0;
+}
+
+int
+store_outbox_purge(struct store *st, time_t before, size_t *count, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int own, rc;
+
+	*count = 0;
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	if ((rc = store_prepare(st, "DELETE FROM outbox WHERE delivered < ?1", &stmt,
+	    e)) == 0) {
+		sqlite3_bind_int64(stmt, 1, before);
+		rc = store_step_done(st, stmt, e, "purging the webhook outbox");
+		*count = rc == 0 ? (size_t)sqlite3_changes(st->db) : 0;
+		sqlite3_finalize(stmt);
+	}
+	return store_write_end(st, own, rc, e);
+}

@@ -1,0 +1,177 @@
+/*
+ * imap-session.c: connecting and logging in to an IMAP server; see
+ * imap-session.h.
+ *
+ * libetpan does not check the server's certificate, so the TLS stream is ours
+ * (tls.c): with imaps:// it is verified during the handshake, and with imap:// the
+ * plain connection is upgraded after STARTTLS by the same code. Either way, LOGIN
+ * is sent only on a verified connection, or in clear when the configuration says
+ * allow_plaintext. Capabilities are read again after STARTTLS and after LOGIN,
+ * since a server may announce different ones (and libetpan does not re-read).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "imap-session.h"
+#include "net.h"
+
+int
+imap_session_error(const struct imap_session *is, const char *what, int r,
+    struct err *e)
+{
+	const char *said = is->imap != NULL ? is->imap->imap_response : NULL;
+
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+		return err_set(e, "%s: the connection to %s was lost", what,
+		    is->url.host);
+	case MAILIMAP_ERROR_PARSE:
+		return err_set(e, "%s: the server's reply could not be understood",
+		    what);
+	case MAILIMAP_ERROR_MEMORY:
+		return err_set(e, "%s: out of memory", what);
+	default:
+		break;
+	}
+	if (said != NULL && said[0] != '\0')
+		return err_set(e, "%s: the server said \"%.200s\"", what, said);
+	return err_set(e, "%s: refused by the server (libetpan error %d)", what, r);
+}
+
+/* Ask for the capabilities again: libetpan keeps the first ones it saw. */
+static int
+read_capabilities(struct imap_session *is, struct err *e)
+{
+	struct mailimap_capability_data *caps = NULL;
+	int r;
+
+	if ((r = mailimap_capability(is->imap, &caps)) != MAILIMAP_NO_ERROR)
+		return imap_session_error(is, "CAPABILITY", r, e);
+	mailimap_capability_data_free(caps);
+	is->has_move = mailimap_has_extension(is->imap, "MOVE");
+	is->has_uidplus = mailimap_has_uidplus(is->imap);
+	is->has_idle = mailimap_has_idle(is->imap);
+	return 0;
+}
+
+/* imap://: STARTTLS and a verified handshake, or clear text when allowed. */
+static int
+secure(struct imap_session *is, const struct source_conf *c, struct err *e)
+{
+	struct tls_settings t;
+	int r;
+
+	if (is->url.tls)
+		return 0;
+	if (read_capabilities(is, e) == -1)
+		return -1;
+	if (!mailimap_has_extension(is->imap, "STARTTLS")) {
+		if (!c->allow_plaintext)
+			return err_set(e, "%s:%d offers no STARTTLS; use imaps://, or set"
+			    " allow_plaintext = yes to send the password in clear",
+			    is->url.host, is->url.port);
+		net_warn_plaintext(&is->url);
+		return 0;
+	}
+	if ((r = mailimap_starttls(is->imap)) != MAILIMAP_NO_ERROR)
+		return imap_session_error(is, "STARTTLS", r, e);
+	net_tls_settings(c, &t);
+	return tls_upgrade(is->imap->imap_stream, is->url.host, &t, e);
+}
+
+static int
+connect_session(struct imap_session *is, const struct source_conf *c, struct err *e)
+{
+	mailstream *stream;
+	int r;
+
+	if ((stream = net_connect(&is->url, c, e)) == NULL)
+		return -1;
+	is->imap = mailimap_new(0, NULL);
+	mailimap_set_timeout(is->imap, (time_t)(c->timeout > 0 ? c->timeout : 60));
+	r = mailimap_connect(is->imap, stream);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+		return imap_session_error(is, "reading the server's greeting", r, e);
+	return secure(is, c, e);
+}
+
+static int
+login(struct imap_session *is, const char *password, struct err *e)
+{
+	char what[URL_PART_MAX + 32];
+	int r;
+
+	r = mailimap_login(is->imap, is->url.user, password);
+	if (r != MAILIMAP_NO_ERROR) {
+		snprintf(what, sizeof what, "logging in as %s", is->url.user);
+		return imap_session_error(is, what, r, e);
+	}
+	return read_capabilities(is, e);
+}
+
+static int
+select_mailbox(struct imap_session *is, struct err *e)
+{
+	char what[URL_PART_MAX + 32];
+	int r;
+
+	if ((r = mailimap_select(is->imap, is->url.mailbox)) != MAILIMAP_NO_ERROR) {
+		snprintf(what, sizeof what, "opening the mailbox %s", is->url.mailbox);
+		return imap_session_error(is, what, r, e);
+	}
+	if (is->imap->imap_selection_info == NULL)
+		return err_set(e, "opening the mailbox %s: no UIDVALIDITY", is->url.mailbox);
+	is->uidvalidity = is->imap->imap_selection_info->sel_uidvalidity;
+	return 0;
+}
+
+int
+imap_session_open(struct imap_session *is, const struct url *u,
+    const struct source_conf *c, struct err *e)
+{
+	char *password;
+	int rc;
+
+	memset(is, 0, sizeof *is);
+	is->url = *u;
+	/* The password first: a missing one is found without touching the network. */
+	if ((password = net_password(c, e)) == NULL)
+		return -1;
+	rc = connect_session(is, c, e) == -1 || login(is, password, e) == -1 ||
+	    select_mailbox(is, e) == -1 ? -1 : 0;
+	net_password_free(password);
+	if (rc == -1)
+		imap_session_close(is);
+	return rc;
+}
+
+int
+imap_session_folder(struct imap_session *is, const char *folder, struct err *e)
+{
+	clist *found = NULL;
+	char what[SOURCE_FOLDER_MAX + 32];
+	int r, exists;
+
+	r = mailimap_list(is->imap, "", folder, &found);
+	exists = r == MAILIMAP_NO_ERROR && found != NULL && clist_count(found) > 0;
+	if (found != NULL)
+		mailimap_list_result_free(found);
+	if (exists)
+		return 0;
+	if ((r = mailimap_create(is->imap, folder)) != MAILIMAP_NO_ERROR) {
+		snprintf(what, sizeof what, "creating the folder %s", folder);
+		return imap_session_error(is, what, r, e);
+	}
+	return 0;
+}
+
+void
+imap_session_close(struct imap_session *is)
+{
+	if (is->imap == NULL)
+		return;
+	if (is->imap->imap_stream != NULL)
+		mailimap_logout(is->imap);
+	mailimap_free(is->imap);
+	is->imap = NULL;
+}

@@ -1,0 +1,48 @@
+/*
+ * imap-session.h: one logged-in IMAP connection with a mailbox selected, for
+ * source-imap.c. Connecting, TLS (from the start, or STARTTLS, always verified
+ * before the password is sent), LOGIN, the capabilities that matter, SELECT, and
+ * folders created when missing. The protocol itself is libetpan's.
+ */
+#ifndef BOUNCESCAN_IMAP_SESSION_H
+#define BOUNCESCAN_IMAP_SESSION_H
+
+#include <stdint.h>
+
+#include <libetpan/libetpan.h>
+
+#include "err.h"
+#include "source.h"
+#include "url.h"
+
+struct imap_session {
+	mailimap	*imap;
+	struct url	 url;
+	uint32_t	 uidvalidity;	/* of the selected mailbox */
+	int		 has_move;	/* RFC 6851 MOVE */
+	int		 has_uidplus;	/* RFC 4315: UID EXPUNGE */
+	int		 has_idle;	/* RFC 2177 */
+};
+
+/*
+ * Connect to u, log in with c's password and select u's mailbox. 0, or -1 with
+ * e naming the step that failed and what the server said.
+ */
+int	imap_session_open(struct imap_session *, const struct url *u,
+	    const struct source_conf *c, struct err *e);
+
+/* CREATE folder unless LIST finds it. 0, or -1 with e. */
+int	imap_session_folder(struct imap_session *, const char *folder,
+	    struct err *e);
+
+/* Log out (politely, ignoring errors) and release everything. */
+void	imap_session_close(struct imap_session *);
+
+/*
+ * e = "WHAT: " plus the server's words or what broke (r is libetpan's result).
+ * Always returns -1.
+ */
+int	imap_session_error(const struct imap_session *, const char *what, int r,
+	    struct err *e);
+
+#endif
