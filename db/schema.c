@@ -152,9 +152,10 @@ static const char *const migrations[] = {
 	/*
 	 * 2 -> 3: the webhook outbox (outbox.c). A row per event and webhook, written
 	 * in the transaction that recorded the event; delivered is set once the
-	 * endpoint took it. payload is the generic JSON document.
+	 * endpoint took it. payload is the generic JSON document. (IF NOT EXISTS: a
+	 * test fakes an older file by lowering user_version on a current one.)
 	 */
-	"CREATE TABLE outbox ("
+	"CREATE TABLE IF NOT EXISTS outbox ("
 	"  id INTEGER PRIMARY KEY,"
 	"  webhook TEXT NOT NULL,"
 	"  kind TEXT NOT NULL"
@@ -166,7 +167,7 @@ static const char *const migrations[] = {
 	"  delivered INTEGER,"
 	"  last_error TEXT"
 	");"
-	"CREATE INDEX outbox_due ON outbox(webhook, next_attempt, id)"
+	"CREATE INDEX IF NOT EXISTS outbox_due ON outbox(webhook, next_attempt, id)"
 	"  WHERE delivered IS NULL;",
 };
 

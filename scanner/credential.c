@@ -1,7 +1,7 @@
 /*
  * credential.c: the password of a [source] from password_file,
  * password_command or password_env. Only the first line counts, trailing CR
- * and LF removed, at most 4 KB. Messages name the prefix, the file, the
+ * and LF removed, at most 4 KB. Messages name the source, the file, the
  * command or the variable, and never contain the password or anything the
  * command printed. Buffers that held a password are wiped before they go.
  */

@@ -17,7 +17,8 @@ struct credential_spec {
 /*
  * The password a [source] names (exactly one of password_file,
  * password_command or password_env). A new string the caller wipes and frees
- * with credential_free(), or NULL with e set; e starts with "source NAME: ".
+ * with credential_free(), or NULL with e set; e starts with "source NAME: "
+ * unless source_name is NULL (the caller adds its own context then).
  * Never logs or reports the password, nor the output of the command.
  */
 char	*credential_get(const struct credential_spec *, const char *source_name,

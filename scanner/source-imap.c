@@ -8,10 +8,10 @@
  * handler), so a chunk costs one copy of its messages and no more. A message
  * over the size cap is never fetched: RFC822.SIZE says so beforehand.
  *
- * Disposals are queued by dispose() and carried out together by flush(), after
- * the scan loop has committed the batch: MOVE where the server offers it, else
- * COPY, \Deleted and UID EXPUNGE. Only then does checkpoint() let the stored
- * last UID move on, so a run killed at any moment fetches again (and recognises
+ * Disposals are queued by dispose() and handed by flush(), after the scan loop
+ * has committed the batch, to a job on a second connection (imap-dispose.c),
+ * which moves them while this connection fetches the next batch. Only once
+ * the job has succeeded does checkpoint() let the stored last UID move on, so a run killed at any moment fetches again (and recognises
  * by hash) whatever it had not finished with. A UIDVALIDITY different from the
  * stored one means the UIDs were renumbered: the whole mailbox is read again,
  * and the message hashes keep anything from being counted twice.
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "imap-dispose.h"
 #include "imap-session.h"
 #include "source.h"
 #include "xalloc.h"
@@ -29,23 +30,10 @@
 #define IMAP_CHUNK_MESSAGES	200
 #define IMAP_CHUNK_BYTES	(8u << 20)
 
-struct uid_list {
-	uint32_t	*uid;
-	uint32_t	*size;		/* RFC822.SIZE; unused for disposals */
-	size_t		 count;
-	size_t		 cap;
-};
-
 struct fetched {
 	uint32_t	 uid;
 	char		*data;
 	size_t		 length;
-};
-
-/* Messages waiting for one disposal: move to a folder, flag, delete. */
-struct pending_action {
-	struct source_action	action;
-	struct uid_list		uids;
 };
 
 struct imap_state {
@@ -59,45 +47,10 @@ struct imap_state {
 	uint32_t		 handed_out;	/* highest UID next() returned */
 	int			 stuck;		/* a disposal failed this pass */
 	int			 idling;
-	struct pending_action	 pending[3];	/* processed, unrecognized, delete */
+	struct pending_action	 pending[IMAP_ACTIONS];	/* since the last flush */
+	struct imap_session	 disposer;	/* the second connection, or none */
+	struct imap_job		 job;		/* the disposals running on it */
 };
-
-static void
-uid_list_add(struct uid_list *l, uint32_t uid, uint32_t size)
-{
-	if (l->count == l->cap) {
-		l->cap = l->cap == 0 ? 256 : l->cap * 2;
-		l->uid = xreallocarray(l->uid, l->cap, sizeof *l->uid);
-		l->size = xreallocarray(l->size, l->cap, sizeof *l->size);
-	}
-	l->uid[l->count] = uid;
-	l->size[l->count] = size;
-	l->count++;
-}
-
-static void
-uid_list_free(struct uid_list *l)
-{
-	free(l->uid);
-	free(l->size);
-	memset(l, 0, sizeof *l);
-}
-
-/* A set of the list's UIDs, runs of consecutive ones as intervals. */
-static struct mailimap_set *
-uid_set(const uint32_t *uid, size_t count)
-{
-	struct mailimap_set *set = mailimap_set_new_empty();
-	size_t i = 0, j;
-
-	while (i < count) {
-		for (j = i; j + 1 < count && uid[j + 1] == uid[j] + 1; j++)
-			;
-		mailimap_set_add_interval(set, uid[i], uid[j]);
-		i = j + 1;
-	}
-	return set;
-}
 
 static void
 chunk_free(struct imap_state *st)
@@ -250,6 +203,13 @@ imap_open(struct source *s, struct err *e)
 	    (s->conf.unrecognized.kind == SOURCE_ACTION_MOVE &&
 	    imap_session_folder(&st->session, s->conf.unrecognized.folder, e) == -1))
 		return -1;
+	/* Mail that is only kept needs no second connection. */
+	if (s->conf.processed.kind == SOURCE_ACTION_KEEP &&
+	    s->conf.unrecognized.kind == SOURCE_ACTION_KEEP)
+		return 0;
+	if (imap_session_open(&st->disposer, &u, &s->conf, e) == -1)
+		return err_prefix(e, "a second connection, for moving mail: ");
+	st->job.session = &st->disposer;
 	return 0;
 }
 
@@ -270,6 +230,9 @@ imap_begin(struct source *s, const struct source_memory *memory, struct err *e)
 
 	chunk_free(st);
 	st->stuck = 0;
+	if (st->disposer.imap != NULL && mailimap_noop(st->disposer.imap) !=
+	    MAILIMAP_NO_ERROR)
+		return err_set(e, "the second connection, for moving mail, was lost");
 	if (memory->get(memory->context, "uidvalidity", &validity, e) == -1 ||
 	    memory->get(memory->context, "last_uid", &last, e) == -1) {
 		free(validity);
@@ -376,100 +339,35 @@ imap_dispose(struct source *s, const struct message *m, enum disposal d,
 	return 0;
 }
 
-/* STORE +FLAGS.SILENT (flag) on set; the set is freed. */
 static int
-add_flag(struct imap_state *st, struct mailimap_set *set, struct mailimap_flag *flag,
-    const char *what, struct err *e)
+pending_count(const struct imap_state *st)
 {
-	struct mailimap_flag_list *flags = mailimap_flag_list_new_empty();
-	struct mailimap_store_att_flags *store;
-	int r;
+	size_t i, n = 0;
 
-	mailimap_flag_list_add(flags, flag);
-	store = mailimap_store_att_flags_new_add_flags_silent(flags);
-	r = mailimap_uid_store(st->session.imap, set, store);
-	mailimap_store_att_flags_free(store);
-	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_session_error(&st->session, what, r, e);
-	return 0;
+	for (i = 0; i < IMAP_ACTIONS; i++)
+		n += st->pending[i].uids.count;
+	return n > 0;
 }
 
-/* \Deleted and expunged: only these UIDs where UIDPLUS allows saying so. */
+/*
+ * Wait for the previous job, then start one with what dispose() queued. The
+ * stored last UID moves on only past what a finished job carried out.
+ */
 static int
-expunge(struct imap_state *st, const struct uid_list *l, struct err *e)
-{
-	int r;
-
-	if (add_flag(st, uid_set(l->uid, l->count), mailimap_flag_new_deleted(),
-	    "flagging messages \\Deleted", e) == -1)
-		return -1;
-	if (st->session.has_uidplus) {
-		struct mailimap_set *set = uid_set(l->uid, l->count);
-
-		r = mailimap_uid_expunge(st->session.imap, set);
-		mailimap_set_free(set);
-	} else
-		r = mailimap_expunge(st->session.imap);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_session_error(&st->session, "EXPUNGE", r, e);
-	return 0;
-}
-
-static int
-move(struct imap_state *st, const struct uid_list *l, const char *folder,
-    struct err *e)
-{
-	struct mailimap_set *set = uid_set(l->uid, l->count);
-	char what[SOURCE_FOLDER_MAX + 64];
-	int r;
-
-	snprintf(what, sizeof what, "moving %zu messages to %s", l->count, folder);
-	if (st->session.has_move)
-		r = mailimap_uid_move(st->session.imap, set, folder);
-	else
-		r = mailimap_uid_copy(st->session.imap, set, folder);
-	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_session_error(&st->session, what, r, e);
-	return st->session.has_move ? 0 : expunge(st, l, e);
-}
-
-static int
-carry_out(struct imap_state *st, struct pending_action *p, struct err *e)
-{
-	if (p->uids.count == 0)
-		return 0;
-	switch (p->action.kind) {
-	case SOURCE_ACTION_MOVE:
-		return move(st, &p->uids, p->action.folder, e);
-	case SOURCE_ACTION_SEEN:
-		return add_flag(st, uid_set(p->uids.uid, p->uids.count),
-		    mailimap_flag_new_seen(), "flagging messages \\Seen", e);
-	case SOURCE_ACTION_DELETE:
-		return expunge(st, &p->uids, e);
-	case SOURCE_ACTION_KEEP:
-		break;
-	}
-	return 0;
-}
-
-static int
-imap_flush(struct source *s, struct err *e)
+imap_flush(struct source *s, size_t *failed, struct err *e)
 {
 	struct imap_state *st = s->state;
-	size_t i;
-	int rc = 0;
+	int rc = imap_job_wait(&st->job, failed, e);
 
-	for (i = 0; i < sizeof st->pending / sizeof st->pending[0]; i++) {
-		if (rc == 0 && carry_out(st, &st->pending[i], e) == -1)
-			rc = -1;
-		st->pending[i].uids.count = 0;
-	}
 	if (rc == -1)
 		st->stuck = 1;	/* what failed must be fetched again next run */
 	else if (!st->stuck)
-		st->last_uid = st->handed_out;
+		st->last_uid = st->job.through > st->last_uid ? st->job.through :
+		    st->last_uid;
+	if (pending_count(st) && st->disposer.imap != NULL)
+		imap_job_start(&st->job, st->pending, st->handed_out);
+	else if (!st->stuck)
+		st->last_uid = st->handed_out;	/* nothing to do on the server */
 	return rc;
 }
 
@@ -522,12 +420,17 @@ static void
 imap_close(struct source *s)
 {
 	struct imap_state *st = s->state;
-	size_t i;
+	size_t i, failed;
+	struct err e;
 
+	imap_job_wait(&st->job, &failed, &e);
 	chunk_free(st);
 	uid_list_free(&st->listing);
-	for (i = 0; i < sizeof st->pending / sizeof st->pending[0]; i++)
+	for (i = 0; i < IMAP_ACTIONS; i++) {
 		uid_list_free(&st->pending[i].uids);
+		uid_list_free(&st->job.actions[i].uids);
+	}
+	imap_session_close(&st->disposer);
 	imap_session_close(&st->session);
 	free(st);
 	s->state = NULL;

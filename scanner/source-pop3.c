@@ -298,7 +298,7 @@ pop3_dispose(struct source *s, const struct message *m, enum disposal d,
 }
 
 static int
-pop3_flush(struct source *s, struct err *e)
+pop3_flush(struct source *s, size_t *failed, struct err *e)
 {
 	struct pop3_state *st = s->state;
 	size_t i;
@@ -306,6 +306,7 @@ pop3_flush(struct source *s, struct err *e)
 
 	for (i = 0; i < st->ndele; i++)
 		if ((r = mailpop3_dele(st->pop3, st->dele[i])) != MAILPOP3_NO_ERROR) {
+			*failed = st->ndele - i;
 			st->ndele = 0;
 			return pop3_error(st, "DELE", r, e);
 		}

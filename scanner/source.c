@@ -188,9 +188,10 @@ source_begin(struct source *s, const struct source_memory *memory, struct err *e
 }
 
 int
-source_flush(struct source *s, struct err *e)
+source_flush(struct source *s, size_t *failed, struct err *e)
 {
-	if (s->ops->flush != NULL && s->ops->flush(s, e) == -1)
+	*failed = 0;
+	if (s->ops->flush != NULL && s->ops->flush(s, failed, e) == -1)
 		return err_prefix(e, "%s: ", s->spec);
 	return 0;
 }

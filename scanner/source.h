@@ -124,8 +124,13 @@ struct source_ops {
 	/* Start a pass over the mailbox from where memory says the last one ended. */
 	int		(*begin)(struct source *, const struct source_memory *,
 			    struct err *);
-	/* Carry out the dispose() calls made since the last flush. */
-	int		(*flush)(struct source *, struct err *);
+	/*
+	 * Carry out the dispose() calls made since the last flush. A driver may
+	 * do so in the background; then what it returns is the outcome of the
+	 * flush before (-1 with *failed messages left in place), and a flush
+	 * with nothing queued waits for the last one.
+	 */
+	int		(*flush)(struct source *, size_t *failed, struct err *);
 	/* Record in memory how far the pass has got (all flushed). */
 	int		(*checkpoint)(struct source *, const struct source_memory *,
 			    struct err *);
@@ -219,7 +224,7 @@ int source_dispose(struct source *s, const struct message *m, enum disposal d,
  */
 int source_begin(struct source *s, const struct source_memory *memory,
     struct err *e);
-int source_flush(struct source *s, struct err *e);
+int source_flush(struct source *s, size_t *failed, struct err *e);
 int source_checkpoint(struct source *s, const struct source_memory *memory,
     struct err *e);
 int source_idle_start(struct source *s, int *fd, struct err *e);

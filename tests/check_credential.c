@@ -168,11 +168,16 @@ START_TEST(exactly_one)
 	struct credential_spec none = { 0 };
 	struct credential_spec two = { .file = path, .env = "HOME" };
 	const char *msg;
+	struct err e;
 
 	msg = refused(&none);
 	ck_assert_ptr_nonnull(strstr(msg, "source bounces: no password"));
 	ck_assert_ptr_nonnull(strstr(msg, "password_env"));
 	ck_assert_ptr_nonnull(strstr(refused(&two), "only one"));
+	/* Without a source name the caller adds the context. */
+	ck_assert_ptr_null(credential_get(&none, NULL, &e));
+	ck_assert_str_eq(e.msg, "no password: set password_file, "
+	    "password_command or password_env");
 	credential_free(NULL);
 }
 END_TEST

@@ -186,7 +186,7 @@ EOF
 
 write_env() {
 	fingerprint=$(openssl x509 -noout -fingerprint -sha256 -in "$dir/tls/cert.pem") ||
-	    die "cannot read $dir/tls/cert.pem"
+	    fail_start "cannot read $dir/tls/cert.pem"
 	cat >"$dir/env" <<EOF
 IMAP_PORT=$IMAP_PORT
 IMAPS_PORT=$IMAPS_PORT
@@ -260,7 +260,8 @@ start() {
 	if test "$(id -u)" -eq 0; then
 		chgrp "$internal_group" "$dir/etc/passwd" &&
 		    chmod 755 "$dir" && chown -R "$mail_uid:$mail_gid" "$dir/mail" || exit 1
-		setpriv --reuid="$mail_uid" --regid="$mail_gid" --clear-groups \
+		! command -v setpriv >/dev/null ||
+		    setpriv --reuid="$mail_uid" --regid="$mail_gid" --clear-groups \
 		    test -w "$dir/mail/bounces/Maildir/new" 2>/dev/null ||
 		    die "$dir/mail is not writable by $mail_user (is a parent directory private?)"
 	fi
@@ -282,7 +283,7 @@ start() {
 			kill_instance
 			pick_ports
 			attempt=$((attempt + 1)) ;;
-		*)	fail_start "Dovecot did not come up within 5 s" ;;
+		*)	fail_start "Dovecot failed to start, or was not listening within 5 s" ;;
 		esac
 	done
 	write_env
