@@ -94,7 +94,7 @@ run(const struct global_options *g, const struct options *o)
 	struct store *st;
 	struct conf conf;
 	struct err e;
-	int rc;
+	int rc, shown;
 
 	memset(&conf, 0, sizeof conf);
 	rc = setup_store(g, &conf, &st, !o->deliver, &e);
@@ -105,9 +105,9 @@ run(const struct global_options *g, const struct options *o)
 		rc = EX_CONFIG;
 	} else {
 		rc = o->deliver ? deliver(st, &conf, o) : 0;
-		if (rc != EX_CONFIG && rc != -1 && (o->list || !o->deliver)) {
-			int shown = show(st, &conf, o);
-
+		/* --deliver --list: what is left after delivering. */
+		if (rc != EX_CONFIG && (o->list || !o->deliver)) {
+			shown = show(st, &conf, o);
 			rc = rc != 0 ? rc : shown;
 		}
 	}
@@ -134,10 +134,18 @@ webhooks_exec(const struct global_options *g, int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "dflah", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': o.deliver = 1; break;
-		case 'f': o.force = 1; break;
-		case 'l': o.list = 1; break;
-		case 'a': o.all = 1; break;
+		case 'd':
+			o.deliver = 1;
+			break;
+		case 'f':
+			o.force = 1;
+			break;
+		case 'l':
+			o.list = 1;
+			break;
+		case 'a':
+			o.all = 1;
+			break;
 		case 'h':
 			fputs(cmd_webhooks.help, stdout);
 			return 0;
