@@ -304,6 +304,18 @@ scan_options_parse(struct scan_options *o, int argc, char **argv, int *status)
 	return 0;
 }
 
+/* "-" among the arguments: a message from the MTA, whose retry is the safety net. */
+static int
+pipe_named(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return 1;
+	return 0;
+}
+
 static int
 scan_exec(const struct global_options *g, int argc, char **argv)
 {
@@ -319,8 +331,10 @@ scan_exec(const struct global_options *g, int argc, char **argv)
 	do {
 		memset(&conf, 0, sizeof conf);
 		reload = 0;
+		/* An MTA bounces mail on 78; on 75 it keeps it until the file is fixed. */
 		if ((c = setup_classifier(g, &conf)) == NULL)
-			status = EX_CONFIG;
+			status = pipe_named(argc - optind, argv + optind) ? EX_TEMPFAIL :
+			    EX_CONFIG;
 		else {
 			status = scan_run(g, &conf, c, &o, argc - optind, argv + optind,
 			    &reload);

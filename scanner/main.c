@@ -42,6 +42,13 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "database", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct global_options g = { NULL, NULL };
 	const struct command *const *c;
 	int ch;
@@ -53,7 +60,7 @@ main(int argc, char **argv)
 	 */
 	mallopt(M_TOP_PAD, 16 << 20);
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
-	while ((ch = getopt(argc, argv, "+c:d:hV")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:d:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			g.config_path = optarg;
