@@ -248,6 +248,10 @@ int	store_progress_set(struct store *, const char *source, const char *key,
 	    const char *value, struct err *e);
 int	store_progress_delete(struct store *, const char *source, const char *key,
 	    struct err *e);	/* key NULL: all of the source's keys */
+/* Call fn for each of the source's keys that begin with prefix (fn != 0 stops). */
+int	store_progress_each(struct store *, const char *source, const char *prefix,
+	    int (*fn)(void *arg, const char *key, const char *value), void *arg,
+	    struct err *e);
 /* Forget the source's keys that begin with prefix. */
 int	store_progress_forget(struct store *, const char *source, const char *prefix,
 	    struct err *e);

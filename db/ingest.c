@@ -516,3 +516,25 @@ store_progress_forget(struct store *st, const char *source, const char *prefix,
 	    "forgetting a source's progress", e);
 	return store_write_end(st, own, rc, e);
 }
+
+int
+store_progress_each(struct store *st, const char *source, const char *prefix,
+    int (*fn)(void *arg, const char *key, const char *value), void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT key, value FROM source_progress"
+	    " WHERE source = ?1 AND substr(key, 1, length(?2)) = ?2", &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, source);
+	bind_text(stmt, 2, prefix);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (fn(arg, column_text(stmt, 0), column_text(stmt, 1)) != 0)
+			break;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading a source's progress");
+	return 0;
+}

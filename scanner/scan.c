@@ -111,6 +111,18 @@ memory_forget(void *context, const char *prefix, struct err *e)
 	return store_progress_forget(mc->store, mc->source, prefix, e);
 }
 
+static int
+memory_each(void *context, const char *prefix,
+    int (*fn)(void *arg, const char *key, const char *value), void *arg,
+    struct err *e)
+{
+	struct scan_memory *mc = context;
+
+	if (mc->store == NULL)
+		return 0;
+	return store_progress_each(mc->store, mc->source, prefix, fn, arg, e);
+}
+
 static void
 scan_memory(struct scan *sc, const struct source *s, struct source_memory *m)
 {
@@ -119,6 +131,7 @@ scan_memory(struct scan *sc, const struct source *s, struct source_memory *m)
 	m->context = &sc->memory;
 	m->get = memory_get;
 	m->set = memory_set;
+	m->each = memory_each;
 	m->forget = memory_forget;
 }
 

@@ -19,6 +19,7 @@
 #include <libetpan/libetpan.h>
 
 #include "net.h"
+#include "pop3-pipeline.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -41,7 +42,15 @@ struct pop3_state {
 	unsigned int		*dele;		/* waiting for flush */
 	size_t			 ndele;
 	int			 pruned;	/* the stored UIDLs were rewritten */
+	int			 pipelining;	/* RFC 2449 PIPELINING offered */
+	struct pop3_answer	*ahead;		/* RETR answers read ahead */
+	size_t			 ahead_count;
+	size_t			 ahead_next;
 };
+
+/* Messages (and bytes) asked for in one pipelined round of RETR. */
+#define POP3_AHEAD_MESSAGES	64
+#define POP3_AHEAD_BYTES	(4u << 20)
 
 static int
 pop3_error(const struct pop3_state *st, const char *what, int r, struct err *e)
@@ -55,8 +64,9 @@ pop3_error(const struct pop3_state *st, const char *what, int r, struct err *e)
 	return err_set(e, "%s: refused by the server (libetpan error %d)", what, r);
 }
 
+/* Whether CAPA lists name (a server without CAPA lists nothing). */
 static int
-has_stls(struct pop3_state *st)
+has_capability(struct pop3_state *st, const char *name)
 {
 	clist *caps = NULL;
 	clistiter *it;
@@ -67,7 +77,7 @@ has_stls(struct pop3_state *st)
 	for (it = clist_begin(caps); it != NULL; it = clist_next(it)) {
 		struct mailpop3_capa *cap = clist_content(it);
 
-		if (cap->cap_name != NULL && strcasecmp(cap->cap_name, "STLS") == 0)
+		if (cap->cap_name != NULL && strcasecmp(cap->cap_name, name) == 0)
 			found = 1;
 	}
 	mailpop3_capa_resp_free(caps);
@@ -82,7 +92,7 @@ secure(struct pop3_state *st, const struct source_conf *c, struct err *e)
 
 	if (st->url.tls)
 		return 0;
-	if (!has_stls(st)) {
+	if (!has_capability(st, "STLS")) {
 		if (!c->allow_plaintext)
 			return err_set(e, "%s:%d offers no STLS; use pop3s://, or set"
 			    " allow_plaintext = yes to send the password in clear",
@@ -117,7 +127,21 @@ log_in(struct pop3_state *st, const struct source_conf *c, const char *password,
 		snprintf(what, sizeof what, "logging in as %s", st->url.user);
 		return pop3_error(st, what, r, e);
 	}
+	/* Asked after login: a server may announce more once we are in. */
+	st->pipelining = has_capability(st, "PIPELINING");
 	return 0;
+}
+
+static void
+ahead_free(struct pop3_state *st)
+{
+	size_t i;
+
+	for (i = st->ahead_next; i < st->ahead_count; i++)
+		free(st->ahead[i].data);
+	free(st->ahead);
+	st->ahead = NULL;
+	st->ahead_count = st->ahead_next = 0;
 }
 
 static void
@@ -141,6 +165,7 @@ pop3_close(struct source *s)
 		    " delete anything; the next scan will\n", s->spec);
 	if (st->pop3 != NULL)
 		mailpop3_free(st->pop3);
+	ahead_free(st);
 	free(st->items);
 	free_strings(st->known, st->nknown);
 	free_strings(st->remember, st->nremember);
@@ -186,21 +211,51 @@ pop3_open(struct source *s, struct err *e)
 	return rc;
 }
 
+/* The UIDLs earlier runs remembered, sorted, to be looked up by bsearch. */
+struct uidl_set {
+	char	**uidl;
+	size_t	  count;
+	size_t	  cap;
+};
+
 static int
-uidl_known(const struct source_memory *memory, const char *uidl, int *known,
+collect_uidl(void *arg, const char *key, const char *value)
+{
+	struct uidl_set *set = arg;
+
+	(void)value;
+	if (set->count == set->cap) {
+		set->cap = set->cap == 0 ? 256 : set->cap * 2;
+		set->uidl = xreallocarray(set->uidl, set->cap, sizeof *set->uidl);
+	}
+	set->uidl[set->count++] = xstrdup(key + 5);	/* after "uidl:" */
+	return 0;
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One query for all of them: a lookup per message cost more than the RETR. */
+static int
+uidl_set_load(struct uidl_set *set, const struct source_memory *memory,
     struct err *e)
 {
-	char key[96], *value = NULL;
-
-	*known = 0;
-	if (uidl == NULL || strlen(uidl) > 70)	/* RFC 1939: at most 70 characters */
-		return 0;
-	snprintf(key, sizeof key, "uidl:%s", uidl);
-	if (memory->get(memory->context, key, &value, e) == -1)
+	memset(set, 0, sizeof *set);
+	if (memory->each(memory->context, "uidl:", collect_uidl, set, e) == -1)
 		return -1;
-	*known = value != NULL;
-	free(value);
+	if (set->count > 0)
+		qsort(set->uidl, set->count, sizeof *set->uidl, compare_strings);
 	return 0;
+}
+
+static int
+uidl_known(const struct uidl_set *set, const char *uidl)
+{
+	return uidl != NULL && set->count > 0 && bsearch(&uidl, set->uidl, set->count,
+	    sizeof *set->uidl, compare_strings) != NULL;
 }
 
 /* LIST and UIDL; messages whose UIDL an earlier run remembered are left out. */
@@ -208,12 +263,15 @@ static int
 pop3_begin(struct source *s, const struct source_memory *memory, struct err *e)
 {
 	struct pop3_state *st = s->state;
+	struct uidl_set known;
 	carray *list = NULL;
 	unsigned int i;
-	int r, known;
+	int r;
 
 	if ((r = mailpop3_list(st->pop3, &list)) != MAILPOP3_NO_ERROR)
 		return pop3_error(st, "listing the messages", r, e);
+	if (uidl_set_load(&known, memory, e) == -1)
+		return -1;
 	st->items = xcalloc(carray_count(list) + 1, sizeof *st->items);
 	st->known = xcalloc(carray_count(list) + 1, sizeof *st->known);
 	for (i = 0; i < carray_count(list); i++) {
@@ -221,9 +279,7 @@ pop3_begin(struct source *s, const struct source_memory *memory, struct err *e)
 
 		if (info == NULL || info->msg_deleted)
 			continue;
-		if (uidl_known(memory, info->msg_uidl, &known, e) == -1)
-			return -1;
-		if (known) {
+		if (uidl_known(&known, info->msg_uidl)) {
 			st->known[st->nknown++] = xstrdup(info->msg_uidl);
 			continue;
 		}
@@ -232,6 +288,7 @@ pop3_begin(struct source *s, const struct source_memory *memory, struct err *e)
 		st->items[st->count].uidl = info->msg_uidl;
 		st->count++;
 	}
+	free_strings(known.uidl, known.count);
 	s->expected = st->count;
 	return 0;
 }
@@ -246,25 +303,49 @@ remember(struct pop3_state *st, const char *uidl)
 	st->remember[st->nremember++] = xstrdup(uidl);
 }
 
+/*
+ * Pipelined: RETR the next run of messages that fit the size cap, up to
+ * POP3_AHEAD_MESSAGES or POP3_AHEAD_BYTES, in one round trip.
+ */
 static int
-pop3_next(struct source *s, struct message *m, struct err *e)
+read_ahead(struct source *s, struct pop3_state *st, struct err *e)
 {
-	struct pop3_state *st = s->state;
-	struct pop3_item *it;
+	unsigned int index[POP3_AHEAD_MESSAGES];
+	size_t n = 0, bytes = 0;
+
+	ahead_free(st);
+	while (st->next + n < st->count && n < POP3_AHEAD_MESSAGES &&
+	    st->items[st->next + n].size <= s->conf.max_bytes &&
+	    (n == 0 || bytes + st->items[st->next + n].size <= POP3_AHEAD_BYTES)) {
+		bytes += st->items[st->next + n].size;
+		index[n] = st->items[st->next + n].index;
+		n++;
+	}
+	st->ahead = xcalloc(n + 1, sizeof *st->ahead);
+	st->ahead_count = n;
+	return pop3_pipeline_retr(st->pop3, index, n, st->ahead, e);
+}
+
+/* The next message's bytes, from the read-ahead or by a plain RETR. */
+static int
+retrieve(struct pop3_state *st, const struct pop3_item *it, struct message *m,
+    struct err *e)
+{
 	char *data = NULL;
 	size_t length = 0;
 	int r;
 
-	if (st->next == st->count)
-		return SOURCE_DONE;
-	it = &st->items[st->next++];
-	m->origin = xstrdup(it->uidl != NULL ? it->uidl : "-");
-	m->location = xasprintf("message %u", it->index);
-	m->size = it->size;
-	if (it->size > s->conf.max_bytes) {
-		remember(st, it->uidl);		/* reported once, not every run */
-		err_set(e, "%zu bytes, over the limit of %zu", m->size, s->conf.max_bytes);
-		return SOURCE_SKIPPED;
+	if (st->ahead_next < st->ahead_count) {
+		struct pop3_answer *a = &st->ahead[st->ahead_next++];
+
+		if (!a->ok) {	/* -ERR: gone since LIST; the connection is fine */
+			err_set(e, "RETR: the server said \"%s\"", a->said);
+			return SOURCE_SKIPPED;
+		}
+		m->data = a->data;
+		m->length = a->length;
+		a->data = NULL;
+		return SOURCE_MESSAGE;
 	}
 	if ((r = mailpop3_retr(st->pop3, it->index, &data, &length)) != MAILPOP3_NO_ERROR) {
 		pop3_error(st, "RETR", r, e);
@@ -276,6 +357,30 @@ pop3_next(struct source *s, struct message *m, struct err *e)
 	m->length = length;
 	mailpop3_retr_free(data);
 	return SOURCE_MESSAGE;
+}
+
+static int
+pop3_next(struct source *s, struct message *m, struct err *e)
+{
+	struct pop3_state *st = s->state;
+	struct pop3_item *it;
+
+	if (st->next == st->count)
+		return SOURCE_DONE;
+	it = &st->items[st->next];
+	if (st->pipelining && st->ahead_next == st->ahead_count &&
+	    it->size <= s->conf.max_bytes && read_ahead(s, st, e) == -1)
+		return SOURCE_ERROR;
+	st->next++;
+	m->origin = xstrdup(it->uidl != NULL ? it->uidl : "-");
+	m->location = xasprintf("message %u", it->index);
+	m->size = it->size;
+	if (it->size > s->conf.max_bytes) {
+		remember(st, it->uidl);		/* reported once, not every run */
+		err_set(e, "%zu bytes, over the limit of %zu", m->size, s->conf.max_bytes);
+		return SOURCE_SKIPPED;
+	}
+	return retrieve(st, it, m, e);
 }
 
 static int
@@ -304,6 +409,16 @@ pop3_flush(struct source *s, size_t *failed, struct err *e)
 	size_t i;
 	int r;
 
+	if (st->pipelining && st->ndele > 0) {
+		r = pop3_pipeline_dele(st->pop3, st->dele, st->ndele, failed, e);
+		if (r == -1)
+			*failed = st->ndele;
+		else if (*failed > 0)
+			r = err_set(e, "DELE: the server refused %zu of %zu", *failed,
+			    st->ndele);
+		st->ndele = 0;
+		return r;
+	}
 	for (i = 0; i < st->ndele; i++)
 		if ((r = mailpop3_dele(st->pop3, st->dele[i])) != MAILPOP3_NO_ERROR) {
 			*failed = st->ndele - i;

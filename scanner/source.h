@@ -80,6 +80,10 @@ struct source_memory {
 	int	(*get)(void *context, const char *key, char **value, struct err *e);
 	/* value NULL forgets the key. 0, or -1 with e. */
 	int	(*set)(void *context, const char *key, const char *value, struct err *e);
+	/* Call fn(arg, key, value) for every key that begins with prefix. */
+	int	(*each)(void *context, const char *prefix,
+		    int (*fn)(void *arg, const char *key, const char *value), void *arg,
+		    struct err *e);
 	/* Forget every key that begins with prefix. 0, or -1 with e. */
 	int	(*forget)(void *context, const char *prefix, struct err *e);
 };
