@@ -241,7 +241,7 @@ export_exec(const struct global_options *g, int argc, char **argv)
 	rc = export_run(st, &o, &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: export: %s\n", e.msg);
-	store_close(st);
+	setup_command_done(st, 0);
 	return rc == -1 ? 1 : 0;
 }
 

@@ -56,7 +56,7 @@ import_exec(const struct global_options *g, int argc, char **argv)
 		fprintf(stderr, "bouncescan: import: %s\n(nothing was imported)\n", e.msg);
 		rc = store_retry(st) ? EX_TEMPFAIL : 1;
 	}
-	store_close(st);
+	setup_command_done(st, rc == 0);
 	return rc;
 }
 

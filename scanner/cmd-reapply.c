@@ -37,7 +37,7 @@ reapply_exec(const struct global_options *g, int argc, char **argv)
 	} else
 		printf("policy re-applied: %zu address%s changed state\n", changed,
 		    changed == 1 ? "" : "es");
-	store_close(st);
+	setup_command_done(st, rc == 0 && changed > 0);
 	return rc;
 }
 

@@ -256,7 +256,7 @@ stats_exec(const struct global_options *g, int argc, char **argv)
 	rc = json ? stats_json(st, since, &e) : stats_plain(st, since, &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: stats: %s\n", e.msg);
-	store_close(st);
+	setup_command_done(st, 0);
 	return rc == -1 ? 1 : 0;
 }
 

@@ -246,7 +246,7 @@ status_exec(const struct global_options *g, int argc, char **argv)
 		else
 			check_one(&run, argv[i], NULL);
 	}
-	store_close(run.store);
+	setup_command_done(run.store, 0);
 	if (fflush(stdout) == EOF)
 		run.failed = 1;
 	return run.failed ? STATUS_ERROR : run.suppressed ? STATUS_SUPPRESSED : 0;

@@ -59,7 +59,7 @@ finish(struct store *st, const char *command, int failed, int dry_run, struct er
 		    e->msg);
 		rc = store_retry(st) ? EX_TEMPFAIL : 1;
 	}
-	store_close(st);
+	setup_command_done(st, !failed && !dry_run);
 	return rc;
 }
 

@@ -243,7 +243,7 @@ why_exec(const struct global_options *g, int argc, char **argv)
 	rc = why_show(st, argv[optind], &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: why: %s\n", e.msg);
-	store_close(st);
+	setup_command_done(st, 0);
 	return rc == -1 ? 1 : 0;
 }
 

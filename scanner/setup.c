@@ -92,18 +92,35 @@ setup_store(const struct global_options *g, struct conf *conf, struct store **st
 	return 0;
 }
 
+/*
+ * The configuration of the command's store, kept until setup_command_done():
+ * a command that changed the store delivers its webhooks there. One command
+ * runs per process, so one is enough.
+ */
+static struct conf command_conf;
+
 int
 setup_command_store(const struct global_options *g, const char *command,
     int readonly, struct store **store)
 {
-	struct conf conf;
 	struct err e;
 	int rc;
 
-	memset(&conf, 0, sizeof conf);
-	rc = setup_store(g, &conf, store, readonly, &e);
-	conf_free(&conf);
-	if (rc != 0)
+	conf_free(&command_conf);
+	rc = setup_store(g, &command_conf, store, readonly, &e);
+	if (rc != 0) {
 		fprintf(stderr, "bouncescan: %s: %s\n", command, e.msg);
+		conf_free(&command_conf);
+	}
 	return rc;
+}
+
+void
+setup_command_done(struct store *st, int changed)
+{
+	/* What the command put in the outbox goes out now, not at the next scan. */
+	if (changed)
+		webhooks_run(st, &command_conf);
+	store_close(st);
+	conf_free(&command_conf);
 }

@@ -46,4 +46,10 @@ int setup_store(const struct global_options *g, struct conf *conf,
 int setup_command_store(const struct global_options *g, const char *command,
     int readonly, struct store **store);
 
+/*
+ * Close a store from setup_command_store(). With changed set (the command
+ * committed something), first deliver the webhooks its changes queued.
+ */
+void setup_command_done(struct store *st, int changed);
+
 #endif
