@@ -42,6 +42,9 @@ struct imap_state {
 	size_t			 listed;	/* next index of listing to fetch */
 	struct fetched		*chunk;
 	size_t			 chunk_count;
+	size_t			 chunk_cap;	/* messages asked for */
+	uint32_t		 chunk_low;	/* the UIDs asked for lie in here */
+	uint32_t		 chunk_high;
 	size_t			 chunk_next;
 	uint32_t		 last_uid;	/* done with everything up to here */
 	uint32_t		 handed_out;	/* highest UID next() returned */
@@ -104,6 +107,17 @@ on_listed(struct mailimap_msg_att *att, void *context)
 		uid_list_add(&st->listing, uid, size);
 }
 
+static int
+already_fetched(const struct imap_state *st, uint32_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < st->chunk_count; i++)
+		if (st->chunk[i].uid == uid)
+			return 1;
+	return 0;
+}
+
 /* msg_att handler of a chunk: keep a copy of each message. */
 static void
 on_fetched(struct mailimap_msg_att *att, void *context)
@@ -115,7 +129,9 @@ on_fetched(struct mailimap_msg_att *att, void *context)
 	struct fetched *f;
 
 	read_msg_att(att, &uid, &size, &body, &length);
-	if (uid == 0 || body == NULL)
+	/* Only what was asked for, once each: a server may say more, or lie. */
+	if (uid == 0 || body == NULL || st->chunk_count == st->chunk_cap ||
+	    uid < st->chunk_low || uid > st->chunk_high || already_fetched(st, uid))
 		return;
 	f = &st->chunk[st->chunk_count++];
 	f->uid = uid;
@@ -276,8 +292,10 @@ fetch_chunk(struct source *s, struct imap_state *st, struct err *e)
 	mailimap_fetch_type_new_fetch_att_list_add(type,
 	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
 	st->listed += n;
-	/* on_fetched writes at most one entry per UID asked for: room for n. */
 	st->chunk_count = 0;
+	st->chunk_cap = n;
+	st->chunk_low = l->uid[first];
+	st->chunk_high = l->uid[first + n - 1];
 	return fetch_streamed(st, uid_set(l->uid + first, n), type, on_fetched,
 	    "fetching messages", e);
 }
