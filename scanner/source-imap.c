@@ -173,6 +173,48 @@ fetch_streamed(struct imap_state *st, struct mailimap_set *set,
 	return 0;
 }
 
+/*
+ * Messages go out in UID order, whatever order the server answered in: the
+ * stored last UID says "everything up to here is done", which holds only if
+ * nothing below it is still to come.
+ */
+static int
+compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+compare_fetched(const void *a, const void *b)
+{
+	const struct fetched *x = a, *y = b;
+
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+static void
+sort_listing(struct uid_list *l)
+{
+	uint64_t *pair;
+	size_t i;
+
+	for (i = 1; i < l->count && l->uid[i - 1] < l->uid[i]; i++)
+		;
+	if (i >= l->count)
+		return;		/* the usual case: already in order */
+	pair = xreallocarray(NULL, l->count, sizeof *pair);
+	for (i = 0; i < l->count; i++)
+		pair[i] = (uint64_t)l->uid[i] << 32 | l->size[i];
+	qsort(pair, l->count, sizeof *pair, compare_u64);
+	for (i = 0; i < l->count; i++) {
+		l->uid[i] = (uint32_t)(pair[i] >> 32);
+		l->size[i] = (uint32_t)pair[i];
+	}
+	free(pair);
+}
+
 /* This pass's messages: every UID above last_uid, with its size. */
 static int
 list_messages(struct imap_state *st, struct err *e)
@@ -189,8 +231,11 @@ list_messages(struct imap_state *st, struct err *e)
 		mailimap_fetch_type_free(type);
 		return 0;
 	}
-	return fetch_streamed(st, mailimap_set_new_interval(st->last_uid + 1, 0), type,
-	    on_listed, "listing the messages", e);
+	if (fetch_streamed(st, mailimap_set_new_interval(st->last_uid + 1, 0), type,
+	    on_listed, "listing the messages", e) == -1)
+		return -1;
+	sort_listing(&st->listing);
+	return 0;
 }
 
 static int
@@ -296,8 +341,11 @@ fetch_chunk(struct source *s, struct imap_state *st, struct err *e)
 	st->chunk_cap = n;
 	st->chunk_low = l->uid[first];
 	st->chunk_high = l->uid[first + n - 1];
-	return fetch_streamed(st, uid_set(l->uid + first, n), type, on_fetched,
-	    "fetching messages", e);
+	if (fetch_streamed(st, uid_set(l->uid + first, n), type, on_fetched,
+	    "fetching messages", e) == -1)
+		return -1;
+	qsort(st->chunk, st->chunk_count, sizeof *st->chunk, compare_fetched);
+	return 0;
 }
 
 static void
