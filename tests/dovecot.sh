@@ -12,7 +12,8 @@
 # DIR/env is sourceable: IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT CA_FILE
 # OTHER_CA_FILE CERT_PIN USER PASSWORD_FILE DOVECOT_LOG DOVEADM. CERT_SAN in the
 # environment of "start" replaces the server certificate's subjectAltName (default
-# DNS:localhost,IP:127.0.0.1), e.g. CERT_SAN=DNS:wrong.example. "start" on a DIR
+# DNS:localhost,IP:127.0.0.1), e.g. CERT_SAN=DNS:wrong.example. DOVECOT_EXTRA
+# is appended to the configuration (e.g. an imap_capability without MOVE). "start" on a DIR
 # that was stopped or killed restarts with the same ports, password and certificates,
 # so a client's configuration stays valid.
 #
@@ -176,6 +177,7 @@ service pop3-login {
 $(listener pop3 "$POP3_PORT")
 $(listener pop3s "$POP3S_PORT" ssl)
 }
+${DOVECOT_EXTRA:-}
 EOF
 	test "$(id -u)" -eq 0 && return 0
 	# Not root: no chroot, or the login processes and anvil fail with EPERM.
