@@ -37,6 +37,7 @@ struct ac {
 	size_t		 nedges;
 	struct ac_output *outputs;
 	size_t		 noutputs;
+	size_t		 longest;	/* pattern length, for ac_scan_set() */
 	int		 root[256];
 	/*
 	 * The whole automaton as a table, when small enough: the next state of
@@ -125,6 +126,8 @@ ac_add(struct ac *a, const char *pattern, int id)
 		}
 		node = child;
 	}
+	if ((size_t)(s - (const unsigned char *)pattern) > a->longest)
+		a->longest = (size_t)(s - (const unsigned char *)pattern);
 	a->outputs = grow(a->outputs, a->noutputs, sizeof *a->outputs);
 	a->outputs[a->noutputs] = (struct ac_output){ id, -1, node };
 	for (tail = &a->nodes[node].output; *tail != -1; tail = &a->outputs[*tail].next)
@@ -243,6 +246,66 @@ scan_dense(const struct ac *a, int state, const unsigned char *p,
 		}
 	}
 	return row / a->nclasses;
+}
+
+/* Lanes of ac_scan_set(), and the shortest text worth splitting. */
+#define AC_LANES	4
+#define AC_LANE_MIN	32
+
+/*
+ * One step of a lane in scan_lanes(): a macro, so that each lane's state stays
+ * in a register of its own (an array or a helper taking its address put them in
+ * memory, a store and a load more on the chain).
+ */
+#define AC_LANE_STEP(row, at) do {						\
+	if (((row) = dense[(row) + classes[*(at)]]) < 0) {			\
+		(row) = -(row);							\
+		report(a, (row) / a->nclasses, found, arg);			\
+	}									\
+} while (0)
+
+/*
+ * The dense scan of one text as four independent lanes run side by side. A step
+ * waits for the one before it (a load whose address is the last load's result),
+ * so one lane leaves the processor idle most of the time; four chains overlap.
+ * Lane k starts `longest - 1` bytes before its share, from the root, so every
+ * match ending in its share is seen whole; matches in the overlap may be
+ * reported twice.
+ */
+static void
+scan_lanes(const struct ac *a, const unsigned char *s, size_t n,
+    const unsigned char *classes, void (*found)(int, void *), void *arg)
+{
+	size_t share = n / AC_LANES, back = a->longest - 1, i;
+	const unsigned char *p0 = s, *p1 = s + share - back, *p2 = s + 2 * share - back;
+	const unsigned char *p3 = s + 3 * share - back;
+	const int *dense = a->dense;
+	int r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+
+	/* Lane 0, the shortest, sets the length run side by side. */
+	for (i = 0; i < share; i++) {
+		AC_LANE_STEP(r0, p0 + i);
+		AC_LANE_STEP(r1, p1 + i);
+		AC_LANE_STEP(r2, p2 + i);
+		AC_LANE_STEP(r3, p3 + i);
+	}
+	scan_dense(a, r1 / a->nclasses, p1 + share, s + 2 * share, classes, found, arg);
+	scan_dense(a, r2 / a->nclasses, p2 + share, s + 3 * share, classes, found, arg);
+	scan_dense(a, r3 / a->nclasses, p3 + share, s + n, classes, found, arg);
+}
+
+void
+ac_scan_set(const struct ac *a, const char *s, size_t n, int fold_case,
+    void (*found)(int id, void *arg), void *arg)
+{
+	const unsigned char *classes = fold_case ? a->folded_class : a->byte_class;
+
+	if (a->dense == NULL || a->longest == 0 ||
+	    n / AC_LANES < a->longest + AC_LANE_MIN) {
+		ac_scan(a, 0, s, n, fold_case, found, arg);
+		return;
+	}
+	scan_lanes(a, (const unsigned char *)s, n, classes, found, arg);
 }
 
 int

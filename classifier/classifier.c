@@ -194,17 +194,18 @@ markers_found(const struct classifier *c, const struct mail *m)
 	size_t len;
 
 	if (m->subject != NULL)
-		ac_scan(c->markers, 0, m->subject, strlen(m->subject), 1, marker_found, &found);
+		ac_scan_set(c->markers, m->subject, strlen(m->subject), 1, marker_found,
+		    &found);
 	if (m->from != NULL)
-		ac_scan(c->markers, 0, m->from, strlen(m->from), 1, marker_found, &found);
-	ac_scan(c->markers, 0, m->headers, m->headers_len, 1, marker_found, &found);
+		ac_scan_set(c->markers, m->from, strlen(m->from), 1, marker_found, &found);
+	ac_scan_set(c->markers, m->headers, m->headers_len, 1, marker_found, &found);
 	/* bodyscan_text(): the top-level body when there is no text. */
 	text = mail_text(m, &len);
 	if (len == 0 && m->body != NULL) {
 		text = m->body;
 		len = m->body_len;
 	}
-	ac_scan(c->markers, 0, text, len, 1, marker_found, &found);
+	ac_scan_set(c->markers, text, len, 1, marker_found, &found);
 	return found;
 }
 

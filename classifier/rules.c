@@ -86,25 +86,30 @@ rules_free(struct rules *rs)
 	free(rs);
 }
 
+/* The white space normalise() collapses. */
+static int
+is_blank(unsigned char c)
+{
+	return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+}
+
 /* Lower-case and collapse white space, the form both phrases and text are matched in. */
 static char *
 normalise(const char *s, size_t n)
 {
 	char *out = xmalloc(n + 1), *o = out;
-	int space = 0;
-	size_t i;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space && o != out)
+	/* Word by word, as text_unfold(): one comparison a byte above space. */
+	for (;;) {
+		while (p < end && is_blank(*p))
+			p++;
+		if (p == end)
+			break;
+		if (o != out)
 			*o++ = ' ';
-		space = 0;
-		*o++ = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		for (; p < end && !is_blank(*p); p++)
+			*o++ = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
 	}
 	*o = '\0';
 	return out;
@@ -321,6 +326,20 @@ other_rule_matches(const struct rules *rs, const struct rule *r, const char *tex
 	}
 }
 
+/* snprintf(out, size, "%d", n) for n > 0, without its cost on every result. */
+static void
+decimal(char *out, size_t size, int n)
+{
+	char digits[16];
+	size_t k = 0, i;
+
+	for (; n > 0 && k < sizeof digits; n /= 10)
+		digits[k++] = (char)('0' + n % 10);
+	for (i = 0; i < k && i + 1 < size; i++)
+		out[i] = digits[k - 1 - i];
+	out[i] = '\0';
+}
+
 int
 rules_match(const struct rules *rs, const struct result *res, struct rule_match *m)
 {
@@ -334,7 +353,7 @@ rules_match(const struct rules *rs, const struct result *res, struct rule_match 
 	f.command = res->smtp_command;
 	f.action = res->action != NULL ? res->action : "";
 	if (res->smtp_code > 0)
-		snprintf(f.code, sizeof f.code, "%d", res->smtp_code);
+		decimal(f.code, sizeof f.code, res->smtp_code);
 	if (res->diagnostic != NULL && rs->phrases != NULL) {
 		text = normalise(res->diagnostic, strlen(res->diagnostic));
 		best = best_phrase(rs, text, &f);
