@@ -200,6 +200,8 @@ pop3_open(struct source *s, struct err *e)
 
 	if (check_actions(s, e) == -1)
 		return -1;
+	if (s->conf.batch == 0)
+		s->conf.batch = SOURCE_NETWORK_BATCH;
 	st = xcalloc(1, sizeof *st);
 	s->state = st;
 	rc = url_parse(s->spec, &st->url, e) == -1 ||

@@ -64,6 +64,7 @@ struct source_conf {
 	int			 allow_plaintext;	/* imap://, pop3:// without STARTTLS */
 	int			 timeout;	/* seconds per network step; default 60 */
 	size_t			 batch;		/* messages per transaction; 0: default */
+#define SOURCE_NETWORK_BATCH	2000	/* the default for IMAP and POP3 */
 	int			 poll_interval;	/* seconds between polls; default 60 */
 };
 
