@@ -266,7 +266,8 @@ ingest_event(struct store *st, const struct store_message *m, int64_t message_id
 			return -1;
 		newly = 1;
 	} else if (r.judged && strcmp(ev->class, "soft") == 0 && r.soft_days == -1 &&
-	    policy_on_soft(st, &r, &newly, e) == -1)
+	    policy_on_soft(st, &r, bounce_time, sqlite3_last_insert_rowid(st->db),
+	    &newly, e) == -1)
 		return -1;
 	out->events++;
 	out->suppressed += newly > 0;

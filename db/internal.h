@@ -19,6 +19,7 @@ enum store_statement {
 	STMT_RECIPIENT_COUNT,
 	STMT_EVENT_INSERT,
 	STMT_EVENTS_OF,
+	STMT_SOFT_SAME_DAY,
 	STMT_RECIPIENT_UPDATE,
 	STMT_SUPPRESSION_ACTIVE,
 	STMT_SUPPRESSION_INSERT,
@@ -97,8 +98,8 @@ int	policy_apply(struct store *, int64_t recipient_id, time_t reset_time,
 int	policy_reached(const struct store_policy *, const struct recipient_row *,
 	    const char *class);
 int	policy_first_soft_days(const struct store *, time_t when);
-int	policy_on_soft(struct store *, const struct recipient_row *,
-	    int *newly_suppressed, struct err *e);
+int	policy_on_soft(struct store *, const struct recipient_row *, time_t when,
+	    int64_t event_id, int *newly_suppressed, struct err *e);
 int	incidents_record(struct store *, int64_t scan_id, struct err *e);
 
 /* suppress.c */

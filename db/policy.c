@@ -209,14 +209,55 @@ policy_first_soft_days(const struct store *st, time_t when)
 	return (int64_t)when / DAY > (int64_t)store_now(st) / DAY - p->soft_window_days;
 }
 
-/* A soft bounce of an active recipient: its soft days over the whole history. */
-int
-policy_on_soft(struct store *st, const struct recipient_row *r, int *newly,
-    struct err *e)
+/*
+ * 1 when the recipient already has a counted soft bounce (other than event_id) on
+ * when's UTC day, 0 if not, -1 on error. Only distinct days count, so such an
+ * event adds no day: the suppression decision cannot change.
+ */
+static int
+soft_day_known(struct store *st, const struct recipient_row *r, time_t when,
+    int64_t event_id, struct err *e)
 {
+	int64_t start = (int64_t)when / DAY * DAY;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (when < 0)
+		return 0;	/* C's division rounds such days differently: no shortcut */
+	if ((stmt = store_statement(st, STMT_SOFT_SAME_DAY, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, r->id);
+	/* policy_evaluate counts only events after the reset time. */
+	sqlite3_bind_int64(stmt, 2, start > (int64_t)r->reset_time ? start :
+	    (int64_t)r->reset_time + 1);
+	sqlite3_bind_int64(stmt, 3, start + DAY);
+	sqlite3_bind_int64(stmt, 4, event_id);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading a recipient's soft bounces");
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * A soft bounce (event_id, at when) of an active recipient: its soft days over the
+ * whole history. A recipient bouncing soft again and again on one day (one report
+ * date, a retrying MTA) would otherwise have its whole history read for each
+ * bounce, a cost growing with the history: quadratic over a scan. A day already
+ * counted skips that; the soft_days column then stays as of the last evaluation
+ * (what the recipient_status view promises), status recomputes it anyway.
+ */
+int
+policy_on_soft(struct store *st, const struct recipient_row *r, time_t when,
+    int64_t event_id, int *newly, struct err *e)
+{
+	int known;
+
 	*newly = 0;
 	if (st->policy.soft_threshold <= 0)
 		return 0;
+	if ((known = soft_day_known(st, r, when, event_id, e)) != 0)
+		return known == 1 ? 0 : -1;
 	return policy_apply(st, r->id, r->reset_time, newly, e);
 }
 

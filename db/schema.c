@@ -169,6 +169,66 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX IF NOT EXISTS outbox_due ON outbox(webhook, next_attempt, id)"
 	"  WHERE delivered IS NULL;",
+	/*
+	 * 3 -> 4: the same tables, with "x IN (three or more names)" checks spelled
+	 * as comparisons. SQLite builds a temporary b-tree for such a list every
+	 * time a row is written: that was a quarter of the ingest's CPU time (one
+	 * suppression per hard bounce) and likewise an outbox row per event. The
+	 * tables are rebuilt (SQLite cannot alter a check) with the same columns,
+	 * ids and indexes; the view on suppressions is dropped and made again
+	 * around it, unchanged. Running it twice (a test lowers user_version) is
+	 * harmless.
+	 */
+	"DROP VIEW IF EXISTS suppressed;"
+	"CREATE TABLE suppressions_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  recipient_id INTEGER NOT NULL REFERENCES recipients(id),"
+	"  cause TEXT NOT NULL"
+	"    CHECK (cause = 'policy' OR cause = 'manual' OR cause = 'import'),"
+	"  class TEXT,"
+	"  reason TEXT,"
+	"  rule TEXT,"
+	"  event_id INTEGER REFERENCES events(id),"
+	"  scan_id INTEGER,"
+	"  created INTEGER NOT NULL,"
+	"  lifted INTEGER,"
+	"  lifted_by TEXT"
+	");"
+	"INSERT INTO suppressions_new (id, recipient_id, cause, class, reason, rule,"
+	"  event_id, scan_id, created, lifted, lifted_by)"
+	"  SELECT id, recipient_id, cause, class, reason, rule, event_id, scan_id,"
+	"  created, lifted, lifted_by FROM suppressions;"
+	"DROP TABLE suppressions;"
+	"ALTER TABLE suppressions_new RENAME TO suppressions;"
+	"CREATE UNIQUE INDEX suppressions_in_force ON suppressions(recipient_id)"
+	"  WHERE lifted IS NULL;"
+	"CREATE INDEX suppressions_created ON suppressions(created);"
+	"CREATE VIEW suppressed AS"
+	"  SELECT r.address, r.domain, s.cause, s.class, s.reason, s.rule, s.scan_id,"
+	"         s.created AS suppressed_at"
+	"  FROM suppressions s JOIN recipients r ON r.id = s.recipient_id"
+	"  WHERE s.lifted IS NULL;"
+	"CREATE TABLE outbox_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  webhook TEXT NOT NULL,"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind = 'suppressed' OR kind = 'unsuppressed' OR kind = 'bounce'"
+	"      OR kind = 'incident'),"
+	"  payload TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  delivered INTEGER,"
+	"  last_error TEXT"
+	");"
+	"INSERT INTO outbox_new (id, webhook, kind, payload, created, attempts,"
+	"  next_attempt, delivered, last_error)"
+	"  SELECT id, webhook, kind, payload, created, attempts, next_attempt,"
+	"  delivered, last_error FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_new RENAME TO outbox;"
+	"CREATE INDEX outbox_due ON outbox(webhook, next_attempt, id)"
+	"  WHERE delivered IS NULL;",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
