@@ -257,7 +257,6 @@ dispose_one(struct source *s, const char *name, struct pending *p,
 		return;
 	}
 	t->disposed++;
-	t->queued++;
 }
 
 /*
@@ -300,7 +299,6 @@ finish_disposals(struct scan *sc, struct source *s, const char *name,
 		t->disposed -= failed < t->disposed ? failed : t->disposed;
 		t->dispose_failed += failed;
 	}
-	t->queued = 0;
 	if (sc->store == NULL || !last)
 		return;
 	if (store_begin(sc->store, &e) == -1 || checkpoint(sc, s, &e) == -1 ||
@@ -332,7 +330,6 @@ batch_commit(struct scan *sc, struct source *s, const char *name, struct batch *
 	b->open = 0;
 	totals_add(t, &b->counts);
 	memset(&b->counts, 0, sizeof b->counts);
-	t->queued = 0;
 	for (i = 0; i < b->count; i++) {
 		if (!sc->options.dry_run)
 			dispose_one(s, name, &b->items[i], t);

@@ -53,7 +53,6 @@ struct scan_totals {
 	size_t	no_recipient;	/* results the store refused: no usable address */
 	size_t	suppressed;	/* addresses newly suppressed */
 	size_t	disposed;	/* moved, flagged or deleted at the source */
-	size_t	queued;		/* of the open batch: waiting for source_flush() */
 	size_t	dispose_failed;	/* committed, but could not be moved: still there */
 	int64_t	incidents;	/* sender-side incidents the scan recorded */
 	int64_t	scan_id;	/* the store's id of this scan, or 0 */
