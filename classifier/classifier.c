@@ -239,8 +239,9 @@ decode(const struct classifier *c, const struct mail *m, struct report *r)
 	for (i++; formats[i] != NULL; i++) {
 		struct report extra;
 
-		if (strcmp(formats[i]->name, "autoreply") == 0 ||
-		    strcmp(formats[i]->name, "arf") == 0 || !worth_trying(i, found))
+		if (!worth_trying(i, found) ||
+		    strcmp(formats[i]->name, "autoreply") == 0 ||
+		    strcmp(formats[i]->name, "arf") == 0)
 			continue;
 		memset(&extra, 0, sizeof extra);
 		if (formats[i]->parse(m, &extra) > 0) {
@@ -306,9 +307,10 @@ static void
 original_headers(const struct mail *m, struct report *r)
 {
 	const struct part *pt = mail_part(m, "text/rfc822-headers", 0);
+	static const char *const names[] = { "Message-ID", "To", "List-Id" };
 	const char *h = NULL;
 	size_t hl = 0, i;
-	char *v;
+	char *v, *values[3];
 
 	if (pt != NULL && pt->text != NULL) {
 		h = pt->text;
@@ -329,9 +331,22 @@ original_headers(const struct mail *m, struct report *r)
 	}
 	if (h == NULL)
 		return;
-	r->original_message_id = header_get(h, hl, "Message-ID");
-	r->original_to = header_get(h, hl, "To");
-	r->list_id = header_get(h, hl, "List-Id");
+	header_get_each(h, hl, names, values, 3);
+	r->original_message_id = values[0];
+	r->original_to = values[1];
+	r->list_id = values[2];
+}
+
+/* snprintf(res->smtp_command, size, "%s", command) without its cost per result. */
+static void
+copy_command(struct result *res, const char *command)
+{
+	size_t n = strlen(command);
+
+	if (n > sizeof res->smtp_command - 1)
+		n = sizeof res->smtp_command - 1;
+	memcpy(res->smtp_command, command, n);
+	res->smtp_command[n] = '\0';
 }
 
 /* Status and reply code from the diagnostic where the format gave none. */
@@ -345,7 +360,7 @@ codes_from_text(struct result *res)
 		return;
 	if (res->smtp_command[0] == '\0' && (command = text_smtp_command(res->diagnostic,
 	    strlen(res->diagnostic))) != NULL)
-		snprintf(res->smtp_command, sizeof res->smtp_command, "%s", command);
+		copy_command(res, command);
 	if (res->smtp_code == 0)
 		res->smtp_code = text_smtp_code(res->diagnostic, strlen(res->diagnostic));
 	if (!text_status(res->diagnostic, strlen(res->diagnostic), found))
@@ -354,6 +369,35 @@ codes_from_text(struct result *res)
 	if (res->status[0] == '\0' || (strcmp(res->status + 1, ".0.0") == 0 &&
 	    found[0] == res->status[0]))
 		memcpy(res->status, found, sizeof res->status);
+}
+
+/*
+ * The start of the last ">>> " line (a command sent) less than 400 bytes before
+ * `at`, or at itself. Line by line with memchr: a byte loop backwards cost more
+ * than the search for the error it serves.
+ */
+static const char *
+last_command_sent(const char *text, const char *at, const char *end)
+{
+	const char *low = at - text > 400 ? at - 400 : text, *nl, *from = at;
+
+	for (; (nl = memchr(low, '\n', (size_t)(at - low))) != NULL; low = nl + 1)
+		if (end - (nl + 1) > 4 && memcmp(nl + 1, ">>> ", 4) == 0)
+			from = nl + 1;
+	return from;
+}
+
+/* The end of at's paragraph or the LF before the next ">>> " line, within 600 bytes. */
+static const char *
+paragraph_end(const char *at, const char *end)
+{
+	const char *stop = end - at > 600 ? at + 600 : end, *to;
+
+	for (to = at; (to = memchr(to, '\n', (size_t)(stop - to))) != NULL; to++)
+		if (to + 1 < end && (to[1] == '\n' || (end - to > 5 &&
+		    memcmp(to + 1, ">>> ", 4) == 0)))
+			return to;
+	return stop;
 }
 
 /*
@@ -367,33 +411,25 @@ codes_from_text(struct result *res)
 static void
 command_from_text(const struct mail *m, struct result *res)
 {
-	const char *text, *end, *at, *from, *to, *p, *command;
+	const char *text, *end, *at, *from, *to, *command;
 	char prefix[20];
 	size_t len, n;
 
 	if (res->smtp_command[0] != '\0' || res->diagnostic == NULL)
 		return;
 	n = strlen(res->diagnostic);
-	snprintf(prefix, sizeof prefix, "%.*s", (int)(n < 16 ? n : 16), res->diagnostic);
 	if (n < 8)
 		return;
+	memcpy(prefix, res->diagnostic, n < 16 ? n : 16);
+	prefix[n < 16 ? n : 16] = '\0';
 	text = mail_text(m, &len);
 	end = text + len;
 	/* The error may be quoted more than once: the first quote with a command wins. */
 	for (at = text; (at = text_find(at, (size_t)(end - at), prefix)) != NULL; at++) {
-		from = at;
-		for (p = at; p > text && at - p < 400; p--)
-			if (p[-1] == '\n' && end - p > 4 && memcmp(p, ">>> ", 4) == 0) {
-				from = p;
-				break;
-			}
-		/* Up to the end of the paragraph or the next command sent. */
-		to = at;
-		while (to < end && to - at < 600 && !(to[0] == '\n' && to + 1 < end &&
-		    (to[1] == '\n' || (end - to > 5 && memcmp(to + 1, ">>> ", 4) == 0))))
-			to++;
+		from = last_command_sent(text, at, end);
+		to = paragraph_end(at, end);
 		if ((command = text_smtp_command(from, (size_t)(to - from))) != NULL) {
-			snprintf(res->smtp_command, sizeof res->smtp_command, "%s", command);
+			copy_command(res, command);
 			return;
 		}
 	}

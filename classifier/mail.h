@@ -93,6 +93,10 @@ const char *mail_text(const struct mail *m, size_t *len);
 char	*header_get(const char *headers, size_t len, const char *name);
 int	 header_has(const char *headers, size_t len, const char *name);
 
+/* header_get() of each of names[0..count) into values[], in one pass over the block. */
+void	 header_get_each(const char *headers, size_t len, const char *const names[],
+	    char *values[], size_t count);
+
 /* Shorthands for the top-level header of m (through its index). */
 char	*mail_header(const struct mail *m, const char *name);
 int	 mail_header_has(const struct mail *m, const char *name);
