@@ -14,43 +14,8 @@
 #include "db.h"
 
 #define DAY	86400
-#define T0	((time_t)1700000000)	/* 2023-11-14 22:13:20 UTC */
-
-static char dir[64];
-static struct store *st;
-static int counter;
-
-static struct store *
-open_store(const char *name)
-{
-	char path[128];
-	struct err e;
-	struct store *s;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	s = store_open(path, &e, NULL);
-	ck_assert_msg(s != NULL, "%s", e.msg);
-	store_set_now(s, T0);
-	return s;
-}
-
-static void
-setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/check_policy.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	st = open_store("store.db");
-}
-
-static void
-teardown(void)
-{
-	char command[128];
-
-	store_close(st);
-	snprintf(command, sizeof command, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(command), 0);
-}
+#define STORE_FIXTURE_NAME	"check_policy"
+#include "store_fixture.h"
 
 /* One message with one result, bounced at `when`; returns what ingest did. */
 static struct store_ingest

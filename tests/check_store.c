@@ -17,35 +17,8 @@
 #include "db.h"
 
 #define DAY	86400
-#define T0	((time_t)1700000000)
-
-static char dir[64];
-static char path[128];
-static struct store *st;
-static int counter;
-
-static void
-setup(void)
-{
-	struct err e;
-
-	snprintf(dir, sizeof dir, "/tmp/check_store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/store.db", dir);
-	st = store_open(path, &e, NULL);
-	ck_assert_msg(st != NULL, "%s", e.msg);
-	store_set_now(st, T0);
-}
-
-static void
-teardown(void)
-{
-	char command[128];
-
-	store_close(st);
-	snprintf(command, sizeof command, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(command), 0);
-}
+#define STORE_FIXTURE_NAME	"check_store"
+#include "store_fixture.h"
 
 static void
 write_file(const char *name, const char *content, char *out, size_t size)
