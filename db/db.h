@@ -241,6 +241,11 @@ int	store_scan_begin(struct store *, const char *description, int64_t *scan_id,
 /* Close a scan: records its incidents and fills summary (may be NULL). */
 int	store_scan_finish(struct store *, int64_t scan_id, struct store_scan_summary *,
 	    struct err *e);
+/*
+ * Delete the record of a scan that stored nothing (nothing refers to it), so
+ * that a daemon polling every minute does not fill the scans table. 0, or -1.
+ */
+int	store_scan_forget(struct store *, int64_t scan_id, struct err *e);
 /* Key/value progress per source (UIDVALIDITY, last UID, UIDLs). */
 int	store_progress_get(struct store *, const char *source, const char *key,
 	    char **value, struct err *e);	/* 1 found (*value: free()), 0 not, -1 */

@@ -360,6 +360,22 @@ store_scan_begin(struct store *st, const char *description, int64_t *scan_id,
 }
 
 int
+store_scan_forget(struct store *st, int64_t scan_id, struct err *e)
+{
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = run(st, "DELETE FROM scans WHERE id = ?4"
+	    " AND NOT EXISTS (SELECT 1 FROM messages WHERE scan_id = ?4)"
+	    " AND NOT EXISTS (SELECT 1 FROM events WHERE scan_id = ?4)"
+	    " AND NOT EXISTS (SELECT 1 FROM incidents WHERE scan_id = ?4)"
+	    " AND NOT EXISTS (SELECT 1 FROM suppressions WHERE scan_id = ?4)",
+	    NULL, NULL, NULL, scan_id, "forgetting an empty scan", e);
+	return store_write_end(st, own, rc, e);
+}
+
+int
 store_progress_get(struct store *st, const char *source, const char *key, char **value,
     struct err *e)
 {

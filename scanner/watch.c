@@ -119,6 +119,10 @@ watch_scan(struct scan *sc, struct watched *w, time_t now)
 	scan_source(sc, w->source, w->target->label, &totals);
 	if (!sc->options.quiet && (totals.messages > 0 || totals.source_failed))
 		scan_summary_print(sc, w->source, w->target->label, &totals);
+	/* A poll that found nothing leaves no record: one a minute would pile up. */
+	if (totals.messages == 0 && totals.scan_id != 0 && !totals.store_failed &&
+	    store_scan_forget(sc->store, totals.scan_id, &e) == -1)
+		fprintf(stderr, "bouncescan: %s\n", e.msg);
 	fflush(stdout);
 	if (totals.store_failed)
 		return -1;

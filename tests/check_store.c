@@ -69,21 +69,27 @@ state_of(const char *address)
 	return state;
 }
 
+/* The first column of the first row of sql, run on file directly; -1 if none. */
 static int
-user_version(const char *file)
+query_int(const char *file, const char *sql)
 {
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
-	int version = -1;
+	int value = -1;
 
 	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL),
-	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
-		version = sqlite3_column_int(stmt, 0);
+		value = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
-	return version;
+	return value;
+}
+
+static int
+user_version(const char *file)
+{
+	return query_int(file, "PRAGMA user_version");
 }
 
 START_TEST(schema_version_and_reopen)
@@ -375,6 +381,25 @@ START_TEST(unsuppress_by_cause)
 }
 END_TEST
 
+/* A daemon's poll that found nothing leaves no scan behind; one that did stays. */
+START_TEST(empty_scan_forgotten)
+{
+	struct err e;
+	int64_t empty, busy;
+
+	ck_assert_int_eq(store_scan_begin(st, "poll", &empty, &e), 0);
+	ck_assert_int_eq(store_scan_finish(st, empty, NULL, &e), 0);
+	ck_assert_int_eq(store_scan_begin(st, "poll", &busy, &e), 0);
+	bounce("a@example.com", "hard", "userunknown", "rules.tsv:10", busy, T0);
+	ck_assert_int_eq(store_scan_finish(st, busy, NULL, &e), 0);
+	ck_assert_int_eq(query_int(path, "SELECT count(*) FROM scans"), 2);
+	ck_assert_int_eq(store_scan_forget(st, empty, &e), 0);
+	ck_assert_int_eq(store_scan_forget(st, busy, &e), 0);
+	ck_assert_int_eq(query_int(path, "SELECT count(*) FROM scans"), 1);
+	ck_assert_int_eq(query_int(path, "SELECT count(*) FROM scans WHERE id = 2"), 1);
+}
+END_TEST
+
 START_TEST(unsuppress_by_time)
 {
 	struct store_unsuppress u = { .since = T0 + DAY, .until = T0 + 2 * DAY };
@@ -637,6 +662,7 @@ store_suite(void)
 	tcase_add_test(tc, batch_rollback_keeps_committed);
 	tcase_add_test(tc, hash_upgrade_from_version_1);
 	tcase_add_test(tc, failed_write_spoils_batch);
+	tcase_add_test(tc, empty_scan_forgotten);
 	suite_add_tcase(s, tc);
 	return s;
 }
