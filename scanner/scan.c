@@ -33,6 +33,7 @@ struct batch {
 	size_t			 cap;
 	struct scan_totals	 counts;	/* added to the totals at the commit */
 	int			 open;		/* a transaction is open */
+	struct timespec		 opened;	/* when, on CLOCK_MONOTONIC_COARSE */
 	int64_t			 scan_id;
 };
 
@@ -209,7 +210,22 @@ batch_open(struct scan *sc, struct batch *b, const char *name)
 		return -1;
 	}
 	b->open = 1;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &b->opened);
 	return 0;
+}
+
+/* Time to commit: the batch is full, or has been open SCAN_BATCH_SECONDS. */
+static int
+batch_due(const struct batch *b, size_t batch)
+{
+	struct timespec now;
+
+	if (b->count >= batch)
+		return 1;
+	if (!b->open)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return now.tv_sec - b->opened.tv_sec >= SCAN_BATCH_SECONDS;
 }
 
 static void
@@ -499,7 +515,7 @@ scan_loop(struct scan *sc, struct source *s, const char *name, struct batch *b,
 		if (rc == SOURCE_SKIPPED)
 			message_free(&m);
 		else if (scan_message(sc, s, name, &m, b) == -1 ||
-		    (b->count >= batch && batch_commit(sc, s, name, b, t, 0) == -1)) {
+		    (batch_due(b, batch) && batch_commit(sc, s, name, b, t, 0) == -1)) {
 			status = -1;
 			break;
 		}

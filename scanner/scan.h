@@ -22,8 +22,16 @@
 #include "progress.h"
 #include "source.h"
 
-/* Messages stored in one transaction. */
-#define SCAN_BATCH	500
+/*
+ * Messages stored in one transaction, at most, and the longest a transaction
+ * stays open. Every commit writes each page the batch touched in the store's
+ * random-key indexes (message hashes, addresses) once, so large batches cost
+ * far less per message (tests/bench_store; a 100,000-message Maildir scanned
+ * 20% faster at 10000 than at 500). The time limit bounds what a slow source
+ * leaves undisposed and what an interrupted scan has to do again.
+ */
+#define SCAN_BATCH		10000
+#define SCAN_BATCH_SECONDS	2
 
 struct scan_options {
 	int	dry_run;	/* classify and print; store nothing, move nothing */

@@ -2,10 +2,12 @@
  * bench_store.c: ingest rate of the store, in results per second, batched in
  * transactions the way the scan loop does. Not part of "make check".
  *
- * usage: bench_store [RESULTS [BATCH [RECIPIENTS]]]   (defaults 500000 1000 200000)
- * A realistic mix: half hard, a third soft, the rest block, complaints and others,
- * one result per message, bounce times spread over 60 days. Messages are known by a
- * 64-digit hex hash, like the SHA-256 the scan command computes.
+ * usage: bench_store [RESULTS [BATCH [RECIPIENTS]]]   (defaults 500000 10000 200000)
+ * The default batch is the scan's (SCAN_BATCH in scanner/scan.h). A realistic mix:
+ * half hard, a third soft, the rest block, complaints and others, one result per
+ * message, RECIPIENTS addresses on 997 domains (so most of them bounce more than
+ * once), bounce times spread over 60 days. Messages are known by a 64-digit hex
+ * hash, like the SHA-256 the scan command computes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +61,8 @@ ingest(struct store *st, long results, long batch, long recipients, struct err *
 		    (unsigned long)i * 2654435761UL, (unsigned long)i, (unsigned long)r,
 		    (unsigned long)i ^ 0x5bd1e995UL);
 		snprintf(address, sizeof address, "user%ld@d%ld.example.com",
-		    (long)(r % (unsigned)recipients), (long)(r % 997));
+		    (long)(r % (unsigned)recipients),
+		    (long)(r % (unsigned)recipients % 997));
 		m.bounce_time = 1700000000 + (time_t)(r % (60 * 86400));
 		ev.class = pick_class(r >> 8);
 		if (store_ingest_message(st, &m, &ev, 1, NULL, e) == -1)
@@ -74,7 +77,7 @@ int
 main(int argc, char **argv)
 {
 	long results = argc > 1 ? atol(argv[1]) : 500000;
-	long batch = argc > 2 ? atol(argv[2]) : 1000;
+	long batch = argc > 2 ? atol(argv[2]) : 10000;
 	long recipients = argc > 3 ? atol(argv[3]) : 200000;
 	char dir[] = "/tmp/bench_store.XXXXXX", path[64], command[96];
 	struct store *st;

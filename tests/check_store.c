@@ -171,6 +171,72 @@ hash_seen(const struct store_event_row *row, void *arg)
  * Version 1 kept SHA-256 hashes as 64 hex digits; version 2 keeps their 32 bytes.
  * A version 1 file still knows its messages after the upgrade, in either case.
  */
+/* 1 when SQLite's plan for sql, run on file, mentions what. */
+static int
+explain_uses(const char *file, const char *sql, const char *what)
+{
+	char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *stmt;
+	sqlite3 *db;
+	int found = 0;
+
+	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, explain, -1, &stmt, NULL), SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		found |= strstr((const char *)sqlite3_column_text(stmt, 3), what) != NULL;
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	sqlite3_free(explain);
+	return found;
+}
+
+static int
+soft_days_of(const char *address)
+{
+	struct store_status s;
+	struct err e;
+	int days;
+
+	ck_assert_msg(store_status(st, address, &s, &e) == 0, "%s", e.msg);
+	days = s.soft_days;
+	store_status_free(&s);
+	return days;
+}
+
+/*
+ * Schema 5: a recipient's history (the policy's walk over its events) is read
+ * from events_recipient alone, in the walk's order, with no sort; a version-4
+ * file gets the new index when it is opened for writing.
+ */
+START_TEST(history_index_covers_policy_walk)
+{
+	static const char walk[] = "SELECT count(*) FROM (SELECT id, class, bounce_time"
+	    " FROM events WHERE recipient_id = 1 AND bounce_time > 0"
+	    " ORDER BY bounce_time, id)";
+	static const char plan[] = "SELECT count(*) FROM pragma_index_info("
+	    "'events_recipient') WHERE name = 'class'";
+	struct err e;
+
+	bounce("a@example.com", "soft", "mailboxfull", NULL, 0, T0);
+	bounce("a@example.com", "soft", "mailboxfull", NULL, 0, T0 + DAY);
+	store_close(st);
+	ck_assert_int_eq(query_int(path, plan), 1);
+	ck_assert_int_eq(query_int(path, walk), 2);
+	ck_assert_int_eq(explain_uses(path, walk, "COVERING INDEX events_recipient"), 1);
+	ck_assert_int_eq(explain_uses(path, walk, "TEMP B-TREE"), 0);
+
+	raw_sql(path, "DROP INDEX events_recipient; CREATE INDEX events_recipient"
+	    " ON events(recipient_id, bounce_time); PRAGMA user_version = 4");
+	ck_assert_int_eq(query_int(path, plan), 0);
+	st = store_open(path, &e, NULL);
+	ck_assert_msg(st != NULL, "%s", e.msg);
+	ck_assert_int_eq(user_version(path), store_schema_version());
+	ck_assert_int_eq(query_int(path, plan), 1);
+	store_set_now(st, T0 + DAY);
+	ck_assert_int_eq(soft_days_of("a@example.com"), 2);
+}
+END_TEST
+
 START_TEST(hash_upgrade_from_version_1)
 {
 	static const char hex[] =
@@ -648,6 +714,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, schema_version_and_reopen);
+	tcase_add_test(tc, history_index_covers_policy_walk);
 	tcase_add_test(tc, addresses_normalised);
 	tcase_add_test(tc, invalid_address_rejected);
 	tcase_add_test(tc, import_idempotent);
