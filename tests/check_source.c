@@ -6,6 +6,7 @@
  * too large, mbox messages come back byte for byte, and memory stays flat.
  */
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <malloc.h>
@@ -188,6 +189,13 @@ START_TEST(test_maildir_lists_new_and_cur)
 
 	fill_maildir();
 	s = open_spec("maildir:", "md", NULL);
+	ck_assert_uint_eq(s->expected, 3);
+	/* cur/ first: "seen" moves new/ messages there after it has been read. */
+	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
+	ck_assert_str_eq(m.location, "cur/1700000000.M0P0.host:2,RT");
+	ck_assert_str_eq(m.origin, "1700000000.M0P0.host");
+	ck_assert_str_eq(m.data, "Subject: zero\n\nzeroth\n");
+	message_free(&m);
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
 	ck_assert_str_eq(m.location, "new/1700000001.M1P1.host");
 	ck_assert_str_eq(m.origin, "1700000001.M1P1.host");
@@ -198,16 +206,30 @@ START_TEST(test_maildir_lists_new_and_cur)
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
 	ck_assert_str_eq(m.origin, "1700000002.M2P2.host");
 	message_free(&m);
-	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
-	ck_assert_str_eq(m.location, "cur/1700000000.M0P0.host:2,RT");
-	ck_assert_str_eq(m.origin, "1700000000.M0P0.host");
-	ck_assert_str_eq(m.data, "Subject: zero\n\nzeroth\n");
-	message_free(&m);
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_DONE);
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_DONE);
 	source_close(s);
 }
 END_TEST
+
+/*
+ * What the scan loop does after the last batch: the first flush starts the
+ * disposals queued since the one before, the second waits for them. Returns
+ * how many failed; e holds the first failure.
+ */
+static size_t
+flush_all(struct source *s, struct err *e)
+{
+	size_t failed, total = 0;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		if (source_flush(s, &failed, e) == -1)
+			ck_assert_uint_gt(failed, 0);
+		total += failed;
+	}
+	return total;
+}
 
 /* Read every message of s and dispose of each as d; returns how many. */
 static int
@@ -266,13 +288,14 @@ START_TEST(test_maildir_unrecognized_keep_delete)
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
 	ck_assert_int_eq(source_dispose(s, &m, DISPOSE_DELETE, &e), 0);
 	message_free(&m);
-	source_close(s);
-	ck_assert(exists("md/.Unrecognized/new/1700000001.M1P1.host"));
-	ck_assert(exists("md/.Unrecognized/cur"));
-	ck_assert(!exists("md/new/1700000001.M1P1.host"));
-	ck_assert(exists("md/new/1700000002.M2P2.host"));
+	ck_assert_uint_eq(flush_all(s, &e), 0);
+	ck_assert(exists("md/.Unrecognized/cur/1700000000.M0P0.host:2,RT"));
+	ck_assert(exists("md/.Unrecognized/new"));
 	ck_assert(!exists("md/cur/1700000000.M0P0.host:2,RT"));
+	ck_assert(exists("md/new/1700000001.M1P1.host"));
+	ck_assert(!exists("md/new/1700000002.M2P2.host"));
 	ck_assert(!exists("md/.Processed"));
+	source_close(s);
 }
 END_TEST
 
@@ -303,28 +326,33 @@ END_TEST
 START_TEST(test_maildir_vanished_file)
 {
 	struct source *s;
-	struct message m;
+	struct message m, one;
 	struct err e = { "" };
 
 	fill_maildir();
 	s = open_spec("maildir:", "md", NULL);
-	ck_assert_int_eq(unlink(at("md/new/1700000001.M1P1.host")), 0);
-	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_SKIPPED);
-	ck_assert_msg(strstr(e.msg, "new/1700000001.M1P1.host: vanished") != NULL, "%s", e.msg);
-	ck_assert_ptr_null(m.data);
-	ck_assert_str_eq(m.origin, "1700000001.M1P1.host");
-	message_free(&m);
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
-	ck_assert_str_eq(m.origin, "1700000002.M2P2.host");
-	/* Gone between reading and disposal: an error, nothing else moved. */
+	ck_assert_str_eq(m.origin, "1700000000.M0P0.host");
+	message_free(&m);
+	ck_assert_int_eq(source_next(s, &one, &e), SOURCE_MESSAGE);
+	ck_assert_str_eq(one.origin, "1700000001.M1P1.host");
+	/* Listed, then gone before it is read: skipped, and the scan goes on. */
 	ck_assert_int_eq(unlink(at("md/new/1700000002.M2P2.host")), 0);
-	ck_assert_int_eq(source_dispose(s, &m, DISPOSE_PROCESSED, &e), -1);
-	ck_assert_msg(strstr(e.msg, "vanished") != NULL, "%s", e.msg);
+	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_SKIPPED);
+	ck_assert_msg(strstr(e.msg, "new/1700000002.M2P2.host: vanished") != NULL, "%s", e.msg);
+	ck_assert_ptr_null(m.data);
+	ck_assert_str_eq(m.origin, "1700000002.M2P2.host");
 	message_free(&m);
-	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
-	message_free(&m);
+	/* Gone between reading and disposal: a failure, nothing else moved. */
+	ck_assert_int_eq(unlink(at("md/new/1700000001.M1P1.host")), 0);
+	ck_assert_int_eq(source_dispose(s, &one, DISPOSE_PROCESSED, &e), 0);
+	message_free(&one);
+	ck_assert_uint_eq(flush_all(s, &e), 1);
+	ck_assert_msg(strstr(e.msg, "new/1700000001.M1P1.host: vanished") != NULL, "%s",
+	    e.msg);
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_DONE);
 	source_close(s);
+	ck_assert(exists("md/cur/1700000000.M0P0.host:2,RT"));
 }
 END_TEST
 
@@ -342,6 +370,8 @@ START_TEST(test_maildir_oversize_skipped)
 	ck_assert_int_eq(ftruncate(fd, (off_t)CLASSIFIER_MAX_BYTES + 1), 0);
 	close(fd);
 	s = open_spec("maildir:", "md", NULL);
+	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);	/* cur/ */
+	message_free(&m);
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_SKIPPED);
 	ck_assert_msg(strstr(e.msg, "over the 16777216-byte cap") != NULL, "%s", e.msg);
 	ck_assert_ptr_null(m.data);
@@ -363,14 +393,15 @@ START_TEST(test_maildir_no_overwrite)
 
 	fill_maildir();
 	make_maildir("md/.Processed");
-	put("md/.Processed/new/1700000001.M1P1.host", "Subject: other\n\n");
+	put("md/.Processed/cur/1700000000.M0P0.host:2,RT", "Subject: other\n\n");
 	s = open_spec("maildir:", "md", NULL);
 	ck_assert_int_eq(source_next(s, &m, &e), SOURCE_MESSAGE);
-	ck_assert_int_eq(source_dispose(s, &m, DISPOSE_PROCESSED, &e), -1);
-	ck_assert_msg(strstr(e.msg, "already there; left in place") != NULL, "%s", e.msg);
+	ck_assert_int_eq(source_dispose(s, &m, DISPOSE_PROCESSED, &e), 0);
 	message_free(&m);
+	ck_assert_uint_eq(flush_all(s, &e), 1);
+	ck_assert_msg(strstr(e.msg, "already there; left in place") != NULL, "%s", e.msg);
 	source_close(s);
-	ck_assert(exists("md/new/1700000001.M1P1.host"));
+	ck_assert(exists("md/cur/1700000000.M0P0.host:2,RT"));
 }
 END_TEST
 
@@ -387,6 +418,141 @@ START_TEST(test_maildir_subfolder_layout)
 	ck_assert_int_eq(dispose_all(s, DISPOSE_PROCESSED), 1);
 	source_close(s);
 	ck_assert(exists("top/.bounces.Processed/new/1700000009.M9P9.host"));
+}
+END_TEST
+
+/* Messages 0 .. n-1 in the Maildir rel: the first in_cur in cur/, the rest in new/. */
+static void
+fill_many(const char *rel, int n, int in_cur)
+{
+	char path[128], text[64];
+	int i;
+
+	make_maildir(rel);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s/1700%06d.M%dP1.host", rel,
+		    i < in_cur ? "cur" : "new", i, i);
+		snprintf(text, sizeof text, "Subject: %d\n\n%d\n", i, i);
+		put(path, text);
+	}
+}
+
+/*
+ * Read s to its end as the scan loop does, disposing of each message as d and
+ * flushing every 500, while the listing is still going on; each of the n
+ * messages must be met exactly once.
+ */
+static void
+scan_many(struct source *s, int n, enum disposal d)
+{
+	unsigned char *met = calloc((size_t)n, 1);
+	struct message m;
+	struct err e = { "" };
+	size_t failed;
+	int i, rc, count = 0;
+
+	ck_assert_uint_eq(s->expected, (size_t)n);
+	while ((rc = source_next(s, &m, &e)) == SOURCE_MESSAGE) {
+		ck_assert_int_eq(sscanf(m.origin, "1700%6d.", &i), 1);
+		ck_assert_msg(i >= 0 && i < n && !met[i], "%s met twice", m.location);
+		met[i] = 1;
+		message_drop_data(&m);
+		ck_assert_int_eq(source_dispose(s, &m, d, &e), 0);
+		message_free(&m);
+		if (++count % 500 == 0)
+			ck_assert_msg(source_flush(s, &failed, &e) == 0, "%s", e.msg);
+	}
+	ck_assert_int_eq(rc, SOURCE_DONE);
+	ck_assert_uint_eq(flush_all(s, &e), 0);
+	ck_assert_int_eq(count, n);
+	free(met);
+}
+
+/* Files in root/rel whose name contains part. */
+static int
+count_files(const char *rel, const char *part)
+{
+	DIR *dp = opendir(at(rel));
+	struct dirent *d;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dp);
+	while ((d = readdir(dp)) != NULL)
+		if (d->d_name[0] != '.' && strstr(d->d_name, part) != NULL)
+			n++;
+	closedir(dp);
+	return n;
+}
+
+/*
+ * More messages than one window of names. With "seen", cur/ messages are
+ * renamed within cur/ while it is still being read, and new/ ones moved into
+ * it: none may be met twice.
+ */
+START_TEST(test_maildir_windows_seen)
+{
+	struct source_conf conf;
+	struct source *s;
+
+	fill_many("many", 12000, 9000);
+	source_conf_init(&conf);
+	conf.processed.kind = SOURCE_ACTION_SEEN;
+	s = open_spec("maildir:", "many", &conf);
+	scan_many(s, 12000, DISPOSE_PROCESSED);
+	source_close(s);
+	ck_assert_int_eq(count_files("many/cur", ":2,S"), 12000);
+	ck_assert_int_eq(count_files("many/new", ""), 0);
+	/* The next scan meets each again, once, and changes nothing. */
+	s = open_spec("maildir:", "many", &conf);
+	scan_many(s, 12000, DISPOSE_PROCESSED);
+	source_close(s);
+	ck_assert_int_eq(count_files("many/cur", ":2,S"), 12000);
+}
+END_TEST
+
+/* The same with moves out of the directories being read. */
+START_TEST(test_maildir_windows_move)
+{
+	struct source *s;
+
+	fill_many("many", 12000, 5000);
+	s = open_spec("maildir:", "many", NULL);
+	scan_many(s, 12000, DISPOSE_PROCESSED);
+	source_close(s);
+	ck_assert_int_eq(count_files("many/.Processed/cur", "1700"), 5000);
+	ck_assert_int_eq(count_files("many/.Processed/new", "1700"), 7000);
+	ck_assert_int_eq(count_files("many/cur", "") + count_files("many/new", ""), 0);
+}
+END_TEST
+
+/*
+ * Renames that fail in the background are all counted, and the first is
+ * named. A file where .Processed/cur should be stops root too.
+ */
+START_TEST(test_maildir_failures_counted)
+{
+	struct source *s;
+	struct err e = { "" };
+
+	fill_maildir();
+	put("md/cur/1700000003.M3P3.host", "Subject: three\n\n3\n");
+	put("md/cur/1700000004.M4P4.host:2,F", "Subject: four\n\n4\n");
+	make_maildir("md/.Processed");
+	ck_assert_int_eq(rmdir(at("md/.Processed/cur")), 0);
+	put("md/.Processed/cur", "a file, not a directory\n");
+	s = open_spec("maildir:", "md", NULL);
+	ck_assert_int_eq(dispose_all(s, DISPOSE_PROCESSED), 5);
+	ck_assert_uint_eq(flush_all(s, &e), 3);
+	ck_assert_msg(strstr(e.msg, "cur/1700000000.M0P0.host:2,RT: cannot move to ") !=
+	    NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "Not a directory; left in place (and 2 more could"
+	    " not be moved)") != NULL, "%s", e.msg);
+	source_close(s);
+	ck_assert(exists("md/cur/1700000000.M0P0.host:2,RT"));
+	ck_assert(exists("md/cur/1700000003.M3P3.host"));
+	ck_assert(exists("md/cur/1700000004.M4P4.host:2,F"));
+	ck_assert(exists("md/.Processed/new/1700000001.M1P1.host"));
+	ck_assert(exists("md/.Processed/new/1700000002.M2P2.host"));
 }
 END_TEST
 
@@ -645,6 +811,9 @@ main(void)
 	tcase_add_test(tc, test_maildir_oversize_skipped);
 	tcase_add_test(tc, test_maildir_no_overwrite);
 	tcase_add_test(tc, test_maildir_subfolder_layout);
+	tcase_add_test(tc, test_maildir_windows_seen);
+	tcase_add_test(tc, test_maildir_windows_move);
+	tcase_add_test(tc, test_maildir_failures_counted);
 	tcase_add_test(tc, test_mbox_split_lf);
 	tcase_add_test(tc, test_mbox_split_crlf);
 	tcase_add_test(tc, test_mbox_oversize_and_long_lines);
