@@ -512,11 +512,19 @@ store_scan_finish(struct store *st, int64_t scan_id, struct store_scan_summary *
 		summary = &ignored;
 	if (store_write_begin(st, &own, e) == -1)
 		return -1;
+	/*
+	 * Grouping a scan's events by domain sorts them all, and SQLite's sorter
+	 * holds up to the page cache's size in memory before it spills to a
+	 * temporary file: with a small cache meanwhile the scan's peak memory does
+	 * not grow with the number of messages at its end either.
+	 */
+	store_cache_size(st, STORE_SORT_CACHE_KIB, NULL);
 	if (incidents_record(st, scan_id, e) == -1 ||
 	    scan_mark_finished(st, scan_id, e) == -1)
 		goto out;
 	rc = scan_summarise(st, scan_id, summary, e);
 out:
+	store_cache_size(st, STORE_CACHE_KIB, NULL);
 	return store_write_end(st, own, rc, e);
 }
 

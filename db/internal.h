@@ -67,7 +67,12 @@ struct recipient_row {
 	int		soft_days;		/* known without the history, or -1 */
 };
 
+/* The page cache: 16 MiB while ingesting, 2 MiB for the sort at a scan's end. */
+#define STORE_CACHE_KIB		16384
+#define STORE_SORT_CACHE_KIB	2048
+
 /* store.c */
+int	store_cache_size(struct store *, int kib, struct err *e);
 int	store_fail(struct store *, struct err *e, const char *what);
 sqlite3_stmt *store_statement(struct store *, enum store_statement, struct err *e);
 int	store_prepare(struct store *, const char *sql, sqlite3_stmt **out,
