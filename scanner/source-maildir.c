@@ -45,16 +45,20 @@ unique_part(const char *location)
 
 	return info != NULL ? xstrndup(name, (size_t)(info - name)) : xstrdup(name);
 }
-/* Read the file named by m->location into m; SOURCE_MESSAGE or SOURCE_SKIPPED. */
+
+/*
+ * Read the file name in directory dir (m->location names both) into m;
+ * SOURCE_MESSAGE or SOURCE_SKIPPED. Opened relative to the directory being
+ * listed, which saves the kernel walking the mailbox's path for each message.
+ */
 static int
-read_message(struct source *s, struct message *m, struct err *e)
+read_message(struct source *s, int dir, const char *name, struct message *m,
+    struct err *e)
 {
-	char *path = xasprintf("%s/%s", s->path, m->location);
 	struct stat st;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	free(path);
+	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT)
 		return err_set(e, "%s: vanished before it could be read (moved or "
 		    "deleted by another program); skipped", m->location);
@@ -72,7 +76,8 @@ read_message(struct source *s, struct message *m, struct err *e)
 		    m->location, m->size, s->conf.max_bytes);
 		goto out;
 	}
-	rc = source_read_fd(fd, s->conf.max_bytes, &m->data, &m->length, e);
+	rc = source_read_regular(fd, st.st_size, s->conf.max_bytes, &m->data,
+	    &m->length, e);
 	close(fd);
 	if (rc == 1)
 		return err_set(e, "%s: grew over the %zu-byte cap while read; skipped",
@@ -91,13 +96,15 @@ maildir_next(struct source *s, struct message *m, struct err *e)
 {
 	struct maildir *md = s->state;
 	struct listing *l = &md->listing;
+	const char *name;
 	int rc;
 
 	if (l->next == l->names.count && (rc = maildir_list_next(md, e)) != 1)
 		return rc == 0 ? SOURCE_DONE : SOURCE_ERROR;
-	m->location = xasprintf("%s/%s", maildir_subdirs[l->subdir], l->sorted[l->next++]);
+	name = l->sorted[l->next++];
+	m->location = xasprintf("%s/%s", maildir_subdirs[l->subdir], name);
 	m->origin = unique_part(m->location);
-	rc = read_message(s, m, e);
+	rc = read_message(s, dirfd(l->dir[l->subdir]), name, m, e);
 	return rc == -1 ? SOURCE_SKIPPED : rc;
 }
 

@@ -270,19 +270,21 @@ message_free(struct message *m)
 	memset(m, 0, sizeof *m);
 }
 
-int
-source_read_fd(int fd, size_t max, char **data, size_t *length, struct err *e)
+/*
+ * Read fd to its end (see source_read_fd). size is what fstat(2) said of a
+ * regular file, or -1: a read that returns exactly the rest of such a file,
+ * having asked for more, is taken as its end without one more read(2) to see
+ * 0. Linux returns less than asked from a regular file only at its end, and a
+ * Maildir message does not change once delivered; a file that grew is read on.
+ */
+static int
+read_to_end(int fd, off_t size, size_t max, char **data, size_t *length,
+    struct err *e)
 {
-	size_t cap = 65536, n = 0;
-	struct stat st;
+	size_t cap = size >= 0 && (size_t)size < max ? (size_t)size + 2 : 65536, n = 0;
 	ssize_t got;
-	char *b;
+	char *b = xmalloc(cap);
 
-	/* A regular file says how big it is: one allocation of the right size. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-	    (size_t)st.st_size < max)
-		cap = (size_t)st.st_size + 2;
-	b = xmalloc(cap);
 	for (;;) {
 		if (n == cap - 1) {
 			if (n > max)
@@ -300,6 +302,8 @@ source_read_fd(int fd, size_t max, char **data, size_t *length, struct err *e)
 			return err_set(e, "%s", strerror(errno));
 		}
 		n += (size_t)got;
+		if (size >= 0 && n == (size_t)size && n < cap - 1)
+			break;
 	}
 	if (n > max) {
 		free(b);
@@ -309,6 +313,24 @@ source_read_fd(int fd, size_t max, char **data, size_t *length, struct err *e)
 	*data = b;
 	*length = n;
 	return 0;
+}
+
+int
+source_read_fd(int fd, size_t max, char **data, size_t *length, struct err *e)
+{
+	struct stat st;
+
+	/* A regular file says how big it is: one allocation of the right size. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+		return read_to_end(fd, st.st_size, max, data, length, e);
+	return read_to_end(fd, -1, max, data, length, e);
+}
+
+int
+source_read_regular(int fd, off_t size, size_t max, char **data, size_t *length,
+    struct err *e)
+{
+	return read_to_end(fd, size, max, data, length, e);
 }
 
 unsigned long long

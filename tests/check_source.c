@@ -739,6 +739,36 @@ START_TEST(test_plain_file)
 }
 END_TEST
 
+/*
+ * A regular file read with the size fstat gave: the whole file, and when the
+ * file is longer than that size said (it grew since), the rest too, up to the
+ * cap; never more than the cap.
+ */
+START_TEST(test_read_regular_sizes)
+{
+	static const char text[] = "Subject: sized\n\n0123456789\n";
+	size_t n = sizeof text - 1, length;
+	char *data;
+	struct err e;
+	int fd;
+
+	put("sized.eml", text);
+	ck_assert_int_ne(fd = open(at("sized.eml"), O_RDONLY), -1);
+	ck_assert_int_eq(source_read_regular(fd, (off_t)n, 1024, &data, &length, &e), 0);
+	ck_assert_uint_eq(length, n);
+	ck_assert_str_eq(data, text);
+	free(data);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(source_read_regular(fd, 5, 1024, &data, &length, &e), 0);
+	ck_assert_uint_eq(length, n);
+	ck_assert_str_eq(data, text);
+	free(data);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(source_read_regular(fd, 5, 10, &data, &length, &e), 1);
+	close(fd);
+}
+END_TEST
+
 static void
 stdin_from(const char *rel)
 {
@@ -819,6 +849,7 @@ main(void)
 	tcase_add_test(tc, test_mbox_oversize_and_long_lines);
 	tcase_add_test(tc, test_mbox_memory_flat);
 	tcase_add_test(tc, test_plain_file);
+	tcase_add_test(tc, test_read_regular_sizes);
 	tcase_add_test(tc, test_stdin);
 	tcase_add_test(tc, test_stdin_oversize);
 	suite_add_tcase(s, tc);
