@@ -75,8 +75,8 @@ move_file(struct source *s, const char *from, const char *to, struct err *e)
 		return err_set(e, "%s: vanished before it could be moved", from);
 	if (saved == EEXIST)
 		return err_set(e, "%s: cannot move to %s: a file of that name is "
-		    "already there; left in place", from, to);
-	return err_set(e, "%s: cannot move to %s: %s; left in place", from, to,
+		    "already there", from, to);
+	return err_set(e, "%s: cannot move to %s: %s", from, to,
 	    strerror(saved));
 }
 
@@ -344,8 +344,8 @@ maildir_job_wait(struct maildir *md, size_t *failed, struct err *e)
 	if (job->failed > 1) {
 		size_t n = strlen(e->msg);
 
-		snprintf(e->msg + n, sizeof e->msg - n, " (and %zu more could not be"
-		    " moved)", job->failed - 1);
+		snprintf(e->msg + n, sizeof e->msg - n, "; and %zu more",
+		    job->failed - 1);
 	}
 	job->failed = 0;
 	return -1;

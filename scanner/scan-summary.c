@@ -87,8 +87,8 @@ print_messages(const struct scan *sc, const struct source *s,
 	    "messages not readable as mail", other);
 	line(t->already, "already stored by an earlier scan", NULL);
 	line(t->skipped, "could not be read and were left in place (see above)", NULL);
-	line(t->dispose_failed, "stored, but could not be moved (see above); the next"
-	    " scan will try again", NULL);
+	line(t->dispose_failed, "stored, but not disposed of as configured (see"
+	    " above); the next scan will try again", NULL);
 }
 
 static void

@@ -296,25 +296,39 @@ checkpoint_failed(const char *name, const struct err *e)
 	    " again and recognises them)\n", name, e->msg);
 }
 
-/* The source's batched disposals (one IMAP MOVE for the batch). */
+/*
+ * The source's batched disposals (one IMAP MOVE, or a thread of Maildir
+ * renames, for the batch): start them, and report those of the flush before
+ * that failed. The last time round, a second flush waits for what the first
+ * began.
+ */
 static void
-finish_disposals(struct scan *sc, struct source *s, const char *name,
-    struct scan_totals *t, int last)
+flush_disposals(struct source *s, const char *name, struct scan_totals *t,
+    int last)
 {
 	size_t failed;
 	struct err e;
 	int round;
 
-	/* The last time round, a second flush waits for what the first began. */
 	for (round = 0; round < 1 + last; round++) {
 		if (source_flush(s, &failed, &e) == 0)
 			continue;
-		fprintf(stderr, "bouncescan: %s: %zu messages stored, but could not be"
-		    " moved: %s (left in place; the next scan will try again)\n", name,
-		    failed, e.msg);
+		fprintf(stderr, "bouncescan: %s: %zu %s stored, but not disposed of as"
+		    " configured: %s (left in place; the next scan will try again)\n",
+		    name, failed, failed == 1 ? "message" : "messages", e.msg);
 		t->disposed -= failed < t->disposed ? failed : t->disposed;
 		t->dispose_failed += failed;
 	}
+}
+
+/* Flush, and at the end of a pass record how far the source got. */
+static void
+finish_disposals(struct scan *sc, struct source *s, const char *name,
+    struct scan_totals *t, int last)
+{
+	struct err e;
+
+	flush_disposals(s, name, t, last);
 	if (sc->store == NULL || !last)
 		return;
 	if (store_begin(sc->store, &e) == -1 || checkpoint(sc, s, &e) == -1 ||
@@ -526,6 +540,9 @@ scan_loop(struct scan *sc, struct source *s, const char *name, struct batch *b,
 	message_free(&m);
 	if (status == 0 && batch_commit(sc, s, name, b, t, 1) == -1)
 		status = -1;
+	/* Stopped by a store error: what earlier batches began is still reported. */
+	if (status == -1 && !sc->options.dry_run)
+		flush_disposals(s, name, t, 1);
 	progress_done(&progress);
 	return status;
 }

@@ -399,7 +399,7 @@ START_TEST(test_maildir_no_overwrite)
 	ck_assert_int_eq(source_dispose(s, &m, DISPOSE_PROCESSED, &e), 0);
 	message_free(&m);
 	ck_assert_uint_eq(flush_all(s, &e), 1);
-	ck_assert_msg(strstr(e.msg, "already there; left in place") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "already there") != NULL, "%s", e.msg);
 	source_close(s);
 	ck_assert(exists("md/cur/1700000000.M0P0.host:2,RT"));
 }
@@ -545,8 +545,8 @@ START_TEST(test_maildir_failures_counted)
 	ck_assert_uint_eq(flush_all(s, &e), 3);
 	ck_assert_msg(strstr(e.msg, "cur/1700000000.M0P0.host:2,RT: cannot move to ") !=
 	    NULL, "%s", e.msg);
-	ck_assert_msg(strstr(e.msg, "Not a directory; left in place (and 2 more could"
-	    " not be moved)") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "Not a directory; and 2 more") != NULL, "%s",
+	    e.msg);
 	source_close(s);
 	ck_assert(exists("md/cur/1700000000.M0P0.host:2,RT"));
 	ck_assert(exists("md/cur/1700000003.M3P3.host"));
