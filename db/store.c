@@ -363,8 +363,8 @@ set_pragmas(struct store *st, int readonly, struct err *e)
 	 * incidents grew with the scan, 12 MB more at its end for each 100,000
 	 * messages; a file-backed sorter keeps at most a page cache's worth.
 	 */
-	if (store_exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = FULL", e) == -1 ||
-	    store_cache_size(st, STORE_CACHE_KIB, e) == -1)
+	if (store_exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = FULL",
+	    e) == -1 || store_cache_size(st, STORE_CACHE_KIB, e) == -1)
 		return -1;
 	if (readonly)
 		return 0;

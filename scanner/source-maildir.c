@@ -142,7 +142,11 @@ maildir_flush(struct source *s, size_t *failed, struct err *e)
 	return rc;
 }
 
-/* Carry out what was queued and wait for it: dispose() was promised. */
+/*
+ * Carry out what was queued and wait for it: dispose() was promised. The scan
+ * loop flushes twice before closing and reports failures there; these flushes
+ * are only a safety net, with nothing left to report.
+ */
 static void
 maildir_close(struct source *s)
 {
