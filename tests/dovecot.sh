@@ -308,14 +308,37 @@ wait_gone() {
 	! proc_alive "$1"
 }
 
-# kill_instance: SIGKILL the process group (the master calls setsid: pgid = pid).
+# group_running PGID: some process of the group has not exited yet (a zombie
+# has). Reads /proc directly, as procps may be missing; the state and the group
+# follow the ")" that closes the command name, which may itself hold spaces.
+group_running() {
+	cat /proc/[0-9]*/stat 2>/dev/null |
+	    awk -v group="$1" '{ sub(/.*\) /, "") } $3 == group && $1 != "Z" && $1 != "X" { found = 1 }
+		END { exit !found }'
+}
+
+# kill_instance: SIGKILL the process group (the master calls setsid: pgid = pid),
+# wait until each of its processes has exited, and then remove the dotlocks
+# they may have left in the mail. Dovecot breaks a dotlock at once when the PID
+# written in it is gone, but an imap process killed between creating the lock
+# and writing its PID leaves an empty one, which a restarted Dovecot waits 2
+# minutes for. With the whole instance dead, every lock in its mail is stale.
 kill_instance() {
 	pid=$(master_pid) || return 0
 	case $pid in *[!0-9]*|'') return 0 ;; esac
-	proc_alive "$pid" || { rm -f "$dir/run/master.pid"; return 0; }
+	proc_alive "$pid" || group_running "$pid" || { rm -f "$dir/run/master.pid"; return 0; }
 	# "kill -KILL -- -PID" is an error in dash; "kill -KILL -PID" works everywhere.
 	kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
-	wait_gone "$pid" 30
+	n=0
+	while group_running "$pid" && test $n -lt 150; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+	if group_running "$pid"; then
+		echo "dovecot.sh: $dir: killed processes still running after 3 s" >&2
+	else
+		find "$dir/mail" -name '*.lock' -type f -exec rm -f {} + 2>/dev/null
+	fi
 	rm -f "$dir/run/master.pid"
 }
 
