@@ -141,9 +141,10 @@ make_folder(const char *folder, struct err *e)
 			return -1;
 	if (path_format(path, e, "%s/maildirfolder", folder) == -1)
 		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd != -1)
-		close(fd);
+	/* Without the marker, Maildir++ readers take the folder for a mailbox root. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return err_set(e, "cannot create %s: %s", path, strerror(errno));
+	close(fd);
 	return 0;
 }
 
