@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "imap-dispose.h"
+#include "mutf7.h"
 #include "xalloc.h"
 
 void
@@ -92,14 +93,18 @@ move(struct imap_session *is, const struct uid_list *l, const char *folder,
     struct err *e)
 {
 	struct mailimap_set *set = uid_set(l->uid, l->count);
-	char what[SOURCE_FOLDER_MAX + 64];
+	char what[SOURCE_FOLDER_MAX + 64], wire[IMAP_WIRE_NAME_MAX];
 	int r;
 
+	if (mutf7_encode(folder, wire, sizeof wire, e) == -1) {
+		mailimap_set_free(set);
+		return -1;
+	}
 	snprintf(what, sizeof what, "moving %zu messages to %s", l->count, folder);
 	if (is->has_move)
-		r = mailimap_uid_move(is->imap, set, folder);
+		r = mailimap_uid_move(is->imap, set, wire);
 	else
-		r = mailimap_uid_copy(is->imap, set, folder);
+		r = mailimap_uid_copy(is->imap, set, wire);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_session_error(is, what, r, e);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "imap-session.h"
+#include "mutf7.h"
 #include "net.h"
 
 int
@@ -112,10 +113,12 @@ login(struct imap_session *is, const char *password, struct err *e)
 static int
 select_mailbox(struct imap_session *is, struct err *e)
 {
-	char what[URL_PART_MAX + 32];
+	char what[URL_PART_MAX + 32], wire[IMAP_WIRE_NAME_MAX];
 	int r;
 
-	if ((r = mailimap_select(is->imap, is->url.mailbox)) != MAILIMAP_NO_ERROR) {
+	if (mutf7_encode(is->url.mailbox, wire, sizeof wire, e) == -1)
+		return -1;
+	if ((r = mailimap_select(is->imap, wire)) != MAILIMAP_NO_ERROR) {
 		snprintf(what, sizeof what, "opening the mailbox %s", is->url.mailbox);
 		return imap_session_error(is, what, r, e);
 	}
@@ -149,16 +152,18 @@ int
 imap_session_folder(struct imap_session *is, const char *folder, struct err *e)
 {
 	clist *found = NULL;
-	char what[SOURCE_FOLDER_MAX + 32];
+	char what[SOURCE_FOLDER_MAX + 32], wire[IMAP_WIRE_NAME_MAX];
 	int r, exists;
 
-	r = mailimap_list(is->imap, "", folder, &found);
+	if (mutf7_encode(folder, wire, sizeof wire, e) == -1)
+		return -1;
+	r = mailimap_list(is->imap, "", wire, &found);
 	exists = r == MAILIMAP_NO_ERROR && found != NULL && clist_count(found) > 0;
 	if (found != NULL)
 		mailimap_list_result_free(found);
 	if (exists)
 		return 0;
-	if ((r = mailimap_create(is->imap, folder)) != MAILIMAP_NO_ERROR) {
+	if ((r = mailimap_create(is->imap, wire)) != MAILIMAP_NO_ERROR) {
 		snprintf(what, sizeof what, "creating the folder %s", folder);
 		return imap_session_error(is, what, r, e);
 	}

@@ -12,8 +12,12 @@
 #include <libetpan/libetpan.h>
 
 #include "err.h"
+#include "mutf7.h"
 #include "source.h"
 #include "url.h"
+
+/* Room for a mailbox name of the URL or a folder in modified UTF-7. */
+#define IMAP_WIRE_NAME_MAX	MUTF7_MAX(URL_PART_MAX)
 
 struct imap_session {
 	mailimap	*imap;

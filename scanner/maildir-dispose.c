@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "maildir.h"
+#include "mutf7.h"
 #include "xalloc.h"
 
 /*
@@ -89,17 +90,22 @@ make_dir(const char *path, struct err *e)
 }
 
 /*
- * The directory of Maildir++ folder name: ROOT/.NAME, with "/" in name written
- * as "."; when the source is itself a subfolder (it holds the maildirfolder
- * marker), the new folder is its sibling ROOT/.SOURCE.NAME, as Maildir++ wants.
+ * The directory of Maildir++ folder name: ROOT/.NAME, with name in modified
+ * UTF-7 as Dovecot and Courier store it, and "/" in it written as "."; when the
+ * source is itself a subfolder (it holds the maildirfolder marker), the new
+ * folder is its sibling ROOT/.SOURCE.NAME, as Maildir++ wants. NULL for a name
+ * source_action_parse() would have refused.
  */
 static char *
 folder_path(struct source *s, const char *name)
 {
-	char *marker = xasprintf("%s/maildirfolder", s->path);
-	char *dotted = xstrdup(name), *p, *path;
-	int subfolder = access(marker, F_OK) == 0;
+	char dotted[MUTF7_MAX(SOURCE_FOLDER_MAX)], *marker, *p, *path;
+	int subfolder;
 
+	if (mutf7_encode(name, dotted, sizeof dotted, NULL) == -1)
+		return NULL;
+	marker = xasprintf("%s/maildirfolder", s->path);
+	subfolder = access(marker, F_OK) == 0;
 	free(marker);
 	for (p = dotted; *p != '\0'; p++)
 		if (*p == '/')
@@ -108,7 +114,6 @@ folder_path(struct source *s, const char *name)
 		path = xasprintf("%s.%s", s->path, dotted);
 	else
 		path = xasprintf("%s/.%s", s->path, dotted);
-	free(dotted);
 	return path;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "classifier.h"
+#include "mutf7.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -62,12 +63,17 @@ int
 source_action_parse(const char *text, int allow_delete, struct source_action *a,
     struct err *e)
 {
+	char wire[MUTF7_MAX(SOURCE_FOLDER_MAX)];
+
 	memset(a, 0, sizeof *a);
 	if (strcmp(text, "keep") == 0)
 		a->kind = SOURCE_ACTION_KEEP;
 	else if (strncmp(text, "move:", 5) == 0) {
 		if (!folder_valid(text + 5))
 			return err_set(e, "\"%s\": not a usable folder name", text + 5);
+		/* Both IMAP and Maildir++ store names in modified UTF-7. */
+		if (mutf7_encode(text + 5, wire, sizeof wire, e) == -1)
+			return -1;
 		a->kind = SOURCE_ACTION_MOVE;
 		strcpy(a->folder, text + 5);
 	} else if (allow_delete && strcmp(text, "seen") == 0)

@@ -178,6 +178,13 @@ START_TEST(test_action_parse)
 	ck_assert_int_eq(source_action_parse("move:.hidden", 1, &a, &e), -1);
 	ck_assert_int_eq(source_action_parse("move:", 1, &a, &e), -1);
 	ck_assert_int_eq(source_action_parse("trash", 1, &a, &e), -1);
+	/* A name in the administrator's language is kept in UTF-8 ... */
+	ck_assert_int_eq(source_action_parse("move:\xe5\xb7\xb2\xe5\xa4\x84\xe7\x90\x86", 1,
+	    &a, &e), 0);
+	ck_assert_str_eq(a.folder, "\xe5\xb7\xb2\xe5\xa4\x84\xe7\x90\x86");
+	/* ... and one that is not UTF-8 (Latin-1 here) is refused with the reason. */
+	ck_assert_int_eq(source_action_parse("move:Entw\xfc" "rfe", 1, &a, &e), -1);
+	ck_assert_msg(strstr(e.msg, "not valid UTF-8") != NULL, "%s", e.msg);
 }
 END_TEST
 
@@ -418,6 +425,26 @@ START_TEST(test_maildir_subfolder_layout)
 	ck_assert_int_eq(dispose_all(s, DISPOSE_PROCESSED), 1);
 	source_close(s);
 	ck_assert(exists("top/.bounces.Processed/new/1700000009.M9P9.host"));
+}
+END_TEST
+
+/* A folder named in UTF-8 is made as Dovecot and Courier name it on disk. */
+START_TEST(test_maildir_folder_utf7)
+{
+	struct source_conf conf;
+	struct source *s;
+	struct err e;
+
+	source_conf_init(&conf);
+	ck_assert_int_eq(source_action_parse("move:\xe5\xb7\xb2\xe5\xa4\x84\xe7\x90\x86/"
+	    "A & B", 1, &conf.processed, &e), 0);
+	make_maildir("u7");
+	put("u7/new/1700000010.M10P1.host", "Subject: ten\n\n10\n");
+	s = open_spec("maildir:", "u7", &conf);
+	ck_assert_int_eq(dispose_all(s, DISPOSE_PROCESSED), 1);
+	source_close(s);
+	ck_assert(exists("u7/.&XfJZBHQG-.A &- B/new/1700000010.M10P1.host"));
+	ck_assert(exists("u7/.&XfJZBHQG-.A &- B/maildirfolder"));
 }
 END_TEST
 
@@ -841,6 +868,7 @@ main(void)
 	tcase_add_test(tc, test_maildir_oversize_skipped);
 	tcase_add_test(tc, test_maildir_no_overwrite);
 	tcase_add_test(tc, test_maildir_subfolder_layout);
+	tcase_add_test(tc, test_maildir_folder_utf7);
 	tcase_add_test(tc, test_maildir_windows_seen);
 	tcase_add_test(tc, test_maildir_windows_move);
 	tcase_add_test(tc, test_maildir_failures_counted);
