@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "mutf7.h"
+#include "utf8.h"
 
 static const char base64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
@@ -30,51 +31,20 @@ is_direct(unsigned char c)
 	return c >= 0x20 && c <= 0x7e;
 }
 
-/*
- * The code point at *s, advancing *s past it; -1 for anything that is not
- * well-formed UTF-8 (overlong forms, surrogates, beyond U+10FFFF included).
- */
-static int32_t
-next_code_point(const unsigned char **s)
-{
-	const unsigned char *p = *s;
-	int32_t cp, min;
-	int n, i;
-
-	if (p[0] < 0x80)
-		n = 0, cp = p[0], min = 0;
-	else if ((p[0] & 0xe0) == 0xc0)
-		n = 1, cp = p[0] & 0x1f, min = 0x80;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 2, cp = p[0] & 0x0f, min = 0x800;
-	else if ((p[0] & 0xf8) == 0xf0)
-		n = 3, cp = p[0] & 0x07, min = 0x10000;
-	else
-		return -1;
-	for (i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return -1;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*s = p + n + 1;
-	return cp;
-}
-
 /* One run of characters that are not printable ASCII, as "&BASE64-". */
 static int
 encode_run(const unsigned char **s, struct sink *k)
 {
-	uint32_t bits = 0;
+	uint32_t bits = 0, cp;
 	unsigned nbits = 0, units, i;
 	uint16_t unit[2];
-	int32_t cp;
+	size_t n;
 
 	put(k, '&');
 	while (**s != '\0' && !is_direct(**s)) {
-		if ((cp = next_code_point(s)) == -1)
+		if ((n = utf8_sequence((const char *)*s, &cp)) == 0)
 			return -1;
+		*s += n;
 		if (cp < 0x10000) {
 			unit[0] = (uint16_t)cp;
 			units = 1;

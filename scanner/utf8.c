@@ -5,15 +5,17 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-sequence(const unsigned char *s)
+size_t
+utf8_sequence(const char *text, uint32_t *code_point)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	size_t n, i;
-	unsigned int cp;
+	uint32_t cp;
 
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*code_point = s[0];
 		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		n = 2, cp = s[0] & 0x1f;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
@@ -23,13 +25,14 @@ sequence(const unsigned char *s)
 	else
 		return 0;
 	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
 			return 0;
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
 	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*code_point = cp;
 	return n;
 }
 
@@ -38,10 +41,11 @@ utf8_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+	uint32_t cp;
 	size_t n;
 
 	while (*p != '\0') {
-		if ((n = sequence(p)) == 0) {
+		if ((n = utf8_sequence((const char *)p, &cp)) == 0) {
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3;
 			p++;
