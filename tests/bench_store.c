@@ -7,7 +7,7 @@
  * half hard, a third soft, the rest block, complaints and others, one result per
  * message, RECIPIENTS addresses on 997 domains (so most of them bounce more than
  * once), bounce times spread over 60 days. Messages are known by a 64-digit hex
- * hash, like the SHA-256 the scan command computes.
+ * hash, like the SHA-256 the scan command computes, and belongs to one scan.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +51,9 @@ ingest(struct store *st, long results, long batch, long recipients, struct err *
 	    .diagnostic = "550 5.1.1 <someone@example.com>: Recipient address rejected" };
 	long i;
 
+	/* As in a scan, every message and event carries the scan's id. */
+	if (store_scan_begin(st, "bench", &m.scan_id, e) == -1)
+		return -1;
 	srand(1);
 	for (i = 0; i < results; i++) {
 		unsigned r = (unsigned)rand();
