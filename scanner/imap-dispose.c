@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "imap-dispose.h"
-#include "mutf7.h"
 #include "xalloc.h"
 
 void
@@ -96,7 +95,7 @@ move(struct imap_session *is, const struct uid_list *l, const char *folder,
 	char what[SOURCE_FOLDER_MAX + 64], wire[IMAP_WIRE_NAME_MAX];
 	int r;
 
-	if (mutf7_encode(folder, wire, sizeof wire, e) == -1) {
+	if (imap_session_wire_name(is, folder, wire, sizeof wire, e) == -1) {
 		mailimap_set_free(set);
 		return -1;
 	}

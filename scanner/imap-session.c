@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "imap-session.h"
-#include "mutf7.h"
 #include "net.h"
 
 int
@@ -110,13 +109,52 @@ login(struct imap_session *is, const char *password, struct err *e)
 	return read_capabilities(is, e);
 }
 
+/*
+ * The server's hierarchy delimiter, from LIST "" "" (RFC 3501, 6.3.8): "/" in
+ * a configured folder such as "Bounces/Done" is sent as the server's own, as
+ * the Maildir source writes "." for it. NUL for a server without hierarchy;
+ * "/" when the server does not say.
+ */
+static void
+read_delimiter(struct imap_session *is)
+{
+	struct mailimap_mailbox_list *mb;
+	clist *found = NULL;
+
+	is->delimiter = '/';
+	if (mailimap_list(is->imap, "", "", &found) == MAILIMAP_NO_ERROR &&
+	    found != NULL && clist_count(found) > 0) {
+		mb = clist_content(clist_begin(found));
+		is->delimiter = mb->mb_delimiter;
+	}
+	if (found != NULL)
+		mailimap_list_result_free(found);
+}
+
+int
+imap_session_wire_name(const struct imap_session *is, const char *name, char *wire,
+    size_t size, struct err *e)
+{
+	char *p;
+
+	if (mutf7_encode(name, wire, size, e) == -1)
+		return -1;
+	/* Modified UTF-7 never writes "/" itself: each one is from the name. */
+	if (is->delimiter != '\0' && is->delimiter != '/')
+		for (p = wire; *p != '\0'; p++)
+			if (*p == '/')
+				*p = is->delimiter;
+	return 0;
+}
+
 static int
 select_mailbox(struct imap_session *is, struct err *e)
 {
 	char what[URL_PART_MAX + 32], wire[IMAP_WIRE_NAME_MAX];
 	int r;
 
-	if (mutf7_encode(is->url.mailbox, wire, sizeof wire, e) == -1)
+	read_delimiter(is);
+	if (imap_session_wire_name(is, is->url.mailbox, wire, sizeof wire, e) == -1)
 		return -1;
 	if ((r = mailimap_select(is->imap, wire)) != MAILIMAP_NO_ERROR) {
 		snprintf(what, sizeof what, "opening the mailbox %s", is->url.mailbox);
@@ -155,7 +193,7 @@ imap_session_folder(struct imap_session *is, const char *folder, struct err *e)
 	char what[SOURCE_FOLDER_MAX + 32], wire[IMAP_WIRE_NAME_MAX];
 	int r, exists;
 
-	if (mutf7_encode(folder, wire, sizeof wire, e) == -1)
+	if (imap_session_wire_name(is, folder, wire, sizeof wire, e) == -1)
 		return -1;
 	r = mailimap_list(is->imap, "", wire, &found);
 	exists = r == MAILIMAP_NO_ERROR && found != NULL && clist_count(found) > 0;

@@ -26,6 +26,7 @@ struct imap_session {
 	int		 has_move;	/* RFC 6851 MOVE */
 	int		 has_uidplus;	/* RFC 4315: UID EXPUNGE */
 	int		 has_idle;	/* RFC 2177 */
+	char		 delimiter;	/* of the hierarchy; NUL when flat */
 };
 
 /*
@@ -34,6 +35,13 @@ struct imap_session {
  */
 int	imap_session_open(struct imap_session *, const struct url *u,
 	    const struct source_conf *c, struct err *e);
+
+/*
+ * A UTF-8 mailbox name as this server wants it: in modified UTF-7 (mutf7.h),
+ * with each "/" written as the server's hierarchy delimiter. 0, or -1 with e.
+ */
+int	imap_session_wire_name(const struct imap_session *, const char *name,
+	    char *wire, size_t size, struct err *e);
 
 /* CREATE folder unless LIST finds it. 0, or -1 with e. */
 int	imap_session_folder(struct imap_session *, const char *folder,
