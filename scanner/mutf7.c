@@ -76,12 +76,13 @@ mutf7_encode(const char *name, char *out, size_t size, struct err *e)
 	struct sink k = { out, size, 0 };
 
 	if (size == 0)
-		return err_set(e, "the mailbox name %s is too long", name);
+		return err_set(e, "the mailbox name is too long");
 	while (*s != '\0') {
 		if (!is_direct(*s)) {
+			/* Not echoed: its bytes would garble the terminal. */
 			if (encode_run(&s, &k) == -1)
-				return err_set(e, "the mailbox name %s is not valid UTF-8",
-				    name);
+				return err_set(e, "the mailbox name is not valid UTF-8 (was"
+				    " the configuration saved in another encoding?)");
 			continue;
 		}
 		put(&k, (char)*s);
