@@ -9,8 +9,11 @@
  *
  * - hard, complaint: suppress when the count reaches the threshold.
  * - soft: a UTC day with any soft bounce counts once; suppress when soft_threshold
- *   such days fall within soft_window_days consecutive days. Older days stop
- *   counting: the counter shown is the number of days in the window ending now.
+ *   such days fall within the last soft_window_days, measured back from the time
+ *   the store judges them: the scan (or pipe) that records a soft bounce. Days
+ *   older than that do not count, however close together they were: a first scan
+ *   of a year of backlog does not suppress everybody who was once full for a
+ *   week. The counter shown is the number of days in the window ending now.
  * - block: counted, never held against the recipient.
  * - autoreply, delayed, delivered: recorded, not counted.
  * A manual unsuppress sets the recipient's reset time: only events after it count.
@@ -23,75 +26,160 @@
 #include "xalloc.h"
 
 #define DAY		86400
-#define SOFT_RING_MAX	64	/* soft thresholds above this use the heap */
+#define SOFT_STACK	64	/* soft bounces per recipient before the heap is used */
 
-/* The distinct soft days seen so far, the newest soft_threshold of them in a ring. */
+/*
+ * A recipient's soft bounces, as the walk over its history found them. Each one
+ * was judged when it was recorded (events.ingested), against the days recorded
+ * by then: replaying them in that order is what live processing decided, so
+ * store_reapply ends where a store that always had this policy would be.
+ */
+struct soft_event {
+	int64_t		 day;		/* UTC day of the bounce */
+	int64_t		 recorded;	/* when the store recorded it */
+	int64_t		 id;
+};
+
 struct soft_days {
-	int64_t		*ring;
-	int64_t		 stack[SOFT_RING_MAX];
-	size_t		 size, count;
-	int64_t		 last;
-	int		 in_window_now;
+	struct soft_event	*events;
+	struct soft_event	 stack[SOFT_STACK];
+	size_t			 count, size;
+	size_t			 distinct;	/* days, whenever recorded */
+	int64_t			 last;		/* the walk's newest day */
+	int			 in_window_now;
 };
 
 static void
-soft_init(struct soft_days *s, int threshold)
+soft_init(struct soft_days *s)
 {
-	memset(s, 0, sizeof *s);
-	s->size = threshold > 0 ? (size_t)threshold : 1;
-	s->ring = s->size <= SOFT_RING_MAX ? s->stack : xcalloc(s->size, sizeof *s->ring);
+	s->events = s->stack;
+	s->size = SOFT_STACK;
+	s->count = s->distinct = 0;
 	s->last = INT64_MIN;
+	s->in_window_now = 0;
 }
 
 static void
 soft_free(struct soft_days *s)
 {
-	if (s->ring != s->stack)
-		free(s->ring);
+	if (s->events != s->stack)
+		free(s->events);
 }
 
-/* Add one soft bounce; 1 when it completes soft_threshold days within the window. */
-static int
-soft_add(struct soft_days *s, const struct store_policy *p, time_t when, int64_t today)
+/* One soft bounce of the walk, which goes in bounce-time order. */
+static void
+soft_add(struct soft_days *s, const struct store_policy *p, time_t when,
+    time_t recorded, int64_t id, int64_t today)
 {
-	int64_t day = (int64_t)when / DAY, oldest;
+	int64_t day = (int64_t)when / DAY;
 
+	if (s->count == s->size) {
+		s->size *= 2;
+		if (s->events == s->stack) {
+			s->events = xreallocarray(NULL, s->size, sizeof *s->events);
+			memcpy(s->events, s->stack, sizeof s->stack);
+		} else
+			s->events = xreallocarray(s->events, s->size, sizeof *s->events);
+	}
+	s->events[s->count].day = day;
+	s->events[s->count].recorded = (int64_t)recorded;
+	s->events[s->count++].id = id;
 	if (day == s->last)
-		return 0;
+		return;
 	s->last = day;
-	s->ring[s->count++ % s->size] = day;
+	s->distinct++;
 	if (day > today - p->soft_window_days)
 		s->in_window_now++;
-	if (p->soft_threshold <= 0 || s->count < s->size)
-		return 0;
-	oldest = s->ring[(s->count - s->size) % s->size];
-	return oldest > day - p->soft_window_days;
 }
 
-/* Count one event; 1 when it is the one that reaches a threshold. */
 static int
-count_event(struct recipient_counts *c, struct soft_days *soft,
-    const struct store_policy *p, const char *class, time_t when, int64_t today)
+by_recording(const void *a, const void *b)
+{
+	const struct soft_event *x = a, *y = b;
+
+	if (x->recorded != y->recorded)
+		return x->recorded < y->recorded ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Index of the first of days[0..n) (ascending) that is >= day. */
+static size_t
+lower_bound(const int64_t *days, size_t n, int64_t day)
+{
+	size_t low = 0, high = n;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+
+		if (days[middle] < day)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return low;
+}
+
+/*
+ * The soft bounce whose recording brought soft_threshold days within the window
+ * ending at that moment, or 0: *decided is its id, *at when it was recorded.
+ */
+static void
+soft_decide(struct soft_days *s, const struct store_policy *p, int64_t *decided,
+    int64_t *at)
+{
+	int64_t *days;
+	size_t i, n = 0, where;
+
+	*decided = 0;
+	if (p->soft_threshold <= 0 || s->distinct < (size_t)p->soft_threshold)
+		return;
+	qsort(s->events, s->count, sizeof *s->events, by_recording);
+	days = xreallocarray(NULL, s->distinct, sizeof *days);
+	for (i = 0; i < s->count; i++) {
+		const struct soft_event *ev = &s->events[i];
+
+		where = lower_bound(days, n, ev->day);
+		if (where < n && days[where] == ev->day)
+			continue;	/* a day already counted changes nothing */
+		memmove(days + where + 1, days + where, (n - where) * sizeof *days);
+		days[where] = ev->day;
+		n++;
+		if (n - lower_bound(days, n, ev->recorded / DAY - p->soft_window_days + 1) >=
+		    (size_t)p->soft_threshold) {
+			*decided = ev->id;
+			*at = ev->recorded;
+			break;
+		}
+	}
+	free(days);
+}
+
+/* Count one hard bounce, complaint or block; 1 when it reaches a threshold. */
+static int
+count_event(struct recipient_counts *c, const struct store_policy *p,
+    const char *class)
 {
 	if (strcmp(class, "hard") == 0)
 		return ++c->hard_bounces == p->hard_threshold;
 	if (strcmp(class, "complaint") == 0)
 		return ++c->complaints == p->complaint_threshold;
-	if (strcmp(class, "soft") == 0)
-		return soft_add(soft, p, when, today);
 	if (strcmp(class, "block") == 0)
 		c->blocks++;
 	return 0;
 }
 
-/* Derive a recipient's counters from its events after reset_time. */
+/*
+ * Derive a recipient's counters from its events after reset_time. The deciding
+ * event is the first, in the order the store recorded them, to reach a
+ * threshold: a hard bounce or complaint by count, a soft bounce by soft_decide.
+ */
 int
 policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
     struct recipient_counts *c, struct err *e)
 {
 	struct soft_days soft;
 	sqlite3_stmt *stmt;
-	int64_t today = (int64_t)store_now(st) / DAY;
+	int64_t today = (int64_t)store_now(st) / DAY, decided_at = 0, soft_id, soft_at;
 	int rc;
 
 	memset(c, 0, sizeof *c);
@@ -99,20 +187,31 @@ policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, recipient_id);
 	sqlite3_bind_int64(stmt, 2, reset_time);
-	soft_init(&soft, st->policy.soft_threshold);
+	soft_init(&soft);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *class = column_text(stmt, 1);
 		time_t when = (time_t)sqlite3_column_int64(stmt, 2);
+		time_t recorded = (time_t)sqlite3_column_int64(stmt, 3);
 
 		c->events++;
 		c->last_event = sqlite3_column_int64(stmt, 0);
 		c->last_bounce = when;
-		if (count_event(c, &soft, &st->policy, column_text(stmt, 1), when, today) &&
-		    c->deciding_event == 0)
+		if (strcmp(class, "soft") == 0)
+			soft_add(&soft, &st->policy, when, recorded, c->last_event, today);
+		else if (count_event(c, &st->policy, class) && c->deciding_event == 0) {
 			c->deciding_event = c->last_event;
+			decided_at = recorded;
+		}
 	}
-	c->soft_days = soft.in_window_now;
-	soft_free(&soft);
 	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE) {
+		c->soft_days = soft.in_window_now;
+		soft_decide(&soft, &st->policy, &soft_id, &soft_at);
+		if (soft_id != 0 && (c->deciding_event == 0 || soft_at < decided_at ||
+		    (soft_at == decided_at && soft_id < c->deciding_event)))
+			c->deciding_event = soft_id;
+	}
+	soft_free(&soft);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, e, "reading a recipient's events");
 	return 0;

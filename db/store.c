@@ -52,7 +52,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 	    " smtp_code, diagnostic, remote_mta, rule, scan_id, domain, bounce_time,"
 	    " ingested) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[STMT_EVENTS_OF] =
-	    "SELECT id, class, bounce_time FROM events"
+	    "SELECT id, class, bounce_time, ingested FROM events"
 	    " WHERE recipient_id = ?1 AND bounce_time > ?2 ORDER BY bounce_time, id",
 	/* policy_on_soft: a counted soft bounce on the same UTC day, other than ?4. */
 	[STMT_SOFT_SAME_DAY] =

@@ -1,8 +1,9 @@
 /*
  * check_policy.c: the suppression policy, on real SQLite files with the clock
- * injected: soft-bounce days and their window, hard and complaint thresholds,
- * block results that never suppress but raise incidents, duplicate messages,
- * re-applying a changed policy, and manual unsuppress surviving it.
+ * injected: soft-bounce days and their window (ending at the scan, for live
+ * processing and reapply alike), hard and complaint thresholds, block results
+ * that never suppress but raise incidents, duplicate messages, re-applying a
+ * changed policy, and manual unsuppress surviving it.
  */
 #include <check.h>
 #include <stdio.h>
@@ -107,6 +108,107 @@ START_TEST(soft_old_days_leave_window)
 	/* Day 69: days 40-43 and 69 are five within 30 days. */
 	bounce_at(st, "c@example.com", "soft", "mailboxfull", T0 + 69 * DAY, 0);
 	ck_assert_int_eq(state_of(st, "c@example.com", NULL), STORE_SUPPRESSED);
+}
+END_TEST
+
+/* A soft bounce of `when` that a scan at `now` finds (a backlog when far apart). */
+static struct store_ingest
+soft_found_at(struct store *s, const char *address, time_t when, time_t now)
+{
+	struct store_message m = { .bounce_time = when };
+	struct store_event ev = { .recipient = address, .class = "soft",
+	    .reason = "mailboxfull" };
+	struct store_ingest out;
+	struct err e;
+	char hash[64];
+
+	snprintf(hash, sizeof hash, "hash-%d", ++counter);
+	m.hash = hash;
+	store_set_now(s, now);
+	ck_assert_msg(store_ingest_message(s, &m, &ev, 1, &out, &e) == 0, "%s", e.msg);
+	return out;
+}
+
+/*
+ * The soft window ends at the scan, not at the newest bounce: five soft days
+ * 40-44 days before a first scan, and nothing since, suppress nobody; five days
+ * within the last 30 do.
+ */
+START_TEST(soft_window_ends_at_the_scan)
+{
+	time_t now = T0 + 100 * DAY;
+	struct store_status s;
+	size_t suppressed = 0;
+	int day;
+
+	for (day = 44; day >= 40; day--)
+		suppressed += soft_found_at(st, "old@example.com", now - day * DAY,
+		    now).suppressed;
+	ck_assert_uint_eq(suppressed, 0);
+	ck_assert_int_eq(state_of(st, "old@example.com", &s), STORE_ACTIVE);
+	ck_assert_int_eq(s.soft_days, 0);
+	ck_assert_int_eq(s.events, 5);
+	store_status_free(&s);
+
+	for (day = 29; day >= 25; day--)
+		suppressed += soft_found_at(st, "new@example.com", now - day * DAY,
+		    now).suppressed;
+	ck_assert_uint_eq(suppressed, 1);
+	ck_assert_int_eq(state_of(st, "new@example.com", &s), STORE_SUPPRESSED);
+	ck_assert_int_eq(s.soft_days, 5);
+	store_status_free(&s);
+
+	/* Four old days and one recent one: only the recent one counts. */
+	for (day = 44; day >= 41; day--)
+		soft_found_at(st, "mixed@example.com", now - day * DAY, now);
+	soft_found_at(st, "mixed@example.com", now - DAY, now);
+	ck_assert_int_eq(state_of(st, "mixed@example.com", &s), STORE_ACTIVE);
+	ck_assert_int_eq(s.soft_days, 1);
+	store_status_free(&s);
+}
+END_TEST
+
+/*
+ * reapply judges each soft bounce at the time it was recorded, as live
+ * processing did: the old backlog still suppresses nobody, and five days that
+ * suppressed when they happened stay suppressed however long ago that was.
+ */
+START_TEST(soft_window_and_reapply)
+{
+	time_t now = T0 + 100 * DAY;
+	struct store_policy p;
+	struct err e;
+	size_t changed;
+	int day;
+
+	store_policy_defaults(&p);
+	p.soft_threshold = 6;
+	store_set_policy(st, &p);
+	for (day = 44; day >= 40; day--) {
+		soft_found_at(st, "backlog@example.com", now - day * DAY, now);
+		soft_found_at(st, "recent@example.com", now - (day - 20) * DAY, now);
+		soft_found_at(st, "live@example.com", now - day * DAY,
+		    now - day * DAY + 60);
+	}
+	ck_assert_int_eq(state_of(st, "backlog@example.com", NULL), STORE_ACTIVE);
+	ck_assert_int_eq(state_of(st, "recent@example.com", NULL), STORE_ACTIVE);
+	ck_assert_int_eq(state_of(st, "live@example.com", NULL), STORE_ACTIVE);
+
+	p.soft_threshold = 5;
+	store_set_policy(st, &p);
+	store_set_now(st, now);
+	ck_assert_int_eq(store_reapply(st, &changed, &e), 0);
+	ck_assert_uint_eq(changed, 2);
+	ck_assert_int_eq(state_of(st, "backlog@example.com", NULL), STORE_ACTIVE);
+	ck_assert_int_eq(state_of(st, "recent@example.com", NULL), STORE_SUPPRESSED);
+	ck_assert_int_eq(state_of(st, "live@example.com", NULL), STORE_SUPPRESSED);
+
+	/* A year later, reapply again: nothing changes. */
+	store_set_now(st, now + 365 * DAY);
+	ck_assert_int_eq(store_reapply(st, &changed, &e), 0);
+	ck_assert_uint_eq(changed, 0);
+	ck_assert_int_eq(state_of(st, "backlog@example.com", NULL), STORE_ACTIVE);
+	ck_assert_int_eq(state_of(st, "live@example.com", NULL), STORE_SUPPRESSED);
 }
 END_TEST
 
@@ -318,6 +420,8 @@ policy_suite(void)
 	tcase_add_test(tc, soft_same_day_counts_once);
 	tcase_add_test(tc, soft_old_days_leave_window);
 	tcase_add_test(tc, soft_order_does_not_matter);
+	tcase_add_test(tc, soft_window_ends_at_the_scan);
+	tcase_add_test(tc, soft_window_and_reapply);
 	tcase_add_test(tc, block_never_suppresses);
 	tcase_add_test(tc, block_share_incident);
 	tcase_add_test(tc, complaint_suppresses);
