@@ -19,6 +19,7 @@
 #include "report.h"
 #include "rules.h"
 #include "text.h"
+#include "transcript.h"
 #include "xalloc.h"
 
 struct classifier {
@@ -26,6 +27,7 @@ struct classifier {
 	struct rules	*builtin;
 	struct verp	*verp;
 	struct ac	*markers;	/* every decoder's markers, id = index in formats[] */
+	int		 generic_only;	/* only the decoders that know no particular MTA */
 };
 
 /* Decoders beyond this many are always run: the set of markers found is a bit mask. */
@@ -132,6 +134,12 @@ classifier_set_verp(struct classifier *c, const char *pattern, struct err *e)
 	return 0;
 }
 
+void
+classifier_set_generic_only(struct classifier *c, int on)
+{
+	c->generic_only = on;
+}
+
 /* Fill empty fields of `into` from the same recipient's result in `from`. */
 static void
 enrich(struct report *into, const struct report *from)
@@ -209,10 +217,15 @@ markers_found(const struct classifier *c, const struct mail *m)
 	return found;
 }
 
-/* Could formats[i] take this message? No when it has markers and none was found. */
+/*
+ * Could formats[i] take this message? No when it has markers and none was found,
+ * or when it reads one MTA's format and only the generic decoders are wanted.
+ */
 static int
-worth_trying(size_t i, unsigned long long found)
+worth_trying(const struct classifier *c, size_t i, unsigned long long found)
 {
+	if (c->generic_only && !formats[i]->generic)
+		return 0;
 	return i >= GATED_FORMATS || formats[i]->markers == NULL || ((found >> i) & 1);
 }
 
@@ -224,7 +237,7 @@ decode(const struct classifier *c, const struct mail *m, struct report *r)
 	size_t i;
 
 	for (i = 0; formats[i] != NULL; i++) {
-		if (worth_trying(i, found) && formats[i]->parse(m, r) > 0 &&
+		if (worth_trying(c, i, found) && formats[i]->parse(m, r) > 0 &&
 		    r->nresults > 0) {
 			r->format = formats[i]->name;
 			break;
@@ -239,7 +252,7 @@ decode(const struct classifier *c, const struct mail *m, struct report *r)
 	for (i++; formats[i] != NULL; i++) {
 		struct report extra;
 
-		if (!worth_trying(i, found) ||
+		if (!worth_trying(c, i, found) ||
 		    strcmp(formats[i]->name, "autoreply") == 0 ||
 		    strcmp(formats[i]->name, "arf") == 0)
 			continue;
@@ -371,70 +384,6 @@ codes_from_text(struct result *res)
 		memcpy(res->status, found, sizeof res->status);
 }
 
-/*
- * The start of the last ">>> " line (a command sent) less than 400 bytes before
- * `at`, or at itself. Line by line with memchr: a byte loop backwards cost more
- * than the search for the error it serves.
- */
-static const char *
-last_command_sent(const char *text, const char *at, const char *end)
-{
-	const char *low = at - text > 400 ? at - 400 : text, *nl, *from = at;
-
-	for (; (nl = memchr(low, '\n', (size_t)(at - low))) != NULL; low = nl + 1)
-		if (end - (nl + 1) > 4 && memcmp(nl + 1, ">>> ", 4) == 0)
-			from = nl + 1;
-	return from;
-}
-
-/* The end of at's paragraph or the LF before the next ">>> " line, within 600 bytes. */
-static const char *
-paragraph_end(const char *at, const char *end)
-{
-	const char *stop = end - at > 600 ? at + 600 : end, *to;
-
-	for (to = at; (to = memchr(to, '\n', (size_t)(stop - to))) != NULL; to++)
-		if (to + 1 < end && (to[1] == '\n' || (end - to > 5 &&
-		    memcmp(to + 1, ">>> ", 4) == 0)))
-			return to;
-	return stop;
-}
-
-/*
- * The SMTP command a result's error answered, from the session transcript or the
- * paragraph around the error in the bounce text: Sendmail and Courier quote
- * ">>> DATA" before "<<< 550 ...", Postfix ends the paragraph with "(in reply to end
- * of DATA command)". The window runs from the last ">>>" line shortly before the
- * error to the end of its paragraph or the next ">>>" line, so another exchange is
- * not read.
- */
-static void
-command_from_text(const struct mail *m, struct result *res)
-{
-	const char *text, *end, *at, *from, *to, *command;
-	char prefix[20];
-	size_t len, n;
-
-	if (res->smtp_command[0] != '\0' || res->diagnostic == NULL)
-		return;
-	n = strlen(res->diagnostic);
-	if (n < 8)
-		return;
-	memcpy(prefix, res->diagnostic, n < 16 ? n : 16);
-	prefix[n < 16 ? n : 16] = '\0';
-	text = mail_text(m, &len);
-	end = text + len;
-	/* The error may be quoted more than once: the first quote with a command wins. */
-	for (at = text; (at = text_find(at, (size_t)(end - at), prefix)) != NULL; at++) {
-		from = last_command_sent(text, at, end);
-		to = paragraph_end(at, end);
-		if ((command = text_smtp_command(from, (size_t)(to - from))) != NULL) {
-			copy_command(res, command);
-			return;
-		}
-	}
-}
-
 static void
 decide(const struct classifier *c, struct result *res)
 {
@@ -476,10 +425,9 @@ classify(const struct classifier *c, const char *bytes, size_t len, struct repor
 		failed_recipients_header(&m, r);
 	apply_verp(c, &m, r);
 	original_headers(&m, r);
-	for (i = 0; i < r->nresults; i++) {
-		command_from_text(&m, &r->results[i]);
+	transcript_commands(&m, r);
+	for (i = 0; i < r->nresults; i++)
 		decide(c, &r->results[i]);
-	}
 	mail_free(&m);
 	return (int)r->nresults;
 }

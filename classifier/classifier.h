@@ -78,6 +78,13 @@ int classifier_load_rules(struct classifier *, const char *path, struct err *e);
 int classifier_set_verp(struct classifier *, const char *pattern, struct err *e);
 
 /*
+ * Read every message with the decoders that know no particular MTA only (RFC 3464,
+ * RFC 5965, RFC 3834 and the generic reader), as `parse --generic-only` does: a way
+ * to measure what the generic reader catches on its own. Off by default.
+ */
+void classifier_set_generic_only(struct classifier *, int on);
+
+/*
  * Classify one message. Fills r (which the caller zeroes first and later frees with
  * report_free). Returns the number of results (0 for a message that is not a bounce),
  * or -1 when the message could not be read at all; r->error then says why.

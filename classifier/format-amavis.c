@@ -93,4 +93,4 @@ static const char *const markers[] = {
 	"Content-filter at", NULL
 };
 
-const struct format format_amavis = { "amavis", amavis_parse, markers };
+const struct format format_amavis = { "amavis", amavis_parse, markers, 0 };

@@ -303,4 +303,4 @@ static const char *const markers[] = {
 	"\"notificationType\"", NULL
 };
 
-const struct format format_amazonses = { "amazonses", amazonses_parse, markers };
+const struct format format_amazonses = { "amazonses", amazonses_parse, markers, 0 };

@@ -62,4 +62,4 @@ static const char *const markers[] = {
 	"Technical report:", NULL
 };
 
-const struct format format_amazonworkmail = { "amazonworkmail", amazonworkmail_parse, markers };
+const struct format format_amazonworkmail = { "amazonworkmail", amazonworkmail_parse, markers, 0 };

@@ -183,4 +183,4 @@ arf_parse(const struct mail *m, struct report *r)
 }
 
 /* Always tried: a feedback report is told by its MIME structure. */
-const struct format format_arf = { "arf", arf_parse, NULL };
+const struct format format_arf = { "arf", arf_parse, NULL, 1 };

@@ -95,4 +95,5 @@ out:
 }
 
 /* Always tried: an auto-reply has no fixed words. */
-const struct format format_autoreply = { "autoreply", autoreply_parse, NULL };
+const struct format format_autoreply = { "autoreply", autoreply_parse, NULL,
+    1 };

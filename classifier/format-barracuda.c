@@ -92,4 +92,4 @@ static const char *const markers[] = {
 	"blocked by our bulk email filter", NULL
 };
 
-const struct format format_barracuda = { "barracuda", barracuda_parse, markers };
+const struct format format_barracuda = { "barracuda", barracuda_parse, markers, 0 };

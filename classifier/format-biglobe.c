@@ -51,4 +51,4 @@ static const char *const markers[] = {
 	"----- The following addresses had delivery problems", NULL
 };
 
-const struct format format_biglobe = { "biglobe", biglobe_parse, markers };
+const struct format format_biglobe = { "biglobe", biglobe_parse, markers, 0 };

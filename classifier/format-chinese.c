@@ -316,4 +316,4 @@ chinese_parse(const struct mail *m, struct report *r)
  */
 static const char *const markers[] = { CN_SUBJECTS, CN_DOMAINS, NULL };
 
-const struct format format_chinese = { "chinese", chinese_parse, markers };
+const struct format format_chinese = { "chinese", chinese_parse, markers, 0 };

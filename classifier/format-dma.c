@@ -62,4 +62,4 @@ static const char *const markers[] = {
 	"This is the DragonFly Mail Agent", NULL
 };
 
-const struct format format_dma = { "dma", dma_parse, markers };
+const struct format format_dma = { "dma", dma_parse, markers, 0 };

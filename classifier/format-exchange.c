@@ -157,4 +157,4 @@ static const char *const markers[] = {
 	"dministrat", NULL
 };
 
-const struct format format_exchange = { "exchange", exchange_parse, markers };
+const struct format format_exchange = { "exchange", exchange_parse, markers, 0 };

@@ -98,4 +98,4 @@ static const char *const markers[] = {
 	"did not reach the following recipient", NULL
 };
 
-const struct format format_exchange2003 = { "exchange2003", exchange2003_parse, markers };
+const struct format format_exchange2003 = { "exchange2003", exchange2003_parse, markers, 0 };

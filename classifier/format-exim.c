@@ -320,4 +320,4 @@ static const char *const markers[] = {
 	"\n------ This is a copy of ", NULL
 };
 
-const struct format format_exim = { "exim", exim_parse, markers };
+const struct format format_exim = { "exim", exim_parse, markers, 0 };

@@ -164,4 +164,4 @@ static const char *const markers[] = {
 	"@ezweb.ne.jp", NULL
 };
 
-const struct format format_ezweb = { "ezweb", ezweb_parse, markers };
+const struct format format_ezweb = { "ezweb", ezweb_parse, markers, 0 };

@@ -175,4 +175,4 @@ static const char *const markers[] = {
 	"googlemail.com", "google.com", "gmail.com", "Mail Delivery Subsystem", NULL
 };
 
-const struct format format_gmail = { "gmail", gmail_parse, markers };
+const struct format format_gmail = { "gmail", gmail_parse, markers, 0 };

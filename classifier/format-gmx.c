@@ -107,4 +107,4 @@ static const char *const markers[] = {
 	RETURN_MARKER, NULL
 };
 
-const struct format format_gmx = { "gmx", gmx_parse, markers };
+const struct format format_gmx = { "gmx", gmx_parse, markers, 0 };

@@ -68,4 +68,4 @@ static const char *const markers[] = {
 	"groups.google.com", NULL
 };
 
-const struct format format_googlegroups = { "googlegroups", googlegroups_parse, markers };
+const struct format format_googlegroups = { "googlegroups", googlegroups_parse, markers, 0 };

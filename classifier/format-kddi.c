@@ -99,4 +99,4 @@ static const char *const markers[] = {
 	"dion.ne.jp", "auone-net.jp", NULL
 };
 
-const struct format format_kddi = { "kddi", kddi_parse, markers };
+const struct format format_kddi = { "kddi", kddi_parse, markers, 0 };

@@ -86,4 +86,4 @@ static const char *const markers[] = {
 	"McAfee", NULL
 };
 
-const struct format format_mcafee = { "mcafee", mcafee_parse, markers };
+const struct format format_mcafee = { "mcafee", mcafee_parse, markers, 0 };

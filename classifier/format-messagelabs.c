@@ -144,4 +144,4 @@ static const char *const markers[] = {
 	"X-Msg-Ref", "messagelabs.com", NULL
 };
 
-const struct format format_messagelabs = { "messagelabs", messagelabs_parse, markers };
+const struct format format_messagelabs = { "messagelabs", messagelabs_parse, markers, 0 };

@@ -95,4 +95,4 @@ static const char *const markers[] = {
 	"Recipient address:", NULL
 };
 
-const struct format format_messagingserver = { "messagingserver", messagingserver_parse, markers };
+const struct format format_messagingserver = { "messagingserver", messagingserver_parse, markers, 0 };

@@ -110,4 +110,4 @@ static const char *const markers[] = {
 	"\n-------server message", NULL
 };
 
-const struct format format_mfilter = { "mfilter", mfilter_parse, markers };
+const struct format format_mfilter = { "mfilter", mfilter_parse, markers, 0 };

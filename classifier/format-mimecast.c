@@ -103,4 +103,4 @@ static const char *const markers[] = {
 	"X-MC-System", "mimecast", NULL
 };
 
-const struct format format_mimecast = { "mimecast", mimecast_parse, markers };
+const struct format format_mimecast = { "mimecast", mimecast_parse, markers, 0 };

@@ -105,4 +105,4 @@ static const char *const markers[] = {
 	"X-MX-Bounce", "X-MXL-NoteHash", "X-MXL-Hash", "mxlogic.net", NULL
 };
 
-const struct format format_mxlogic = { "mxlogic", mxlogic_parse, markers };
+const struct format format_mxlogic = { "mxlogic", mxlogic_parse, markers, 0 };

@@ -123,4 +123,4 @@ static const char *const markers[] = {
 	"DELIVERY FAILURE", "DELIVERY_FAILURE", "Undeliverable message", NULL
 };
 
-const struct format format_notes = { "notes", notes_parse, markers };
+const struct format format_notes = { "notes", notes_parse, markers, 0 };

@@ -81,4 +81,4 @@ static const char *const markers[] = {
 	"This is the MAILER-DAEMON, please DO NOT REPLY", NULL
 };
 
-const struct format format_opensmtpd = { "opensmtpd", opensmtpd_parse, markers };
+const struct format format_opensmtpd = { "opensmtpd", opensmtpd_parse, markers, 0 };

@@ -122,4 +122,4 @@ static const char *const markers[] = {
 	"Postfix SMTP server: errors from", NULL
 };
 
-const struct format format_postfix = { "postfix", postfix_parse, markers };
+const struct format format_postfix = { "postfix", postfix_parse, markers, 0 };

@@ -83,4 +83,4 @@ qmail_parse(const struct mail *m, struct report *r)
 }
 
 /* qmail_parse reads nothing without an opening (see format.h). */
-const struct format format_qmail = { "qmail", qmail_parse, openings };
+const struct format format_qmail = { "qmail", qmail_parse, openings, 0 };

@@ -40,4 +40,4 @@ rfc3464_parse(const struct mail *m, struct report *r)
 }
 
 /* Always tried: a DSN is told by its MIME structure. */
-const struct format format_rfc3464 = { "rfc3464", rfc3464_parse, NULL };
+const struct format format_rfc3464 = { "rfc3464", rfc3464_parse, NULL, 1 };

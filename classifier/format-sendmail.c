@@ -243,4 +243,4 @@ static const char *const markers[] = {
 	"The following addresses had", "Transcript of session follows", NULL
 };
 
-const struct format format_sendmail = { "sendmail", sendmail_parse, markers };
+const struct format format_sendmail = { "sendmail", sendmail_parse, markers, 0 };

@@ -91,4 +91,4 @@ static const char *const markers[] = {
 	"SurfControl", NULL
 };
 
-const struct format format_surfcontrol = { "surfcontrol", surfcontrol_parse, markers };
+const struct format format_surfcontrol = { "surfcontrol", surfcontrol_parse, markers, 0 };

@@ -119,4 +119,4 @@ static const char *const markers[] = {
 	"InterScan", NULL
 };
 
-const struct format format_trendmicro = { "trendmicro", trendmicro_parse, markers };
+const struct format format_trendmicro = { "trendmicro", trendmicro_parse, markers, 0 };

@@ -172,4 +172,4 @@ static const char *const markers[] = {
 	NULL
 };
 
-const struct format format_unknown = { "unknown-mta", unknown_parse, markers };
+const struct format format_unknown = { "unknown-mta", unknown_parse, markers, 0 };

@@ -89,4 +89,4 @@ static const char *const markers[] = {
 	MARKER, NULL
 };
 
-const struct format format_yahoo = { "yahoo", yahoo_parse, markers };
+const struct format format_yahoo = { "yahoo", yahoo_parse, markers, 0 };

@@ -79,4 +79,4 @@ static const char *const markers[] = {
 	"This is a permanent error", "This is a temporary error", NULL
 };
 
-const struct format format_zoho = { "zoho", zoho_parse, markers };
+const struct format format_zoho = { "zoho", zoho_parse, markers, 0 };

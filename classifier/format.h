@@ -28,6 +28,11 @@ struct format {
 	 * 33M to 12M instructions and classify() from 106M to 87M.
 	 */
 	const char *const *markers;
+	/*
+	 * 1 when the decoder knows no particular MTA (RFC 3464, RFC 5965, RFC 3834, the
+	 * generic reader): the ones `parse --generic-only` keeps.
+	 */
+	int		 generic;
 };
 
 /* NULL-terminated, in the order they are tried. */

@@ -45,6 +45,7 @@ extern const struct format format_opensmtpd;
 extern const struct format format_dma;
 extern const struct format format_unknown;
 /* END unix formats (declarations) */
+extern const struct format format_generic;
 extern const struct format format_autoreply;
 
 const struct format *const formats[] = {
@@ -87,6 +88,7 @@ const struct format *const formats[] = {
 	&format_dma,
 	&format_unknown,
 	/* END unix formats (table) */
+	&format_generic,
 	&format_autoreply,
 	NULL
 };

@@ -51,6 +51,7 @@ parse_exec(const struct global_options *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "generic-only", no_argument, NULL, 'g' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "verp", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -67,10 +68,13 @@ parse_exec(const struct global_options *g, int argc, char **argv)
 	if (c == NULL)
 		return EX_CONFIG;
 	optind = 0;	/* 0: reinitialise glibc getopt, which main left in "+" mode */
-	while ((ch = getopt_long(argc, argv, "jr:v:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jgr:v:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
+			break;
+		case 'g':
+			classifier_set_generic_only(c, 1);
 			break;
 		case 'r':
 			if (classifier_load_rules(c, optarg, &e) == -1) {
@@ -110,9 +114,10 @@ parse_exec(const struct global_options *g, int argc, char **argv)
 
 const struct command cmd_parse = {
 	"parse",
-	"[--json] [--rules FILE] [--verp PATTERN] FILE...",
+	"[--json] [--generic-only] [--rules FILE] [--verp PATTERN] FILE...",
 	"classify message files and print the results; touches no database",
-	"usage: bouncescan parse [--json] [--rules FILE] [--verp PATTERN] FILE...\n"
+	"usage: bouncescan parse [--json] [--generic-only] [--rules FILE]\n"
+	"                        [--verp PATTERN] FILE...\n"
 	"\n"
 	"Classify each message file (one message per file; - reads standard input)\n"
 	"and print one result per failed, delayed or reported recipient.\n"
@@ -123,6 +128,10 @@ const struct command cmd_parse = {
 	"                  diagnostic, remote_mta, rule and format (null when unknown).\n"
 	"                  A message that is not a bounce prints one object with\n"
 	"                  \"class\": \"none\".\n"
+	"  --generic-only  a diagnostic: read every message with the generic reader,\n"
+	"                  RFC 3464 DSNs and RFC 5965 reports only, as if no MTA's\n"
+	"                  own format were known (to see what the generic reader\n"
+	"                  catches alone)\n"
 	"  --rules FILE    a site rule file, consulted before the built-in rules\n"
 	"                  (format: bouncescan.conf(5), RULE FILES)\n"
 	"  --verp PATTERN  the list's VERP address, e.g.\n"

@@ -1,0 +1,581 @@
+/*
+ * format-challenge.c: challenge-response and sender-verification requests ("please
+ * confirm you are human to reach X", "click the link to be added to my whitelist",
+ * TMDA, Boxbe, Spam Arrest, Bluebottle and the like) and mailing-list moderation
+ * notices ("your message awaits moderator approval"). None of them says that an
+ * address failed: the member's mailbox exists and a person or a list stands behind
+ * it, so counting them as hard, soft or block would suppress a good subscriber or
+ * raise a false sender-side incident. They are read as auto-replies (reason
+ * vacation, as format-autoreply.c reports), against the address that sent them.
+ *
+ * Tried right after ARF and before RFC 3464 and every bounce decoder, which would
+ * otherwise take them: Boxbe wraps its request in a DSN (Status 4.7.0, "Sender not
+ * pre-approved"), and some servers refuse at RCPT with "requires confirmation,
+ * visit http://... to confirm this mail server", which an MTA returns as a bounce.
+ * So a real bounce must stay a bounce, and the evidence asked for depends on how
+ * much the message looks like one:
+ *
+ * - a message with bounce signals (a delivery-status part, X-Failed-Recipients, a
+ *   MAILER-DAEMON or postmaster sender, a delivery-failure subject) is taken only
+ *   when its own text names a challenge in explicit words, and then only when every
+ *   failed recipient's diagnostic is such a challenge and none says anything a real
+ *   failure says (unknown user, blocklisted, sender verify failed, ...);
+ * - any other message is taken on one explicit phrase (in English, German, French,
+ *   Spanish, Italian, Portuguese or Dutch) or a challenge header, or on two kinds
+ *   of weaker words (confirm + whitelist, approval + pending, ...) together with a
+ *   link or an automatic-reply header.
+ *
+ * Only the text before a quoted original is read: a bounce that returns a post
+ * saying "your message is held in an approval queue" is still a bounce.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+#include "bodyscan.h"
+#include "format.h"
+#include "mail.h"
+#include "reason.h"
+#include "report.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* The decoder whose reading of a DSN is checked before this one takes it. */
+extern const struct format format_rfc3464;
+
+/* Bounded work on hostile input: text read, paragraph size. */
+#define OWN_TEXT_MAX	16384
+#define PARAGRAPH_MAX	2048
+
+/*
+ * Explicit words of a challenge or a sender-verification request, safe even in a
+ * message that looks like a bounce: no bounce text says them.
+ */
+static const char *const challenge_phrases[] = {
+	"challenge-response", "challenge/response", "challenge response",
+	"requires confirmation", "confirm this mail server", "confirm your mail server",
+	"not pre-approved", "pre-approved sender", "guest list", "waitlisted",
+	"awaiting verification", "pending verification", "awaiting your confirmation",
+	"add yourself to", "to be added to my", "added to my whitelist",
+	"added to my approved", "added to my allowed", "held for approval",
+	"held for moderation", "awaits moderator approval", "awaiting moderator approval",
+	"held until the list moderator",
+	/* Services and programs that send them. */
+	"tmda", "boxbe", "spamarrest", "spam arrest", "bluebottle", "mailblocks",
+	"choicemail", "qurb", "mailwasher", "spamfighter", "sanebox",
+	"active spam killer",
+	NULL
+};
+
+/* Explicit words that need no bounce-free context: requests and moderation. */
+static const char *const request_phrases[] = {
+	"confirm that you are human", "confirm you are human", "confirm you're human",
+	"confirm that you are a human", "confirm you are a human",
+	"prove that you are human", "prove you are human", "prove that you are a human",
+	"verify that you are human", "verify you are human", "verify that you are a human",
+	"you are a real person", "you are not a robot", "not a machine",
+	"confirm your message", "confirm your e-mail", "confirm your email",
+	"verify your message", "verify your e-mail", "verify your email",
+	"verify your address", "confirm your address", "confirm your identity",
+	"confirm the message", "confirm your sending", "awaiting confirmation",
+	"pending confirmation", "waiting for your confirmation",
+	"approved senders list", "allowed senders list", "safe senders list",
+	"sender verification request", "verification request",
+	"awaiting moderation", "pending moderation", "pending approval",
+	"awaiting approval", "waiting for approval", "waiting for moderator",
+	"requires moderator approval", "requires approval", "needs approval",
+	"submitted to the moderator", "forwarded to the moderator",
+	"sent to the moderator", "list moderator", "moderation queue",
+	"approval queue", "message is pending",
+	/* German */
+	"bitte best\xc3\xa4tigen", "best\xc3\xa4tigen sie", "wartet auf freigabe",
+	"auf freigabe", "zur freigabe", "freigabe durch",
+	/* French */
+	"veuillez confirmer", "merci de confirmer", "confirmer votre",
+	"en attente de validation", "en attente de mod\xc3\xa9ration",
+	"en attente d'approbation", "liste blanche",
+	/* Spanish */
+	"por favor confirme", "confirme su", "confirmar su", "lista blanca",
+	"pendiente de aprobaci\xc3\xb3n", "en espera de aprobaci\xc3\xb3n",
+	"pendiente de moderaci\xc3\xb3n",
+	/* Italian */
+	"si prega di confermare", "conferma il tuo", "lista bianca",
+	"in attesa di approvazione", "in attesa di moderazione",
+	/* Portuguese */
+	"confirme seu", "confirmar seu", "lista branca", "aguardando aprova\xc3\xa7\xc3\xa3o",
+	"aguardando modera\xc3\xa7\xc3\xa3o",
+	/* Dutch */
+	"bevestig uw", "witte lijst", "wacht op goedkeuring",
+	NULL
+};
+
+/*
+ * Weaker words, by kind. Two kinds together, with a link or an automatic-reply
+ * header, make a request; one alone says nothing (a member's reply may say
+ * "confirm").
+ */
+static const char *const confirm_words[] = {
+	"confirm", "verify", "verification", "best\xc3\xa4tig", "verifizier",
+	"confirmer", "v\xc3\xa9rifier", "confirmar", "verificar", "confermare",
+	"verificare", "bevestig", NULL
+};
+static const char *const list_words[] = {
+	"whitelist", "white list", "white-list", "allowed list", "allow list",
+	"approved list", "safe list", "safelist", "allowed senders", "approved senders",
+	NULL
+};
+static const char *const approval_words[] = {
+	"approval", "approve", "moderator", "moderation", "freigabe",
+	"mod\xc3\xa9rat", "moderador", "moderatore", "goedkeuring", "aprobaci",
+	"approvazione", "aprova\xc3\xa7", NULL
+};
+static const char *const waiting_words[] = {
+	"pending", "awaiting", "on hold", "held", "waiting", "queued", NULL
+};
+static const char *const human_words[] = {
+	"human", "robot", "spammer", "spam protection", "spam-protection",
+	"anti-spam", "antispam", "spam filter", "unsolicited", NULL
+};
+static const char *const *const word_kinds[] = {
+	confirm_words, list_words, approval_words, waiting_words, human_words
+};
+
+/* Header fields that challenge programs add. */
+static const char *const challenge_headers[] = {
+	"X-Challenge", "X-TMDA-Confirm-Done", "X-TMDA-Fingerprint", "X-Boxbe-Notice",
+	"X-Spam-Arrest", "X-ASK-Info", NULL
+};
+
+/* What a real failure says: a text holding any of these is left to the bounce decoders. */
+static const char *const failure_words[] = {
+	"unknown", "no such", "does not exist", "doesn't exist", "not exist", "not found",
+	"invalid", "disabled", "inactive", "suspended", "quota", "mailbox full",
+	"mailbox is full", "too large", "blocked", "blacklist", "blocklist", "dnsbl",
+	"spamhaus", "listed", "spam", "virus", "relay", "refused", "spf", "dkim",
+	"dmarc", "verify failed", "verification failed", "verification failure",
+	"failed verification", "could not verify", "cannot verify", "can't verify",
+	"unable to verify", "unverified", "not verified", "unverifiable",
+	"sender verify", "callout", "timed out", "expired", NULL
+};
+
+/* The same for a message without bounce signals: less, a challenge says "spam". */
+static const char *const request_vetoes[] = {
+	"user unknown", "unknown user", "no such user", "does not exist", "mailbox full",
+	"over quota", "blocked", "blacklist", "blocklist", "rejected", "quarantine",
+	"virus", "verify failed", "verification failed", "could not be delivered",
+	"undeliverable", "delivery failed", "permanent error", NULL
+};
+
+/* Senders and subjects of delivery failures. */
+static const char *const bounce_senders[] = {
+	"mailer-daemon", "mailer daemon", "postmaster", "mail delivery",
+	"mail administrator", "mail system", NULL
+};
+static const char *const bounce_subjects[] = {
+	"undeliver", "delivery status notification", "delivery failure",
+	"delivery failed", "delivery has failed", "failure notice", "returned mail",
+	"returned to sender", "could not be delivered", "unzustellbar",
+	"nicht zugestellt", "non remis", "non recapitabile", "no se pudo entregar",
+	"niet afgeleverd", NULL
+};
+
+/* Robot senders: the member's address is elsewhere in the message. */
+static const char *const robot_senders[] = {
+	"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "notify",
+	"notification", "support@", "challenge", "verif", "confirm", "sympa@",
+	"listserv@", "majordomo@", "mailman@", "ezmlm", NULL
+};
+
+/* Lines that start a quoted original; the request is above them. */
+static const char *const original_starts[] = {
+	"---", "___", ">", "original message", "return-path:", "received:", NULL
+};
+
+static const char *
+find_any(const char *s, size_t n, const char *const list[])
+{
+	const char *at;
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if ((at = text_find(s, n, list[i])) != NULL)
+			return at;
+	return NULL;
+}
+
+static int
+str_any(const char *s, const char *const list[])
+{
+	return s != NULL && find_any(s, strlen(s), list) != NULL;
+}
+
+/* The length of the text above a quoted original, bounded. */
+static size_t
+own_length(const char *text, size_t len)
+{
+	const char *pos = text, *end = text + (len > OWN_TEXT_MAX ? OWN_TEXT_MAX : len);
+	struct line line, t;
+	size_t i;
+
+	while (bodyscan_next(&pos, end, &line)) {
+		t = bodyscan_trim(line);
+		for (i = 0; original_starts[i] != NULL; i++)
+			if (text_starts(t.s, t.n, original_starts[i]))
+				return (size_t)(line.s - text);
+	}
+	return (size_t)(end - text);
+}
+
+/* Does the message look like a delivery failure report, whatever it says? */
+static int
+bounce_signals(const struct mail *m)
+{
+	return mail_part(m, "message/delivery-status", 1) != NULL ||
+	    mail_header_has(m, "X-Failed-Recipients") ||
+	    str_any(m->from, bounce_senders) || str_any(m->subject, bounce_subjects);
+}
+
+/*
+ * A paragraph of text, unfolded, as a new string in *para (NULL at the end).
+ * *pos moves past it. Paragraphs end at a blank line and are cut at PARAGRAPH_MAX.
+ */
+static int
+next_paragraph(const char **pos, const char *end, char **para, const char **start)
+{
+	struct line line;
+	const char *from = NULL, *to = NULL;
+
+	*para = NULL;
+	while (bodyscan_next(pos, end, &line)) {
+		if (bodyscan_blank(&line)) {
+			if (from != NULL)
+				break;
+			continue;
+		}
+		if (from == NULL)
+			from = line.s;
+		to = line.s + line.n;
+		if ((size_t)(to - from) >= PARAGRAPH_MAX)
+			break;
+	}
+	if (from == NULL)
+		return 0;
+	if ((size_t)(to - from) > PARAGRAPH_MAX)
+		to = from + PARAGRAPH_MAX;
+	*para = text_unfold(from, (size_t)(to - from));
+	*start = from;
+	return 1;
+}
+
+/* How many kinds of weaker words s holds. */
+static int
+word_kinds_in(const char *s)
+{
+	size_t i;
+	int kinds = 0;
+
+	for (i = 0; i < sizeof word_kinds / sizeof word_kinds[0]; i++)
+		if (str_any(s, word_kinds[i]))
+			kinds++;
+	return kinds;
+}
+
+static int
+auto_submitted(const struct mail *m)
+{
+	char *v;
+	int yes = 0;
+
+	if ((v = mail_header(m, "Auto-Submitted")) != NULL) {
+		yes = !text_starts(v, strlen(v), "no");
+		free(v);
+	}
+	if (!yes && (v = mail_header(m, "Precedence")) != NULL) {
+		yes = text_starts(v, strlen(v), "auto_reply") ||
+		    text_starts(v, strlen(v), "bulk") || text_starts(v, strlen(v), "junk");
+		free(v);
+	}
+	return yes;
+}
+
+static int
+has_challenge_header(const struct mail *m)
+{
+	size_t i;
+
+	for (i = 0; challenge_headers[i] != NULL; i++)
+		if (mail_header_has(m, challenge_headers[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The address a request came from: the sender, with a TMDA confirmation tag or a
+ * list's -bounces/-owner/-request suffix taken off; for a robot sender the
+ * Reply-To, then the first address of the text that is not the list's own (To:).
+ * A new string or NULL.
+ */
+static char *
+strip_tag(char *a)
+{
+	static const char *const suffixes[] = {
+		"-bounces", "-owner", "-request", "-admin", "+owner", "+owners", NULL
+	};
+	char *at = strchr(a, '@'), *tag;
+	size_t i, n;
+
+	if (at == NULL)
+		return a;
+	if ((tag = strstr(a, "-confirm-")) != NULL && tag < at) {
+		memmove(tag, at, strlen(at) + 1);
+		return a;
+	}
+	if (strncmp(a, "owner-", 6) == 0 && at - a > 6)
+		memmove(a, a + 6, strlen(a + 6) + 1);
+	at = strchr(a, '@');
+	for (i = 0; suffixes[i] != NULL; i++) {
+		n = strlen(suffixes[i]);
+		if ((size_t)(at - a) > n && strncmp(at - n, suffixes[i], n) == 0) {
+			memmove(at - n, at, strlen(at) + 1);
+			break;
+		}
+	}
+	return a;
+}
+
+static char *
+header_address(const struct mail *m, const char *name)
+{
+	char *v = mail_header(m, name), *a;
+
+	if (v == NULL)
+		return NULL;
+	a = address_find(v, strlen(v));
+	free(v);
+	return a;
+}
+
+/* The first address in text[0..len) that is neither skip1 nor skip2. */
+static char *
+text_address(const char *text, size_t len, const char *skip1, const char *skip2)
+{
+	const char *pos = text, *end = text + len;
+	struct line line;
+	char *a;
+
+	while (bodyscan_next(&pos, end, &line)) {
+		if ((a = address_find(line.s, line.n)) == NULL)
+			continue;
+		if ((skip1 == NULL || strcmp(a, skip1) != 0) &&
+		    (skip2 == NULL || strcmp(a, skip2) != 0))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
+static char *
+requester(const struct mail *m, const char *text, size_t len)
+{
+	char *from = m->from == NULL ? NULL : address_find(m->from, strlen(m->from));
+	char *to, *a;
+
+	if (from != NULL && !str_any(from, robot_senders))
+		return strip_tag(from);
+	if ((a = header_address(m, "Reply-To")) != NULL) {
+		if (!str_any(a, robot_senders) && (from == NULL || strcmp(a, from) != 0)) {
+			free(from);
+			return strip_tag(a);
+		}
+		free(a);
+	}
+	to = header_address(m, "To");
+	a = text_address(text, len, to, from);
+	free(to);
+	if (a != NULL) {
+		free(from);
+		return a;
+	}
+	return from == NULL ? NULL : strip_tag(from);
+}
+
+/* An auto-reply result for rcpt, with the request's words as its diagnostic. */
+static struct result *
+add_request(struct report *r, const char *rcpt, const char *diagnostic,
+    const char *rule)
+{
+	struct result *res = report_add(r, rcpt);
+
+	if (res == NULL)
+		return NULL;
+	if (diagnostic != NULL)
+		result_set(&res->diagnostic, diagnostic,
+		    strlen(diagnostic) > 300 ? 300 : strlen(diagnostic));
+	res->reason = reason_lookup("vacation");
+	res->rule = rule;
+	return res;
+}
+
+/*
+ * A DSN whose every recipient was held for a challenge (Boxbe, or a server that
+ * asks the sending server to confirm itself): the DSN's recipients, as requests.
+ */
+static int
+challenge_dsn(const struct mail *m, struct report *r)
+{
+	struct report dsn;
+	size_t i;
+	int ok;
+
+	memset(&dsn, 0, sizeof dsn);
+	ok = format_rfc3464.parse(m, &dsn) > 0 && dsn.nresults > 0;
+	for (i = 0; ok && i < dsn.nresults; i++) {
+		const char *d = dsn.results[i].diagnostic;
+
+		if (d == NULL || dsn.results[i].recipient == NULL ||
+		    !str_any(d, challenge_phrases) || str_any(d, failure_words))
+			ok = 0;
+	}
+	for (i = 0; ok && i < dsn.nresults; i++) {
+		if (add_request(r, dsn.results[i].recipient, dsn.results[i].diagnostic,
+		    "challenge-response") == NULL)
+			ok = 0;
+	}
+	report_free(&dsn);
+	return ok;
+}
+
+/*
+ * A plain bounce whose only error is a challenge: the paragraph that names it,
+ * with the recipient in it or in the paragraph before.
+ */
+static int
+challenge_bounce(const struct mail *m, struct report *r, const char *text,
+    size_t len)
+{
+	const char *pos = text, *end = text + len, *start, *before = NULL;
+	char *para, *rcpt = NULL, *diagnostic = NULL;
+	int found = 0, clean = 1;
+
+	while (clean && next_paragraph(&pos, end, &para, &start)) {
+		if (str_any(para, failure_words))
+			clean = 0;
+		else if (!found && str_any(para, challenge_phrases)) {
+			found = 1;
+			diagnostic = xstrdup(para);
+			if ((rcpt = address_find(para, strlen(para))) == NULL &&
+			    before != NULL)
+				rcpt = address_find(before, (size_t)(start - before));
+		}
+		before = start;
+		free(para);
+	}
+	if (clean && found && rcpt == NULL)
+		rcpt = header_address(m, "X-Failed-Recipients");
+	if (clean && found && rcpt != NULL)
+		found = add_request(r, rcpt, diagnostic, "challenge-response") != NULL;
+	else
+		found = 0;
+	free(rcpt);
+	free(diagnostic);
+	return found;
+}
+
+/*
+ * A message without bounce signals: the first paragraph (or the subject) with an
+ * explicit phrase decides; else two kinds of weaker words in one paragraph, with a
+ * link or an automatic-reply header, and no failure words.
+ */
+static int
+request_message(const struct mail *m, struct report *r, const char *text,
+    size_t len)
+{
+	const char *pos = text, *end = text + len, *start;
+	char *para, *diagnostic = NULL, *rcpt;
+	int strong = 0, weak = 0, vetoed = 0, linked;
+	struct result *res = NULL;
+
+	linked = text_find(text, len, "http://") != NULL ||
+	    text_find(text, len, "https://") != NULL ||
+	    text_find(text, len, "reply to this") != NULL || auto_submitted(m);
+	if (str_any(m->subject, request_phrases) ||
+	    str_any(m->subject, challenge_phrases) || has_challenge_header(m))
+		strong = 1;
+	while (next_paragraph(&pos, end, &para, &start)) {
+		if (str_any(para, request_vetoes))
+			vetoed = 1;
+		if (!strong && (str_any(para, request_phrases) ||
+		    str_any(para, challenge_phrases))) {
+			strong = 1;
+			free(diagnostic);
+			diagnostic = xstrdup(para);
+		} else if (!strong && !weak && linked && word_kinds_in(para) >= 2) {
+			weak = 1;
+			diagnostic = xstrdup(para);
+		} else if (diagnostic == NULL)
+			diagnostic = xstrdup(para);
+		free(para);
+	}
+	if (strong || (weak && !vetoed)) {
+		if ((rcpt = requester(m, text, len)) != NULL) {
+			res = add_request(r, rcpt, diagnostic, strong ?
+			    "challenge or moderation request" : "confirmation request");
+			free(rcpt);
+		}
+	}
+	free(diagnostic);
+	return res != NULL;
+}
+
+static int
+challenge_parse(const struct mail *m, struct report *r)
+{
+	const char *text;
+	size_t len;
+
+	text = bodyscan_text(m, &len);
+	len = own_length(text, len);
+	if (!bounce_signals(m))
+		return request_message(m, r, text, len);
+	if (mail_part(m, "message/delivery-status", 1) != NULL)
+		return challenge_dsn(m, r);
+	return challenge_bounce(m, r, text, len);
+}
+
+/*
+ * What challenge_parse requires before it reads anything (see format.h): one of
+ * its phrases or words in the subject or the text, or a challenge header's name.
+ * The weaker words cover the explicit phrases that contain them.
+ */
+static const char *const markers[] = {
+	/* challenge_phrases */
+	"challenge", "requires confirmation", "confirm this mail server",
+	"confirm your mail server", "pre-approved", "guest list", "waitlisted",
+	"awaiting verification", "pending verification", "awaiting your confirmation",
+	"add yourself to", "to be added to my", "added to my", "held for approval",
+	"held for moderation", "awaits moderator approval", "held until the list moderator",
+	"tmda", "boxbe", "spamarrest", "spam arrest", "bluebottle", "mailblocks",
+	"choicemail", "qurb", "mailwasher", "spamfighter", "sanebox", "active spam killer",
+	/* request_phrases not covered by a word below */
+	"you are a real person", "not a machine", "awaiting confirmation",
+	"pending confirmation", "waiting for your confirmation", "list moderator",
+	"approval queue", "message is pending", "requires approval", "needs approval",
+	"wartet auf freigabe", "liste blanche", "lista blanca", "lista bianca",
+	"lista branca", "witte lijst", "wacht op goedkeuring",
+	/* the weaker words */
+	"confirm", "verify", "verification", "best\xc3\xa4tig", "verifizier",
+	"confirmer", "v\xc3\xa9rifier", "confirmar", "verificar", "confermare",
+	"conferma", "verificare", "bevestig", "whitelist", "white list", "white-list",
+	"allowed list", "allow list", "approved list", "safe list", "safelist",
+	"allowed senders", "approved senders", "approval", "approve", "moderator",
+	"moderation", "freigabe", "mod\xc3\xa9rat", "moderador", "moderatore",
+	"goedkeuring", "aprobaci", "approvazione", "aprova\xc3\xa7", "pending",
+	"awaiting", "on hold", "held", "waiting", "queued", "human", "robot",
+	"spammer", "spam protection", "spam-protection", "anti-spam", "antispam",
+	"spam filter", "unsolicited", "attente", "espera", "attesa", "aguardando",
+	/* challenge_headers */
+	"x-challenge", "x-tmda", "x-boxbe", "x-spam-arrest", "x-ask-info",
+	NULL
+};
+
+const struct format format_challenge = { "challenge", challenge_parse, markers };

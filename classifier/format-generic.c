@@ -1,0 +1,1065 @@
+/*
+ * format-generic.c: the generic bounce reader. It knows no MTA. It reads what every
+ * delivery failure report has in some mix (a mail-system sender, Auto-Submitted,
+ * failure words in the subject and the opening text, in many languages, a returned
+ * message, an SMTP transcript, reply and status codes next to an address) and names
+ * as failed recipients only the addresses that stand next to failure evidence:
+ *
+ *   - "<address>:" (or "address:") opening a paragraph that reports an error;
+ *   - "RCPT TO:<address>" followed by an error reply;
+ *   - a line that holds an address and an error (a reply code, a status code or a
+ *     failure word), with its continuation lines;
+ *   - the addresses listed under a failure heading ("The following recipients
+ *     failed:").
+ *
+ * The list's own addresses are never recipients: the bounce's From, To, Cc and
+ * Return-Path, the returned message's From, Sender, Reply-To and Return-Path, and
+ * postmaster or MAILER-DAEMON anywhere. Where the returned message names its
+ * recipients (To, Cc, Received "for <address>"), candidates found only by the
+ * weakest reading must be among them.
+ *
+ * It runs when no decoder for a particular format took the message, and it stands
+ * on its own (`parse --generic-only`); the MTA decoders refine what it cannot know.
+ * The reason is left to the rules, which read the diagnostic it hands on.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ac.h"
+#include "address.h"
+#include "format.h"
+#include "plaintext.h"
+#include "report.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* What a phrase is evidence of. A phrase may be several. */
+enum {
+	W_SUBJECT	= 1 << 0,	/* a subject that says delivery failed */
+	W_INTRO		= 1 << 1,	/* an opening sentence that says delivery failed */
+	W_HEADING	= 1 << 2,	/* introduces a list of failed recipients */
+	W_ERROR		= 1 << 3,	/* words of an error next to an address */
+	W_RETURNED	= 1 << 4,	/* the returned message starts after this line */
+	W_DELAY		= 1 << 5,	/* the server is still trying */
+	W_FINAL		= 1 << 6,	/* the server has given up */
+	W_NOTFAIL	= 1 << 7	/* a subject that reports success, not failure */
+};
+
+struct word {
+	const char	*text;		/* lower case (ASCII), UTF-8 */
+	unsigned	 kinds;
+};
+
+/*
+ * The vocabulary. English first, then German, French, Spanish, Portuguese, Italian,
+ * Dutch, Russian, Chinese (simplified and traditional), Japanese, Korean. Phrases are
+ * matched anywhere in a line, ignoring ASCII case; keep them long enough to mean one
+ * thing.
+ */
+static const struct word words[] = {
+
+	/* subjects and opening sentences */
+	{ "undeliverable", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "undelivered", W_SUBJECT | W_INTRO },
+	{ "undeliverd", W_SUBJECT },
+	{ "non-deliverable", W_SUBJECT | W_INTRO },
+	{ "nondeliverable", W_SUBJECT | W_INTRO },
+	{ "non deliverable", W_SUBJECT | W_INTRO },
+	{ "non-delivery", W_SUBJECT | W_INTRO },
+	{ "nondelivery", W_SUBJECT | W_INTRO },
+	{ "delivery failure", W_SUBJECT | W_INTRO },
+	{ "delivery failed", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "delivery has failed", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "delivery problem", W_SUBJECT | W_INTRO },
+	{ "delivery error", W_SUBJECT | W_INTRO },
+	{ "delivery status notification", W_SUBJECT },
+	{ "delivery notification", W_SUBJECT },
+	{ "delivery report", W_SUBJECT },
+	{ "failed delivery", W_SUBJECT | W_INTRO },
+	{ "failure notice", W_SUBJECT | W_INTRO },
+	{ "failure delivery", W_SUBJECT },
+	{ "mail failure", W_SUBJECT | W_INTRO },
+	{ "mail delivery failed", W_SUBJECT | W_INTRO },
+	{ "mail system error", W_SUBJECT | W_INTRO },
+	{ "message not delivered", W_SUBJECT | W_INTRO },
+	{ "returned mail", W_SUBJECT | W_INTRO },
+	{ "return mail", W_SUBJECT },
+	{ "returned to sender", W_SUBJECT | W_INTRO },
+	{ "mail returned", W_SUBJECT },
+	{ "message returned", W_SUBJECT },
+	{ "bounced mail", W_SUBJECT },
+	{ "bounce notification", W_SUBJECT },
+	{ "could not send", W_SUBJECT | W_INTRO },
+	{ "couldn't send", W_SUBJECT | W_INTRO },
+	{ "could not be sent", W_SUBJECT | W_INTRO },
+	{ "couldn't be sent", W_SUBJECT | W_INTRO },
+	{ "error sending", W_SUBJECT | W_INTRO },
+	{ "sending failed", W_SUBJECT | W_INTRO },
+	{ "send failure", W_SUBJECT },
+	{ "problem delivering", W_SUBJECT | W_INTRO },
+	{ "rejected:", W_SUBJECT },
+	{ "message rejected", W_SUBJECT | W_INTRO },
+	{ "unable to deliver", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "not be delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "could not be delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "couldn't be delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "cannot be delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "can not be delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "can't be delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "was not delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "wasn't delivered", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "were not delivered", W_INTRO | W_HEADING },
+	{ "has not been delivered", W_INTRO },
+	{ "have not been delivered", W_INTRO },
+	{ "not delivered to", W_INTRO | W_HEADING },
+	{ "could not deliver", W_INTRO | W_HEADING },
+	{ "couldn't deliver", W_INTRO | W_HEADING },
+	{ "failed to deliver", W_INTRO | W_HEADING },
+	{ "not able to deliver", W_INTRO },
+	{ "wasn't able to deliver", W_INTRO },
+	{ "was unable to deliver", W_INTRO },
+	{ "delivery to the following", W_INTRO | W_HEADING },
+	{ "delivery attempts", W_INTRO },
+	{ "did not reach", W_INTRO | W_HEADING },
+	{ "permanent error", W_INTRO | W_FINAL },
+	{ "permanent failure", W_INTRO | W_FINAL },
+	{ "permanently failed", W_INTRO | W_FINAL },
+	{ "failed permanently", W_INTRO | W_FINAL },
+	{ "fatal error", W_INTRO | W_FINAL },
+	{ "unrecoverable error", W_INTRO | W_FINAL },
+	{ "message was rejected", W_INTRO },
+	{ "has been rejected", W_INTRO },
+	{ "rejected your message", W_INTRO },
+	{ "message could not", W_INTRO },
+	{ "message has been blocked", W_INTRO },
+	{ "delivery of your message", W_INTRO },
+
+	/* headings */
+	{ "following address", W_HEADING },
+	{ "following recipient", W_HEADING },
+	{ "following destination", W_HEADING },
+	{ "failed recipient", W_HEADING },
+	{ "recipients failed", W_HEADING },
+	{ "address(es) failed", W_HEADING },
+	{ "addresses failed", W_HEADING },
+	{ "recipient(s)", W_HEADING },
+	{ "invalid recipient", W_HEADING | W_ERROR },
+	{ "unknown recipient", W_HEADING | W_ERROR },
+	{ "bad recipient", W_HEADING | W_ERROR },
+	{ "permanent fatal errors", W_HEADING | W_FINAL },
+	/* German */
+	{ "unzustellbar", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nicht zustellbar", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nicht zugestellt", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nicht ausgeliefert", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "zustellung fehlgeschlagen", W_SUBJECT | W_INTRO },
+	{ "fehler bei der zustellung", W_SUBJECT | W_INTRO },
+	{ "zustellungsfehler", W_SUBJECT | W_INTRO },
+	{ "konnte nicht zugestellt", W_INTRO | W_HEADING },
+	{ "konnte nicht ausgeliefert", W_INTRO | W_HEADING },
+	{ "dauerhafter fehler", W_INTRO | W_FINAL },
+	{ "permanenter fehler", W_INTRO | W_FINAL },
+	{ "folgende empfänger", W_HEADING },
+	{ "folgenden empfänger", W_HEADING },
+	{ "folgende adresse", W_HEADING },
+	{ "folgenden adresse", W_HEADING },
+
+	/* French */
+	{ "non remis", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "non distribu", W_SUBJECT | W_INTRO },
+	{ "non délivr", W_SUBJECT | W_INTRO },
+	{ "échec de la remise", W_SUBJECT | W_INTRO },
+	{ "echec de la remise", W_SUBJECT | W_INTRO },
+	{ "échec de remise", W_SUBJECT | W_INTRO },
+	{ "échec de la distribution", W_SUBJECT | W_INTRO },
+	{ "impossible de remettre", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "impossible de distribuer", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "impossible d'envoyer", W_SUBJECT | W_INTRO },
+	{ "n'a pas pu être", W_INTRO | W_HEADING },
+	{ "n'a pas pu etre", W_INTRO | W_HEADING },
+	{ "n'ont pas pu être", W_INTRO | W_HEADING },
+	{ "n'a pas été remis", W_INTRO | W_HEADING },
+	{ "erreur permanente", W_INTRO | W_FINAL },
+	{ "destinataires suivants", W_HEADING },
+	{ "destinataire suivant", W_HEADING },
+
+	/* Spanish */
+	{ "no entregado", W_SUBJECT | W_INTRO },
+	{ "no se pudo entregar", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "no se puede entregar", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "no se ha podido entregar", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "no pudo ser entregado", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "no ha podido ser entregado", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "no pudo entregarse", W_SUBJECT | W_INTRO },
+	{ "error de entrega", W_SUBJECT | W_INTRO },
+	{ "fallo en la entrega", W_SUBJECT | W_INTRO },
+	{ "imposible entregar", W_SUBJECT | W_INTRO },
+	{ "mensaje devuelto", W_SUBJECT },
+	{ "error permanente", W_INTRO | W_FINAL },
+	{ "siguientes destinatarios", W_HEADING },
+
+	/* Portuguese */
+	{ "não entregue", W_SUBJECT | W_INTRO },
+	{ "nao entregue", W_SUBJECT | W_INTRO },
+	{ "não foi entregue", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "não pôde ser entregue", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "não pode ser entregue", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nao pode ser entregue", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "não foi possível entregar", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nao foi possivel entregar", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "falha na entrega", W_SUBJECT | W_INTRO },
+	{ "erro permanente", W_INTRO | W_FINAL },
+	{ "seguintes destinat", W_HEADING },
+
+	/* Italian */
+	{ "non recapitabile", W_SUBJECT | W_INTRO },
+	{ "non recapitato", W_SUBJECT | W_INTRO },
+	{ "mancata consegna", W_SUBJECT | W_INTRO },
+	{ "impossibile recapitare", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "non è stato possibile recapitare", W_INTRO | W_HEADING },
+	{ "non e' stato possibile recapitare", W_INTRO | W_HEADING },
+	{ "non è stato recapitato", W_INTRO },
+	{ "errore permanente", W_INTRO | W_FINAL },
+	{ "seguenti destinatari", W_HEADING },
+	{ "destinatari seguenti", W_HEADING },
+
+	/* Dutch */
+	{ "onbestelbaar", W_SUBJECT | W_INTRO },
+	{ "niet bezorgd", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "niet afgeleverd", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "niet worden bezorgd", W_INTRO | W_HEADING },
+	{ "niet worden afgeleverd", W_INTRO | W_HEADING },
+	{ "bezorging mislukt", W_SUBJECT | W_INTRO },
+	{ "permanente fout", W_INTRO | W_FINAL },
+	{ "volgende ontvanger", W_HEADING },
+
+	/* Russian */
+	{ "не доставлен", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "недоставлен", W_SUBJECT | W_INTRO },
+	{ "не может быть доставлен", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "не удалось доставить", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "ошибка доставки", W_SUBJECT | W_INTRO },
+
+	/* Chinese, simplified and traditional */
+	{ "退信", W_SUBJECT | W_INTRO },
+	{ "未送达", W_SUBJECT | W_INTRO },
+	{ "未能送达", W_SUBJECT | W_INTRO },
+	{ "无法投递", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "无法送达", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "投递失败", W_SUBJECT | W_INTRO },
+	{ "发送失败", W_SUBJECT | W_INTRO },
+	{ "退回", W_SUBJECT | W_INTRO },
+	{ "無法傳遞", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "無法投遞", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "無法送達", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "傳送失敗", W_SUBJECT | W_INTRO },
+	{ "投遞失敗", W_SUBJECT | W_INTRO },
+	{ "退件", W_SUBJECT | W_INTRO },
+
+	/* Japanese */
+	{ "配信不能", W_SUBJECT | W_INTRO },
+	{ "配送不能", W_SUBJECT | W_INTRO },
+	{ "送信失敗", W_SUBJECT | W_INTRO },
+	{ "配信できません", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "送信できません", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "配送できません", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "届けることができませ", W_INTRO | W_HEADING },
+	{ "配信に失敗", W_SUBJECT | W_INTRO },
+	{ "送信に失敗", W_SUBJECT | W_INTRO },
+
+	/* Korean */
+	{ "반송", W_SUBJECT | W_INTRO },
+	{ "전송 실패", W_SUBJECT | W_INTRO },
+	{ "배달 실패", W_SUBJECT | W_INTRO },
+
+
+	/* words of an error, next to an address */
+	{ "unknown", W_ERROR },
+	{ "does not exist", W_ERROR },
+	{ "doesn't exist", W_ERROR },
+	{ "not exist", W_ERROR },
+	{ "no such", W_ERROR },
+	{ "not found", W_ERROR },
+	{ "invalid", W_ERROR },
+	{ "rejected", W_ERROR },
+	{ "refused", W_ERROR },
+	{ "denied", W_ERROR },
+	{ "failed", W_ERROR },
+	{ "failure", W_ERROR },
+	{ "unavailable", W_ERROR },
+	{ "disabled", W_ERROR },
+	{ "deactivated", W_ERROR },
+	{ "inactive", W_ERROR },
+	{ "suspended", W_ERROR },
+	{ "mailbox full", W_ERROR },
+	{ "mailbox is full", W_ERROR },
+	{ "quota", W_ERROR },
+	{ "exceeded", W_ERROR },
+	{ "over the limit", W_ERROR },
+	{ "too large", W_ERROR },
+	{ "too big", W_ERROR },
+	{ "not allowed", W_ERROR },
+	{ "not permitted", W_ERROR },
+	{ "blocked", W_ERROR },
+	{ "blacklist", W_ERROR },
+	{ "blocklist", W_ERROR },
+	{ "timed out", W_ERROR },
+	{ "timeout", W_ERROR },
+	{ "expired", W_ERROR },
+	{ "unreachable", W_ERROR },
+	{ "unroutable", W_ERROR },
+	{ "unrouteable", W_ERROR },
+	{ "no mailbox", W_ERROR },
+	{ "no longer", W_ERROR },
+	{ "not a valid", W_ERROR },
+	{ "not accept", W_ERROR },
+	{ "unable to", W_ERROR },
+	{ "could not", W_ERROR },
+	{ "couldn't", W_ERROR },
+	{ "cannot", W_ERROR },
+	{ "error", W_ERROR },
+	{ "bad address", W_ERROR },
+	{ "host not found", W_ERROR },
+	{ "loops back", W_ERROR },
+	{ "mail loop", W_ERROR },
+	{ "spam", W_ERROR },
+	{ "virus", W_ERROR },
+	{ "n'existe pas", W_ERROR },
+	{ "inconnu", W_ERROR },
+	{ "unbekannt", W_ERROR },
+	{ "existiert nicht", W_ERROR },
+	{ "no existe", W_ERROR },
+	{ "desconocido", W_ERROR },
+	{ "inexistente", W_ERROR },
+	{ "não existe", W_ERROR },
+	{ "non esiste", W_ERROR },
+	{ "sconosciuto", W_ERROR },
+	{ "bestaat niet", W_ERROR },
+	{ "onbekend", W_ERROR },
+	{ "не существует", W_ERROR },
+	{ "不存在", W_ERROR },
+	{ "存在しません", W_ERROR },
+	{ "宛先不明", W_ERROR | W_SUBJECT },
+	{ "失败", W_ERROR },
+	{ "失敗", W_ERROR },
+	{ "错误", W_ERROR },
+	{ "エラー", W_ERROR },
+
+
+	/* where the returned message starts */
+	{ "original message follows", W_RETURNED },
+	{ "original message", W_RETURNED },
+	{ "returned message", W_RETURNED },
+	{ "copy of the message", W_RETURNED },
+	{ "copy of your message", W_RETURNED },
+	{ "copy of the original", W_RETURNED },
+	{ "message headers follow", W_RETURNED },
+	{ "headers of the original", W_RETURNED },
+	{ "header of the original", W_RETURNED },
+	{ "below this line", W_RETURNED },
+	{ "undelivered message", W_RETURNED },
+	{ "unsent message", W_RETURNED },
+	{ "message text follows", W_RETURNED },
+	{ "ursprüngliche nachricht", W_RETURNED },
+	{ "message d'origine", W_RETURNED },
+	{ "mensaje original", W_RETURNED },
+	{ "mensagem original", W_RETURNED },
+	{ "messaggio originale", W_RETURNED },
+	{ "oorspronkelijk bericht", W_RETURNED },
+	{ "原始邮件", W_RETURNED },
+	{ "原始郵件", W_RETURNED },
+	{ "元のメッセージ", W_RETURNED },
+
+
+	/* still trying, or given up */
+	{ "will retry", W_DELAY },
+	{ "will be retried", W_DELAY },
+	{ "will continue", W_DELAY },
+	{ "will keep trying", W_DELAY },
+	{ "will try again", W_DELAY },
+	{ "still trying", W_DELAY },
+	{ "still being retried", W_DELAY },
+	{ "not yet been delivered", W_DELAY },
+	{ "has been delayed", W_DELAY },
+	{ "delivery delayed", W_DELAY | W_SUBJECT },
+	{ "delayed mail", W_DELAY | W_SUBJECT },
+	{ "delivery delay", W_DELAY | W_SUBJECT },
+	{ "warning message only", W_DELAY },
+	{ "do not need to resend", W_DELAY },
+	{ "no action is required", W_DELAY },
+	{ "gave up", W_FINAL },
+	{ "giving up", W_FINAL },
+	{ "will not be retried", W_FINAL },
+	{ "no further attempts", W_FINAL },
+	{ "will not try again", W_FINAL },
+	{ "message deleted", W_FINAL },
+
+
+	/* subjects that report success */
+	{ "(success)", W_NOTFAIL },
+	{ "successful", W_NOTFAIL },
+	{ "delivered:", W_NOTFAIL },
+	{ "relayed", W_NOTFAIL },
+	{ "read:", W_NOTFAIL },
+	{ NULL, 0 }
+};
+
+static struct ac *vocabulary;
+static pthread_once_t vocabulary_once = PTHREAD_ONCE_INIT;
+
+/* Built once per process and kept, like the table it is made from. */
+static void
+vocabulary_build(void)
+{
+	size_t i;
+
+	vocabulary = ac_new();
+	for (i = 0; words[i].text != NULL; i++)
+		ac_add(vocabulary, words[i].text, (int)i);
+	ac_compile(vocabulary);
+}
+
+static void
+kinds_found(int id, void *arg)
+{
+	unsigned *kinds = arg;
+
+	*kinds |= words[id].kinds;
+}
+
+
+static unsigned
+kinds_of(const char *s, size_t n)
+{
+	unsigned kinds = 0;
+
+	ac_scan_set(vocabulary, s, n, 1, kinds_found, &kinds);
+	return kinds;
+}
+
+/* Bounds: the bounce's own text comes first; the returned copy is not read. */
+#define GENERIC_MAX_TEXT	(64 * 1024)
+#define GENERIC_MAX_LINES	1500
+#define GENERIC_MAX_CANDIDATES	PLAIN_MAX_BLOCKS
+#define GENERIC_MAX_OWN		64
+#define GENERIC_MAX_DIAG	2048
+#define PARAGRAPH_LINES		12	/* lines of error text read after an address */
+
+struct gline {
+	const char	*s;
+	size_t		 n;
+	unsigned	 kinds;
+	int		 code;		/* holds a 4xx/5xx reply code or 4.x.x/5.x.x status */
+};
+
+struct candidate {
+	char		*address;
+	const char	*diag;
+	size_t		 diag_len;
+	int		 weak;		/* found only as "address and error on a line" */
+};
+
+struct reading {
+	struct gline	*lines;
+	size_t		 nlines;
+	struct candidate *cands;
+	size_t		 ncands;
+	char		*own[GENERIC_MAX_OWN];
+	size_t		 nown;
+	char		*sent_to[GENERIC_MAX_OWN];
+	size_t		 nsent_to;
+	int		 cut;		/* the returned message starts at lines[cut] */
+};
+
+/* A reply code ("550 ", "<<< 421-") or an enhanced status of class 4 or 5 in s. */
+static int
+has_error_code(const char *s, size_t n)
+{
+	const char *end = s + n, *p;
+	char status[16];
+
+	for (p = s; p + 3 <= end; p++) {
+		if ((*p != '4' && *p != '5') || p[1] < '0' || p[1] > '5' ||
+		    p[2] < '0' || p[2] > '9')
+			continue;
+		if (p > s && strchr(" \t<([#:\"'=", p[-1]) == NULL)
+			continue;
+		if (p + 3 < end && strchr(" \t-,;:)]", p[3]) == NULL)
+			continue;
+		return 1;
+	}
+	return text_status(s, n, status) && (status[0] == '4' || status[0] == '5');
+}
+
+static void
+own_add(struct reading *g, char **list, size_t *n, const char *value)
+{
+	const char *p = value, *end = value + strlen(value), *comma;
+	char *a;
+
+	(void)g;
+	/* Each comma-separated address of the field. */
+	while (p < end && *n < GENERIC_MAX_OWN) {
+		comma = memchr(p, ',', (size_t)(end - p));
+		if (comma == NULL)
+			comma = end;
+		if ((a = address_find(p, (size_t)(comma - p))) != NULL)
+			list[(*n)++] = a;
+		p = comma + 1;
+	}
+}
+
+static void
+own_from_header(struct reading *g, char **list, size_t *n, const char *h, size_t hl,
+    const char *const names[], size_t count)
+{
+	char *values[8];
+	size_t i;
+
+	header_get_each(h, hl, names, values, count);
+	for (i = 0; i < count; i++) {
+		if (values[i] != NULL)
+			own_add(g, list, n, values[i]);
+		free(values[i]);
+	}
+}
+
+/* Received: ... for <address>; of the returned message: where it was going. */
+static void
+received_for(struct reading *g, const char *h, size_t hl)
+{
+	const char *p = h, *end = h + hl, *f;
+
+	while (g->nsent_to < GENERIC_MAX_OWN &&
+	    (f = text_find(p, (size_t)(end - p), " for <")) != NULL) {
+		const char *gt = memchr(f, '>', (size_t)(end - f));
+		char *a;
+
+		if (gt == NULL)
+			break;
+		if ((a = address_find(f + 5, (size_t)(gt + 1 - (f + 5)))) != NULL)
+			g->sent_to[g->nsent_to++] = a;
+		p = gt;
+	}
+}
+
+/* The returned message's header block: a MIME part, or text after the cut. */
+static void
+returned_headers(const struct mail *m, const struct reading *g, const char **h,
+    size_t *hl)
+{
+	size_t i;
+
+	*h = NULL;
+	*hl = 0;
+	for (i = 0; i < m->nparts; i++) {
+		if (strcmp(m->parts[i].type, "text/rfc822-headers") == 0 &&
+		    m->parts[i].text != NULL) {
+			*h = m->parts[i].text;
+			*hl = m->parts[i].text_len;
+			return;
+		}
+		if (m->parts[i].in_original && m->parts[i].headers_len > 0) {
+			*h = m->parts[i].headers;
+			*hl = m->parts[i].headers_len;
+			return;
+		}
+	}
+	if (g->cut >= 0 && (size_t)g->cut + 1 < g->nlines) {
+		const struct gline *first = &g->lines[g->cut + 1];
+		const struct gline *last = &g->lines[g->nlines - 1];
+
+		*h = first->s;
+		*hl = (size_t)(last->s + last->n - first->s);
+	}
+}
+
+static void
+collect_own(const struct mail *m, struct reading *g)
+{
+	static const char *const mine[] = { "From", "To", "Cc", "Return-Path",
+	    "Reply-To", "Sender" };
+	static const char *const theirs[] = { "From", "Sender", "Reply-To",
+	    "Return-Path" };
+	static const char *const sent[] = { "To", "Cc" };
+	const char *h;
+	size_t hl;
+
+	own_from_header(g, g->own, &g->nown, m->headers, m->headers_len, mine, 6);
+	returned_headers(m, g, &h, &hl);
+	if (h == NULL)
+		return;
+	own_from_header(g, g->own, &g->nown, h, hl, theirs, 4);
+	own_from_header(g, g->sent_to, &g->nsent_to, h, hl, sent, 2);
+	received_for(g, h, hl);
+}
+
+static int
+in_list(char *const *list, size_t n, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], a) == 0)
+			return 1;
+	return 0;
+}
+
+/* Never a failed recipient: the reporting system and the list's own addresses. */
+static int
+own_address(const struct reading *g, const char *a)
+{
+	static const char *const locals[] = { "postmaster@", "mailer-daemon@",
+	    "mailer_daemon@", "mailerdaemon@", "mail-daemon@", NULL };
+	size_t i;
+
+	for (i = 0; locals[i] != NULL; i++)
+		if (strncmp(a, locals[i], strlen(locals[i])) == 0)
+			return 1;
+	return in_list(g->own, g->nown, a);
+}
+
+/* Does the (trimmed) line start a header field of the returned message or ours? */
+static int
+header_like(const char *s, size_t n)
+{
+	static const char *const names[] = { "from:", "to:", "cc:", "bcc:", "subject:",
+	    "date:", "message-id:", "reply-to:", "return-path:", "sender:", "received:",
+	    "references:", "in-reply-to:", "x-", "list-", "dkim-", "arc-",
+	    "authentication-results:", "content-", "mime-version:", "reporting-mta:",
+	    "original-envelope-id:", "envelope-to:", "delivered-to:", NULL };
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (text_starts(s, n, names[i]))
+			return 1;
+	return 0;
+}
+
+static void
+candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int weak)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	if (strlen(a) > 254 || own_address(g, a)) {
+		free(a);
+		return;
+	}
+	for (i = 0; i < g->ncands; i++) {
+		if (strcmp(g->cands[i].address, a) == 0) {
+			if (!weak)
+				g->cands[i].weak = 0;
+			if (g->cands[i].diag == NULL && diag != NULL) {
+				g->cands[i].diag = diag;
+				g->cands[i].diag_len = diag_len;
+			}
+			free(a);
+			return;
+		}
+	}
+	if (g->ncands >= GENERIC_MAX_CANDIDATES) {
+		free(a);
+		return;
+	}
+	g->cands[g->ncands].address = a;
+	g->cands[g->ncands].diag = diag;
+	g->cands[g->ncands].diag_len = diag_len;
+	g->cands[g->ncands].weak = weak;
+	g->ncands++;
+}
+
+static int
+blank(const struct gline *l)
+{
+	return plain_blank(l->s, l->s + l->n);
+}
+
+
+static void
+span(const struct reading *g, size_t from, size_t to, const char **s, size_t *n)
+{
+	if (from >= to) {
+		*s = NULL;
+		*n = 0;
+		return;
+	}
+	*s = g->lines[from].s;
+	*n = (size_t)(g->lines[to - 1].s + g->lines[to - 1].n - *s);
+	if (*n > GENERIC_MAX_DIAG)
+		*n = GENERIC_MAX_DIAG;
+}
+
+/* Does the span hold an error: a code, or words of one? */
+static int
+span_error(const struct reading *g, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (g->lines[i].code || (g->lines[i].kinds & (W_ERROR | W_INTRO)))
+			return 1;
+	return 0;
+}
+
+/*
+ * An address that opens the (trimmed) line: "<a@b>", "a@b", "<a@b>:", "a@b:",
+ * "a@b (reason)", "rfc822;a@b". Returns the address and sets *rest to the text after
+ * it, or NULL when the line does not start with an address.
+ */
+static char *
+leading_address(const char *s, size_t n, const char **rest)
+{
+	const char *end = s + n, *p = s, *q;
+
+	if (text_starts(p, n, "rfc822;"))
+		for (p += 7; p < end && *p == ' '; p++)
+			;
+	if (p < end && (*p == '"' || *p == '\''))
+		p++;
+	if (p < end && *p == '<') {
+		if ((q = memchr(p, '>', (size_t)(end - p))) == NULL)
+			return NULL;
+		q++;
+	} else {
+		for (q = p; q < end && *q != ' ' && *q != '\t' && *q != ',' &&
+		    *q != ';'; q++)
+			;
+		while (q > p && (q[-1] == ':' || q[-1] == '.' || q[-1] == '"' ||
+		    q[-1] == '\''))
+			q--;
+	}
+	if (q == p || memchr(p, '@', (size_t)(q - p)) == NULL)
+		return NULL;
+	while (q < end && (*q == ':' || *q == ' ' || *q == '\t' || *q == '"' ||
+	    *q == '\'' || *q == ','))
+		q++;
+	*rest = q;
+	return address_find(p, (size_t)(q - p));
+}
+
+/* The end of an address's paragraph: a blank line or another address line. */
+static size_t
+paragraph_to(const struct reading *g, size_t from, size_t limit)
+{
+	size_t i;
+	const char *rest;
+	char *a;
+
+	for (i = from; i < limit && i < from + PARAGRAPH_LINES; i++) {
+		const char *t = plain_skip_blanks(g->lines[i].s, g->lines[i].s +
+		    g->lines[i].n);
+
+		if (blank(&g->lines[i]))
+			break;
+		if ((a = leading_address(t, (size_t)(g->lines[i].s + g->lines[i].n - t),
+		    &rest)) != NULL) {
+			free(a);
+			break;
+		}
+	}
+	return i;
+}
+
+/*
+ * "<address>: error text" and "address:" paragraphs, and addresses listed under a
+ * failure heading, each with the text that follows it.
+ */
+static void
+read_address_lines(struct reading *g, size_t limit)
+{
+	size_t i, to, heading_until = 0;
+
+	for (i = 0; i < limit; i++) {
+		const struct gline *l = &g->lines[i];
+		const char *t = plain_skip_blanks(l->s, l->s + l->n), *rest, *d;
+		size_t tn = (size_t)(l->s + l->n - t), dn;
+		char *a;
+
+		if (l->kinds & W_HEADING)
+			heading_until = i + 40;
+		if (header_like(t, tn) ||
+		    (a = leading_address(t, tn, &rest)) == NULL)
+			continue;
+		to = paragraph_to(g, i + 1, limit);
+		/* The error: the rest of the line and the lines after it. */
+		if (rest < l->s + l->n) {
+			d = rest;
+			dn = (size_t)(l->s + l->n - rest);
+			if (to > i + 1)
+				dn = (size_t)(g->lines[to - 1].s + g->lines[to - 1].n - d);
+		} else
+			span(g, i + 1, to, &d, &dn);
+		if (dn > GENERIC_MAX_DIAG)
+			dn = GENERIC_MAX_DIAG;
+		if (i < heading_until || span_error(g, i, to > i + 1 ? to : i + 1))
+			candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
+		else
+			free(a);
+	}
+}
+
+/* "RCPT TO:<address>" followed, within three lines, by an error reply. */
+static void
+read_rcpt_to(struct reading *g, size_t limit)
+{
+	size_t i, k;
+
+	for (i = 0; i < limit; i++) {
+		const struct gline *l = &g->lines[i];
+		const char *p = text_find(l->s, l->n, "rcpt to:");
+		char *a;
+
+		if (p == NULL)
+			continue;
+		p += 8;
+		for (k = i; k < limit && k < i + 4; k++) {
+			const char *s = k == i ? p : g->lines[k].s;
+			size_t n = k == i ? (size_t)(l->s + l->n - p) : g->lines[k].n;
+			const char *gt = k == i ? memchr(p, '>', n) : NULL;
+
+			if (gt != NULL) {
+				s = gt + 1;
+				n = (size_t)(l->s + l->n - s);
+			}
+			if (k == i && gt == NULL)
+				continue;
+			if (has_error_code(s, n)) {
+				a = address_find(p, (size_t)(l->s + l->n - p));
+				candidate_add(g, a, s, (size_t)(g->lines[k].s +
+				    g->lines[k].n - s), 0);
+				break;
+			}
+		}
+	}
+}
+
+/* A line that names an address and an error, with its continuation lines. */
+static void
+read_error_lines(struct reading *g, size_t limit)
+{
+	size_t i, k;
+
+	for (i = 0; i < limit; i++) {
+		const struct gline *l = &g->lines[i];
+		const char *t = plain_skip_blanks(l->s, l->s + l->n);
+		size_t tn = (size_t)(l->s + l->n - t), indent, dn;
+		const char *d;
+
+		if (!l->code && !(l->kinds & (W_ERROR | W_INTRO)))
+			continue;
+		if (memchr(t, '@', tn) == NULL || header_like(t, tn) ||
+		    text_find(t, tn, "rcpt to:") != NULL ||
+		    text_find(t, tn, "mail from:") != NULL)
+			continue;
+		indent = plain_indent(l->s, l->s + l->n);
+		for (k = i + 1; k < limit && k < i + 6; k++)
+			if (blank(&g->lines[k]) || plain_indent(g->lines[k].s,
+			    g->lines[k].s + g->lines[k].n) <= indent)
+				break;
+		span(g, i, k, &d, &dn);
+		candidate_add(g, address_find(t, tn), d, dn, 1);
+	}
+}
+
+/* The first paragraph in [0, limit) that holds a reply or status code. */
+static int
+coded_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n)
+{
+	size_t i, from, to;
+
+	for (i = 0; i < limit; i++)
+		if (g->lines[i].code)
+			break;
+	if (i == limit)
+		return 0;
+	for (from = i; from > 0 && !blank(&g->lines[from - 1]) && i - from < 4; from--)
+		;
+	for (to = i + 1; to < limit && !blank(&g->lines[to]) && to - i < 6; to++)
+		;
+	span(g, from, to, s, n);
+	return 1;
+}
+
+/* Split the text into lines, with what each says; find where the copy starts. */
+static void
+read_lines(struct reading *g, const char *text, size_t len)
+{
+	const char *p = text, *end = text + (len > GENERIC_MAX_TEXT ?
+	    GENERIC_MAX_TEXT : len), *eol;
+
+	g->cut = -1;
+	for (; p < end && g->nlines < GENERIC_MAX_LINES; p = eol + 1) {
+		struct gline *l = &g->lines[g->nlines];
+		const char *t;
+
+		eol = text_eol(p, end);
+		l->s = p;
+		l->n = (size_t)(eol - p);
+		l->kinds = kinds_of(l->s, l->n);
+		l->code = has_error_code(l->s, l->n);
+		t = plain_skip_blanks(l->s, eol);
+		/*
+		 * A separator line ("----- Original message -----", "--- Below this line
+		 * is a copy of the message.", "Original message follows.") starts the
+		 * returned copy; a sentence that only mentions the original does not.
+		 */
+		if (g->cut < 0 && (l->kinds & W_RETURNED) && t < eol &&
+		    (strchr("-=*_#[<", *t) != NULL || text_find(t, (size_t)(eol - t),
+		    "follow") != NULL))
+			g->cut = (int)g->nlines;
+		g->nlines++;
+		if (eol >= end)
+			break;
+	}
+}
+
+static int
+auto_submitted(const struct mail *m)
+{
+	char *v = mail_header(m, "Auto-Submitted");
+	int yes = v != NULL && !text_starts(v, strlen(v), "no");
+
+	free(v);
+	return yes;
+}
+
+/* A null sender or a mail system's name in From. */
+static int
+system_sender(const struct mail *m)
+{
+	static const char *const names[] = { "mail administrator", "system administrator",
+	    "mail system", "mailadmin", "mail-daemon", "mail delivery", NULL };
+	char *rp;
+	int yes = plain_from_daemon(m);
+	size_t i;
+
+	for (i = 0; !yes && names[i] != NULL && m->from != NULL; i++)
+		yes = text_find(m->from, strlen(m->from), names[i]) != NULL;
+	if (!yes && (rp = mail_header(m, "Return-Path")) != NULL) {
+		yes = strstr(rp, "<>") != NULL;
+		free(rp);
+	}
+	return yes;
+}
+
+static int
+has_returned_part(const struct mail *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparts; i++)
+		if (m->parts[i].in_original ||
+		    strcmp(m->parts[i].type, "text/rfc822-headers") == 0)
+			return 1;
+	return 0;
+}
+
+/* Is this a delivery failure (or delay) report at all? */
+static int
+is_report(const struct mail *m, const struct reading *g, size_t limit,
+    unsigned subject, unsigned body)
+{
+	int system = system_sender(m), failing, support;
+	size_t i, coded = 0;
+
+	for (i = 0; i < limit; i++)
+		coded += g->lines[i].code && memchr(g->lines[i].s, '@', g->lines[i].n) != NULL;
+	/* A member's reply about a bounce is not one. */
+	if (!system && m->subject != NULL && text_starts(m->subject,
+	    strlen(m->subject), "re:"))
+		return 0;
+	failing = ((subject & (W_SUBJECT | W_DELAY)) && !(subject & W_NOTFAIL)) ||
+	    (body & (W_INTRO | W_HEADING));
+	support = system || g->cut >= 0 || has_returned_part(m) || auto_submitted(m) ||
+	    mail_header_has(m, "X-Failed-Recipients") || coded > 0;
+	return (failing && support) || (system && coded > 0);
+}
+
+static void
+reading_free(struct reading *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->ncands; i++)
+		free(g->cands[i].address);
+	for (i = 0; i < g->nown; i++)
+		free(g->own[i]);
+	for (i = 0; i < g->nsent_to; i++)
+		free(g->sent_to[i]);
+	free(g->cands);
+	free(g->lines);
+}
+
+static int
+generic_parse(const struct mail *m, struct report *r)
+{
+	struct reading g;
+	const char *text, *d;
+	unsigned subject = 0, body = 0;
+	size_t len, limit, i, dn, kept = 0;
+	int delayed, added = 0, any_sent = 0;
+
+	pthread_once(&vocabulary_once, vocabulary_build);
+	memset(&g, 0, sizeof g);
+	text = mail_text(m, &len);
+	if (len == 0 && m->body != NULL) {
+		text = m->body;
+		len = m->body_len;
+	}
+	g.lines = xcalloc(GENERIC_MAX_LINES, sizeof *g.lines);
+	read_lines(&g, text, len);
+	limit = g.cut >= 0 ? (size_t)g.cut : g.nlines;
+	for (i = 0; i < limit; i++)
+		body |= g.lines[i].kinds;
+	if (m->subject != NULL)
+		subject = kinds_of(m->subject, strlen(m->subject));
+	if (!is_report(m, &g, limit, subject, body)) {
+		reading_free(&g);
+		return 0;
+	}
+	g.cands = xcalloc(GENERIC_MAX_CANDIDATES, sizeof *g.cands);
+	collect_own(m, &g);
+	read_rcpt_to(&g, limit);
+	read_address_lines(&g, limit);
+	read_error_lines(&g, limit);
+
+	/* Cross-check: where the returned message names its recipients, trust them. */
+	for (i = 0; i < g.ncands; i++)
+		any_sent |= in_list(g.sent_to, g.nsent_to, g.cands[i].address);
+	delayed = ((subject | body) & W_DELAY) && !((subject | body) & W_FINAL);
+	for (i = 0; i < g.ncands; i++) {
+		struct candidate *c = &g.cands[i];
+		struct result *res;
+
+		if (c->weak && any_sent && !in_list(g.sent_to, g.nsent_to, c->address))
+			continue;
+		kept++;
+		if ((res = report_add(r, c->address)) == NULL)
+			break;
+		d = c->diag;
+		dn = c->diag_len;
+		/* An address with no error beside it: the report's first coded paragraph. */
+		if ((d == NULL || !has_error_code(d, dn)) && g.ncands == 1 &&
+		    coded_paragraph(&g, limit, &d, &dn) == 0) {
+			d = c->diag;
+			dn = c->diag_len;
+		}
+		if (res->diagnostic == NULL && d != NULL)
+			result_set(&res->diagnostic, d, dn);
+		if (res->diagnostic != NULL && text_find(res->diagnostic,
+		    strlen(res->diagnostic), "said:") != NULL)
+			plain_remote_before(res, res->diagnostic, strlen(res->diagnostic),
+			    "said:");
+		if (res->action == NULL)
+			res->action = xstrdup(delayed ? "delayed" : "failed");
+		added++;
+	}
+	(void)kept;
+	reading_free(&g);
+	return added;
+}
+
+const struct format format_generic = { "generic", generic_parse, NULL, 1 };
