@@ -11,16 +11,55 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "imap-session.h"
 #include "net.h"
+
+/*
+ * The text of a "* BYE" the server sent (RFC 3501 7.1.5: it is closing the
+ * connection) among the lines libetpan read last, printable and bounded, in
+ * text[size]; 0 when there is none. A server shutting down sends one to a client
+ * in IDLE, and libetpan then reports a broken stream or an unparsable reply,
+ * depending on when the connection closes.
+ */
+static int
+server_said_bye(const struct imap_session *is, char *text, size_t size)
+{
+	const MMAPString *buf = is->imap != NULL ? is->imap->imap_stream_buffer : NULL;
+	const char *line, *end;
+	size_t n = 0;
+
+	if (buf == NULL || buf->str == NULL)
+		return 0;
+	for (line = buf->str; line < buf->str + buf->len; line = end + 1) {
+		if ((end = memchr(line, '\n', buf->len - (size_t)(line - buf->str))) == NULL)
+			end = buf->str + buf->len;
+		if (end - line >= 5 && strncasecmp(line, "* BYE", 5) == 0)
+			break;
+	}
+	if (line >= buf->str + buf->len)
+		return 0;
+	for (line += 5; line < end && *line == ' '; line++)
+		;
+	for (; line < end && n + 1 < size; line++)
+		if (*line != '\r')
+			text[n++] = *line >= 0x20 && *line < 0x7f ? *line : '?';
+	text[n] = '\0';
+	return 1;
+}
 
 int
 imap_session_error(const struct imap_session *is, const char *what, int r,
     struct err *e)
 {
 	const char *said = is->imap != NULL ? is->imap->imap_response : NULL;
+	char bye[128];
 
+	if ((r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE) &&
+	    server_said_bye(is, bye, sizeof bye))
+		return err_set(e, "%s: the server closed the connection (\"%s\")", what,
+		    bye[0] != '\0' ? bye : "BYE");
 	switch (r) {
 	case MAILIMAP_ERROR_STREAM:
 		return err_set(e, "%s: the connection to %s was lost", what,
