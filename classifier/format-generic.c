@@ -140,6 +140,7 @@ static const struct word words[] = {
 	{ "following recipient", W_HEADING },
 	{ "following destination", W_HEADING },
 	{ "failed recipient", W_HEADING },
+	{ "failure reason", W_HEADING },
 	{ "recipients failed", W_HEADING },
 	{ "address(es) failed", W_HEADING },
 	{ "addresses failed", W_HEADING },
@@ -296,6 +297,8 @@ static const struct word words[] = {
 	{ "mailbox is full", W_ERROR },
 	{ "quota", W_ERROR },
 	{ "exceeded", W_ERROR },
+	{ "exceeds", W_ERROR },
+	{ "not valid", W_ERROR },
 	{ "over the limit", W_ERROR },
 	{ "too large", W_ERROR },
 	{ "too big", W_ERROR },
@@ -455,9 +458,9 @@ struct gline {
 
 struct candidate {
 	char		*address;
-	const char	*diag;
+	const char	*diag;		/* into the text; NULL when none */
 	size_t		 diag_len;
-	int		 weak;		/* found only as "address and error on a line" */
+	int		 weak;		/* found only beside words of an error, no code */
 };
 
 struct reading {
@@ -465,10 +468,12 @@ struct reading {
 	size_t		 nlines;
 	struct candidate *cands;
 	size_t		 ncands;
-	char		*own[GENERIC_MAX_OWN];
+	char		*own[GENERIC_MAX_OWN];	/* the list's and the reporter's addresses */
 	size_t		 nown;
-	char		*sent_to[GENERIC_MAX_OWN];
+	char		*sent_to[GENERIC_MAX_OWN];	/* the returned message's To, Cc */
 	size_t		 nsent_to;
+	char		*via[GENERIC_MAX_OWN];	/* its Received: ... for <address> */
+	size_t		 nvia;
 	int		 cut;		/* the returned message starts at lines[cut] */
 };
 
@@ -531,7 +536,7 @@ received_for(struct reading *g, const char *h, size_t hl)
 {
 	const char *p = h, *end = h + hl, *f;
 
-	while (g->nsent_to < GENERIC_MAX_OWN &&
+	while (g->nvia < GENERIC_MAX_OWN &&
 	    (f = text_find(p, (size_t)(end - p), " for <")) != NULL) {
 		const char *gt = memchr(f, '>', (size_t)(end - f));
 		char *a;
@@ -539,7 +544,7 @@ received_for(struct reading *g, const char *h, size_t hl)
 		if (gt == NULL)
 			break;
 		if ((a = address_find(f + 5, (size_t)(gt + 1 - (f + 5)))) != NULL)
-			g->sent_to[g->nsent_to++] = a;
+			g->via[g->nvia++] = a;
 		p = gt;
 	}
 }
@@ -606,9 +611,20 @@ in_list(char *const *list, size_t n, const char *a)
 	return 0;
 }
 
-/* Never a failed recipient: the reporting system and the list's own addresses. */
+/* Was the returned message on its way to a? */
 static int
-own_address(const struct reading *g, const char *a)
+sent_to(const struct reading *g, const char *a)
+{
+	return in_list(g->sent_to, g->nsent_to, a) || in_list(g->via, g->nvia, a);
+}
+
+/*
+ * Never a failed recipient: the reporting system, and the list's own addresses
+ * unless the returned message itself was on its way to them and the report says
+ * so plainly (a member who wrote to the list and bounced from it too).
+ */
+static int
+own_address(const struct reading *g, const char *a, int weak)
 {
 	static const char *const locals[] = { "postmaster@", "mailer-daemon@",
 	    "mailer_daemon@", "mailerdaemon@", "mail-daemon@", NULL };
@@ -617,7 +633,7 @@ own_address(const struct reading *g, const char *a)
 	for (i = 0; locals[i] != NULL; i++)
 		if (strncmp(a, locals[i], strlen(locals[i])) == 0)
 			return 1;
-	return in_list(g->own, g->nown, a);
+	return in_list(g->own, g->nown, a) && (weak || !sent_to(g, a));
 }
 
 /* Does the (trimmed) line start a header field of the returned message or ours? */
@@ -644,7 +660,7 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 
 	if (a == NULL)
 		return;
-	if (strlen(a) > 254 || own_address(g, a)) {
+	if (strlen(a) > 254 || own_address(g, a, weak)) {
 		free(a);
 		return;
 	}
@@ -714,7 +730,12 @@ leading_address(const char *s, size_t n, const char **rest)
 {
 	const char *end = s + n, *p = s, *q;
 
-	if (text_starts(p, n, "rfc822;"))
+	/* Sendmail marks the failed addresses ">>> "; others use a bullet. */
+	while (p < end && (*p == '>' || *p == '*' || *p == '-') && p - s < 4)
+		p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (text_starts(p, (size_t)(end - p), "rfc822;"))
 		for (p += 7; p < end && *p == ' '; p++)
 			;
 	if (p < end && (*p == '"' || *p == '\''))
@@ -764,6 +785,38 @@ paragraph_to(const struct reading *g, size_t from, size_t limit)
 }
 
 /*
+ * An address alone in its paragraph, between "Delivery to this address" and "has
+ * failed: mailbox full": the paragraph before it or after it says what happened.
+ * Returns 1 with the error text (the paragraph after, when it has one).
+ */
+static int
+neighbour_error(const struct reading *g, size_t at, size_t to, size_t limit,
+    const char **d, size_t *dn)
+{
+	size_t from, end, before;
+
+	for (from = to; from < limit && from < to + 3 && blank(&g->lines[from]); from++)
+		;
+	for (end = from; end < limit && end < from + PARAGRAPH_LINES &&
+	    !blank(&g->lines[end]); end++)
+		;
+	if (end > from && span_error(g, from, end)) {
+		span(g, from, end, d, dn);
+		return 1;
+	}
+	for (before = at; before > 0 && at - before < 3 && blank(&g->lines[before - 1]);
+	    before--)
+		;
+	if (before > 0 && before < at && (g->lines[before - 1].kinds &
+	    (W_INTRO | W_HEADING))) {
+		*d = NULL;
+		*dn = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * "<address>: error text" and "address:" paragraphs, and addresses listed under a
  * failure heading, each with the text that follows it.
  */
@@ -796,12 +849,14 @@ read_address_lines(struct reading *g, size_t limit)
 			dn = GENERIC_MAX_DIAG;
 		if (i < heading_until || span_error(g, i, to > i + 1 ? to : i + 1))
 			candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
+		else if (dn == 0 && neighbour_error(g, i, to, limit, &d, &dn))
+			candidate_add(g, a, d, dn, 0);
 		else
 			free(a);
 	}
 }
 
-/* "RCPT TO:<address>" followed, within three lines, by an error reply. */
+/* "RCPT TO:<address>" followed, within a few lines, by an error reply. */
 static void
 read_rcpt_to(struct reading *g, size_t limit)
 {
@@ -815,7 +870,11 @@ read_rcpt_to(struct reading *g, size_t limit)
 		if (p == NULL)
 			continue;
 		p += 8;
-		for (k = i; k < limit && k < i + 4; k++) {
+		/* The reply may come after other commands were pipelined (DATA). */
+		for (k = i; k < limit && k < i + 7; k++) {
+			if (k > i && text_find(g->lines[k].s, g->lines[k].n,
+			    "rcpt to:") != NULL)
+				break;
 			const char *s = k == i ? p : g->lines[k].s;
 			size_t n = k == i ? (size_t)(l->s + l->n - p) : g->lines[k].n;
 			const char *gt = k == i ? memchr(p, '>', n) : NULL;
@@ -860,18 +919,24 @@ read_error_lines(struct reading *g, size_t limit)
 			    g->lines[k].s + g->lines[k].n) <= indent)
 				break;
 		span(g, i, k, &d, &dn);
-		candidate_add(g, address_find(t, tn), d, dn, 1);
+		candidate_add(g, address_find(t, tn), d, dn, !l->code);
 	}
 }
 
-/* The first paragraph in [0, limit) that holds a reply or status code. */
+/*
+ * The paragraph around the first line in [0, limit) that holds a reply or status
+ * code or, failing that, words of an error.
+ */
 static int
-coded_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n)
+error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n)
 {
 	size_t i, from, to;
 
 	for (i = 0; i < limit; i++)
 		if (g->lines[i].code)
+			break;
+	for (i = i < limit ? i : 0; i < limit; i++)
+		if (g->lines[i].code || (g->lines[i].kinds & W_ERROR))
 			break;
 	if (i == limit)
 		return 0;
@@ -881,6 +946,63 @@ coded_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n
 		;
 	span(g, from, to, s, n);
 	return 1;
+}
+
+/* X-Failed-Recipients (Exim and others): the recipients, named by the reporter. */
+static void
+read_failed_header(const struct mail *m, struct reading *g)
+{
+	char *v = mail_header(m, "X-Failed-Recipients"), *p, *comma;
+
+	if (v == NULL)
+		return;
+	for (p = v; p != NULL; p = comma != NULL ? comma + 1 : NULL) {
+		comma = strchr(p, ',');
+		candidate_add(g, address_find(p, comma != NULL ? (size_t)(comma - p) :
+		    strlen(p)), NULL, 0, 0);
+	}
+	free(v);
+}
+
+/*
+ * "Your message / To: address / Subject: ... / did not reach ..." and "RCPT TO:
+ * address" in a summary of the failed message: the address it was going to.
+ */
+static void
+read_summary(struct reading *g, size_t limit)
+{
+	size_t i;
+
+	for (i = 0; i < limit; i++) {
+		const char *t = plain_skip_blanks(g->lines[i].s, g->lines[i].s +
+		    g->lines[i].n);
+		size_t tn = (size_t)(g->lines[i].s + g->lines[i].n - t);
+
+		if (text_starts(t, tn, "to:") || text_starts(t, tn, "rcpt to:"))
+			candidate_add(g, address_find(t, tn), NULL, 0, 0);
+	}
+}
+
+/*
+ * Where the returned message was going (Received: ... for <address>), when that is
+ * one address and the message did not come through a list, whose own address it
+ * would be.
+ */
+static void
+read_envelope(const struct mail *m, struct reading *g)
+{
+	const char *h;
+	size_t hl, i;
+
+	returned_headers(m, g, &h, &hl);
+	if (h == NULL || header_has(h, hl, "List-Id") || header_has(h, hl, "List-Post") ||
+	    header_has(h, hl, "List-Unsubscribe"))
+		return;
+	for (i = 1; i < g->nvia; i++)
+		if (strcmp(g->via[i], g->via[0]) != 0)
+			return;
+	if (g->nvia > 0)
+		candidate_add(g, xstrdup(g->via[0]), NULL, 0, 0);
 }
 
 /* Split the text into lines, with what each says; find where the copy starts. */
@@ -957,6 +1079,17 @@ has_returned_part(const struct mail *m)
 	return 0;
 }
 
+static int
+any_code(const struct reading *g, size_t limit)
+{
+	size_t i;
+
+	for (i = 0; i < limit; i++)
+		if (g->lines[i].code)
+			return 1;
+	return 0;
+}
+
 /* Is this a delivery failure (or delay) report at all? */
 static int
 is_report(const struct mail *m, const struct reading *g, size_t limit,
@@ -965,14 +1098,17 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	int system = system_sender(m), failing, support;
 	size_t i, coded = 0;
 
+	/* Lines that name an address beside a code or words of an error. */
 	for (i = 0; i < limit; i++)
-		coded += g->lines[i].code && memchr(g->lines[i].s, '@', g->lines[i].n) != NULL;
+		coded += (g->lines[i].code || (g->lines[i].kinds & W_ERROR)) &&
+		    memchr(g->lines[i].s, '@', g->lines[i].n) != NULL;
 	/* A member's reply about a bounce is not one. */
 	if (!system && m->subject != NULL && text_starts(m->subject,
 	    strlen(m->subject), "re:"))
 		return 0;
 	failing = ((subject & (W_SUBJECT | W_DELAY)) && !(subject & W_NOTFAIL)) ||
-	    (body & (W_INTRO | W_HEADING));
+	    (body & (W_INTRO | W_HEADING)) || (system && (body & W_ERROR) &&
+	    any_code(g, limit));
 	support = system || g->cut >= 0 || has_returned_part(m) || auto_submitted(m) ||
 	    mail_header_has(m, "X-Failed-Recipients") || coded > 0;
 	return (failing && support) || (system && coded > 0);
@@ -989,6 +1125,8 @@ reading_free(struct reading *g)
 		free(g->own[i]);
 	for (i = 0; i < g->nsent_to; i++)
 		free(g->sent_to[i]);
+	for (i = 0; i < g->nvia; i++)
+		free(g->via[i]);
 	free(g->cands);
 	free(g->lines);
 }
@@ -1022,28 +1160,36 @@ generic_parse(const struct mail *m, struct report *r)
 	}
 	g.cands = xcalloc(GENERIC_MAX_CANDIDATES, sizeof *g.cands);
 	collect_own(m, &g);
+	read_failed_header(m, &g);
 	read_rcpt_to(&g, limit);
 	read_address_lines(&g, limit);
 	read_error_lines(&g, limit);
+	if (g.ncands == 0)
+		read_summary(&g, limit);
+	if (g.ncands == 0)
+		read_envelope(m, &g);
 
 	/* Cross-check: where the returned message names its recipients, trust them. */
 	for (i = 0; i < g.ncands; i++)
-		any_sent |= in_list(g.sent_to, g.nsent_to, g.cands[i].address);
+		any_sent |= sent_to(&g, g.cands[i].address);
 	delayed = ((subject | body) & W_DELAY) && !((subject | body) & W_FINAL);
 	for (i = 0; i < g.ncands; i++) {
 		struct candidate *c = &g.cands[i];
 		struct result *res;
 
-		if (c->weak && any_sent && !in_list(g.sent_to, g.nsent_to, c->address))
+		if (c->weak && any_sent && !sent_to(&g, c->address))
 			continue;
 		kept++;
 		if ((res = report_add(r, c->address)) == NULL)
 			break;
 		d = c->diag;
 		dn = c->diag_len;
-		/* An address with no error beside it: the report's first coded paragraph. */
-		if ((d == NULL || !has_error_code(d, dn)) && g.ncands == 1 &&
-		    coded_paragraph(&g, limit, &d, &dn) == 0) {
+		/*
+		 * An address with no error beside it, or the only one: the report's
+		 * first paragraph with an error in it.
+		 */
+		if ((d == NULL || (g.ncands == 1 && !has_error_code(d, dn))) &&
+		    error_paragraph(&g, limit, &d, &dn) == 0) {
 			d = c->diag;
 			dn = c->diag_len;
 		}
@@ -1057,7 +1203,21 @@ generic_parse(const struct mail *m, struct report *r)
 			res->action = xstrdup(delayed ? "delayed" : "failed");
 		added++;
 	}
-	(void)kept;
+	/*
+	 * A mail system says delivery failed and names nobody we can trust: a result
+	 * without a recipient, which the list's VERP address may still name.
+	 */
+	if (kept == 0 && system_sender(m) && ((subject & W_SUBJECT) || (body & W_INTRO)) &&
+	    !(subject & W_NOTFAIL)) {
+		struct result *res = report_add(r, NULL);
+
+		if (res != NULL) {
+			if (error_paragraph(&g, limit, &d, &dn))
+				result_set(&res->diagnostic, d, dn);
+			res->action = xstrdup(delayed ? "delayed" : "failed");
+			added++;
+		}
+	}
 	reading_free(&g);
 	return added;
 }
