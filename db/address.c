@@ -1,20 +1,22 @@
 /*
  * address.c: deciding what is an address and when two are the same.
  *
- * Two spellings are one recipient when they differ only in case: domains are
- * case-insensitive (RFC 5321 2.4) and practically every receiving system treats the
- * local part the same way. The spelling first seen is kept for display, with the
- * domain lower-cased. Anything that is not plausibly deliverable is refused with a
- * message saying why, so garbage never becomes a recipient.
+ * Two spellings are one recipient when they differ only in case, in Unicode
+ * normalisation, or in the form of an international domain name (address-key.c
+ * makes the key they are compared by). The spelling first seen is kept for
+ * display, with the domain lower-cased. Anything that is not plausibly
+ * deliverable is refused with a message saying why, so garbage never becomes a
+ * recipient.
  *
  * Accepted: a dot-atom or quoted-string local part (UTF-8 allowed, RFC 6531) of at
  * most 64 bytes, "@", and a domain of at most 255 bytes made of LDH or UTF-8 labels
- * with at least one dot, or an address literal in brackets.
+ * with at least one dot, or an address literal in brackets. An international
+ * domain is judged in the ASCII form IDNA gives it when it has one.
  */
 #include <ctype.h>
 #include <string.h>
 
-#include "db.h"
+#include "internal.h"
 
 #define LOCAL_MAX	64
 #define DOMAIN_MAX	255
@@ -114,10 +116,44 @@ trim(const char **s, size_t *n)
 		(*s)++, *n -= 2;
 }
 
+/*
+ * The domain's key in dkey; its display form (lower-cased) in ddisplay. Judged in
+ * the ASCII form when it has one, else as written.
+ */
+static int
+domain_forms(const char *s, size_t n, char *dkey, char *ddisplay, struct err *e)
+{
+	int ascii;
+
+	if (n > DOMAIN_MAX)
+		return err_set(e, "domain longer than %d characters", DOMAIN_MAX);
+	if (address_key_domain(s, n, dkey, STORE_ADDRESS_MAX, &ascii) == -1 ||
+	    address_display_domain(s, n, ddisplay, STORE_ADDRESS_MAX) == -1)
+		return err_set(e, "domain too long once normalised");
+	return ascii ? check_domain(dkey, strlen(dkey), e) : check_domain(s, n, e);
+}
+
+/* prefix "@" domain into out (STORE_ADDRESS_MAX bytes); -1 when it does not fit. */
+static int
+join(char *out, const char *prefix, size_t prefix_length, const char *domain)
+{
+	size_t length = strlen(domain);
+
+	if (prefix_length + 1 + length >= STORE_ADDRESS_MAX)
+		return -1;
+	memmove(out, prefix, prefix_length);
+	out[prefix_length] = '@';
+	memcpy(out + prefix_length + 1, domain, length + 1);
+	return 0;
+}
+
 int
 store_address_normalise(const char *address, char *display, char *key, struct err *e)
 {
-	const char *s = address, *at;
+	char dkey[STORE_ADDRESS_MAX], ddisplay[STORE_ADDRESS_MAX];
+	char lkey[STORE_ADDRESS_MAX];
+	const char *s = address, *at = NULL;
+	ssize_t lkey_length;
 	size_t n, local, i;
 
 	if (address == NULL)
@@ -126,7 +162,6 @@ store_address_normalise(const char *address, char *display, char *key, struct er
 	trim(&s, &n);
 	if (n >= STORE_ADDRESS_MAX)
 		return err_set(e, "\"%.60s...\": address too long", s);
-	at = memchr(s, '@', n);
 	for (i = n; i > 0; i--)		/* the last '@': a quoted local part may hold one */
 		if (s[i - 1] == '@') {
 			at = s + i - 1;
@@ -136,14 +171,12 @@ store_address_normalise(const char *address, char *display, char *key, struct er
 		return err_set(e, "\"%.*s\": not an address (no '@')", (int)n, s);
 	local = (size_t)(at - s);
 	if (check_local(s, local, e) == -1 ||
-	    check_domain(at + 1, n - local - 1, e) == -1)
+	    domain_forms(at + 1, n - local - 1, dkey, ddisplay, e) == -1)
 		return err_prefix(e, "\"%.*s\": invalid address: ", (int)n, s);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		key[i] = (char)tolower(c);
-		display[i] = i > local ? (char)tolower(c) : s[i];
-	}
-	display[n] = key[n] = '\0';
+	if ((lkey_length = address_key_local(s, local, lkey, sizeof lkey)) == -1 ||
+	    join(key, lkey, (size_t)lkey_length, dkey) == -1 ||
+	    join(display, s, local, ddisplay) == -1)
+		return err_set(e, "\"%.*s\": address too long once normalised", (int)n,
+		    s);
 	return 0;
 }

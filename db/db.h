@@ -214,8 +214,10 @@ const char *const *store_class_names(void);	/* NULL-terminated, 7 names */
 /* address.c: normalise an address. */
 /*
  * Writes the display form (surrounding space and <> removed, domain lower-cased)
- * to display and the comparison key (all lower-case) to key, each of size
- * STORE_ADDRESS_MAX. Returns 0, or -1 with e saying what is wrong with it.
+ * to display and the comparison key to key, each of size STORE_ADDRESS_MAX: the
+ * domain in its IDNA ASCII form (UTS #46), the local part NFC-normalised and
+ * case-folded, so that every spelling of one mailbox has the same key. Returns 0,
+ * or -1 with e saying what is wrong with it.
  */
 #define STORE_ADDRESS_MAX	320
 int	store_address_normalise(const char *address, char *display, char *key,

@@ -6,6 +6,7 @@
 #define BOUNCESCAN_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include "db.h"
 
@@ -90,6 +91,11 @@ int	hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE]);
 void	bind_hash(sqlite3_stmt *, int column, const char *hash);
 const char *column_text(sqlite3_stmt *, int column);
 int	store_is_class(const char *class);
+
+/* address-key.c: the comparison forms of an address's parts; -1: too long. */
+ssize_t	address_key_local(const char *s, size_t n, char *out, size_t size);
+ssize_t	address_key_domain(const char *s, size_t n, char *out, size_t size, int *ascii);
+ssize_t	address_display_domain(const char *s, size_t n, char *out, size_t size);
 
 /* schema.c */
 int	schema_migrate(struct store *, struct err *e);

@@ -270,7 +270,7 @@ static const char export_sql[] =
 	" AND (?1 IS NULL OR s.cause = ?1)"
 	" AND (?2 IS NULL OR s.class = ?2)"
 	" AND (?3 IS NULL OR s.reason = ?3)"
-	" AND (?4 IS NULL OR r.domain = lower(?4))"
+	" AND (?4 IS NULL OR r.domain = ?4)"
 	" AND (?5 IS NULL OR s.created >= ?5)"
 	" ORDER BY r.address_key";
 
@@ -279,16 +279,23 @@ store_export(struct store *st, const struct store_filter *f,
     int (*cb)(const struct store_suppression *, void *), void *arg, struct err *e)
 {
 	struct walker w = { .on_suppression = cb, .arg = arg };
+	char domain[STORE_ADDRESS_MAX];
 	sqlite3_stmt *stmt;
+	int ascii;
 
 	st->retry = 0;
+	/* The domain as the recipients table has it: any spelling finds it. */
+	if (f != NULL && f->domain != NULL && (strlen(f->domain) >= sizeof domain ||
+	    address_key_domain(f->domain, strlen(f->domain), domain, sizeof domain,
+	    &ascii) == -1))
+		return err_set(e, "\"%.60s\": domain too long", f->domain);
 	if (store_prepare(st, export_sql, &stmt, e) == -1)
 		return -1;
 	if (f != NULL) {
 		bind_text(stmt, 1, f->cause);
 		bind_text(stmt, 2, f->class);
 		bind_text(stmt, 3, f->reason);
-		bind_text(stmt, 4, f->domain);
+		bind_text(stmt, 4, f->domain != NULL ? domain : NULL);
 		if (f->since != 0)
 			sqlite3_bind_int64(stmt, 5, f->since);
 	}

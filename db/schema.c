@@ -14,7 +14,8 @@
  *
  *   suppressed         one row per address suppressed now
  *     address          as first seen, domain lower-cased
- *     domain           receiving domain, lower-case
+ *     domain           receiving domain, lower-case; an international one in its
+ *                      IDNA ASCII form (xn--...)
  *     cause            'policy' (thresholds), 'manual' or 'import'
  *     class            class of the event that reached the threshold, or NULL
  *     reason           that event's reason, or the text given by hand / in the import
@@ -37,6 +38,7 @@
  *     last_reason      reason of the newest event, or NULL
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -64,7 +66,7 @@ static const char *const migrations[] = {
 	");"
 	"CREATE TABLE recipients ("
 	"  id INTEGER PRIMARY KEY,"
-	"  address_key TEXT NOT NULL UNIQUE,"	/* lower-case: what we compare */
+	"  address_key TEXT NOT NULL UNIQUE,"	/* what we compare: see 6 -> 7 */
 	"  address TEXT NOT NULL,"		/* as first written: what we show */
 	"  domain TEXT NOT NULL,"
 	"  state TEXT NOT NULL DEFAULT 'active'"
@@ -250,6 +252,94 @@ static const char *const migrations[] = {
 	"  WHERE scan_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS suppressions_scan ON suppressions(scan_id)"
 	"  WHERE scan_id IS NOT NULL;",
+	/*
+	 * 6 -> 7: one key per mailbox (address-key.c): the domain in its IDNA ASCII
+	 * form, the local part NFC-normalised and case-folded. Keys were lower-cased
+	 * ASCII before, so only addresses with other characters change; two rows
+	 * whose addresses now share a key are one recipient, the first seen (lowest
+	 * id), which keeps its spelling. Its events and suppressions are moved to it;
+	 * of the suppressions in force in a group, the oldest stays and the others
+	 * are lifted ("merged"); its counters are counted again from its events (the
+	 * soft days are the largest of the group's until the next evaluation: run
+	 * reapply). A row whose address no longer passes keeps its key. Then the
+	 * indexes that make the queries of a single address or domain, and stats
+	 * --since, read only their rows: events_recipient with each event's
+	 * recording time (the soft window ends there, policy.c), every suppression
+	 * of a recipient (why, unsuppress), events by time (stats, covering its
+	 * groupings), recipients by address and by domain (the views).
+	 */
+	"CREATE TEMP TABLE rekey AS"
+	"  SELECT id, bouncescan_address(address, 'key') AS key,"
+	"    bouncescan_address(address, 'display') AS display,"
+	"    bouncescan_address(address, 'domain') AS domain"
+	"  FROM recipients WHERE bouncescan_address(address, 'key') <> address_key"
+	"    OR bouncescan_address(address, 'display') <> address;"
+	"CREATE TEMP TABLE keyed AS"
+	"  SELECT id, key FROM rekey UNION ALL"
+	"  SELECT id, address_key FROM recipients"
+	"    WHERE address_key IN (SELECT key FROM rekey)"
+	"    AND id NOT IN (SELECT id FROM rekey);"
+	"CREATE TEMP TABLE member AS"
+	"  SELECT k.id, g.into_id FROM keyed k JOIN"
+	"    (SELECT key, min(id) AS into_id FROM keyed GROUP BY key"
+	"     HAVING count(*) > 1) g ON g.key = k.key;"
+	"UPDATE suppressions SET lifted = CAST(strftime('%s', 'now') AS INTEGER),"
+	"  lifted_by = 'merged'"
+	"  WHERE lifted IS NULL AND recipient_id IN (SELECT id FROM member)"
+	"  AND EXISTS (SELECT 1 FROM suppressions o JOIN member m ON m.id = o.recipient_id"
+	"    WHERE o.lifted IS NULL AND o.id < suppressions.id AND m.into_id ="
+	"    (SELECT into_id FROM member WHERE id = suppressions.recipient_id));"
+	"UPDATE events SET recipient_id ="
+	"  (SELECT into_id FROM member WHERE id = events.recipient_id)"
+	"  WHERE recipient_id IN (SELECT id FROM member WHERE id <> into_id);"
+	"UPDATE suppressions SET recipient_id ="
+	"  (SELECT into_id FROM member WHERE id = suppressions.recipient_id)"
+	"  WHERE recipient_id IN (SELECT id FROM member WHERE id <> into_id);"
+	"UPDATE recipients SET"
+	"  reset_time = (SELECT max(r.reset_time) FROM recipients r JOIN member m"
+	"    ON m.id = r.id WHERE m.into_id = recipients.id),"
+	"  soft_days = (SELECT max(r.soft_days) FROM recipients r JOIN member m"
+	"    ON m.id = r.id WHERE m.into_id = recipients.id),"
+	"  first_seen = (SELECT min(r.first_seen) FROM recipients r JOIN member m"
+	"    ON m.id = r.id WHERE m.into_id = recipients.id),"
+	"  updated = CAST(strftime('%s', 'now') AS INTEGER)"
+	"  WHERE id IN (SELECT into_id FROM member);"
+	"DELETE FROM recipients"
+	"  WHERE id IN (SELECT id FROM member WHERE id <> into_id);"
+	"UPDATE recipients SET"
+	"  hard_bounces = (SELECT count(*) FROM events WHERE recipient_id = recipients.id"
+	"    AND bounce_time > recipients.reset_time AND class = 'hard'),"
+	"  complaints = (SELECT count(*) FROM events WHERE recipient_id = recipients.id"
+	"    AND bounce_time > recipients.reset_time AND class = 'complaint'),"
+	"  blocks = (SELECT count(*) FROM events WHERE recipient_id = recipients.id"
+	"    AND bounce_time > recipients.reset_time AND class = 'block'),"
+	"  events = (SELECT count(*) FROM events WHERE recipient_id = recipients.id"
+	"    AND bounce_time > recipients.reset_time),"
+	"  last_bounce = (SELECT max(bounce_time) FROM events"
+	"    WHERE recipient_id = recipients.id AND bounce_time > recipients.reset_time),"
+	"  state = CASE WHEN EXISTS (SELECT 1 FROM suppressions"
+	"    WHERE recipient_id = recipients.id AND lifted IS NULL)"
+	"    THEN 'suppressed' ELSE 'active' END"
+	"  WHERE id IN (SELECT into_id FROM member);"
+	/* Through a key no row has, so that no two rows ever share one on the way. */
+	"UPDATE recipients SET address_key = char(1) || id"
+	"  WHERE id IN (SELECT id FROM rekey);"
+	"UPDATE recipients SET"
+	"  address_key = (SELECT key FROM rekey WHERE id = recipients.id),"
+	"  address = (SELECT display FROM rekey WHERE id = recipients.id),"
+	"  domain = (SELECT domain FROM rekey WHERE id = recipients.id)"
+	"  WHERE id IN (SELECT id FROM rekey);"
+	"UPDATE events SET domain ="
+	"  (SELECT domain FROM recipients WHERE id = events.recipient_id)"
+	"  WHERE recipient_id IN (SELECT id FROM rekey UNION SELECT into_id FROM member);"
+	"DROP TABLE temp.rekey; DROP TABLE temp.keyed; DROP TABLE temp.member;"
+	"DROP INDEX IF EXISTS events_recipient;"
+	"CREATE INDEX events_recipient"
+	"  ON events(recipient_id, bounce_time, id, class, ingested);"
+	"CREATE INDEX IF NOT EXISTS suppressions_recipient ON suppressions(recipient_id);"
+	"CREATE INDEX IF NOT EXISTS events_time ON events(bounce_time, class, domain, reason);"
+	"CREATE INDEX IF NOT EXISTS recipients_address ON recipients(address);"
+	"CREATE INDEX IF NOT EXISTS recipients_domain ON recipients(domain);",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -309,11 +399,39 @@ sql_hash_digest(sqlite3_context *context, int argc, sqlite3_value **argv)
 		sqlite3_result_value(context, argv[0]);
 }
 
+/*
+ * The SQL face of store_address_normalise, for migration 6 -> 7:
+ * bouncescan_address(address, 'key' | 'display' | 'domain'); NULL for an address
+ * it refuses.
+ */
+static void
+sql_address(sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+	const char *address = (const char *)sqlite3_value_text(argv[0]);
+	const char *part = (const char *)sqlite3_value_text(argv[1]);
+	struct err e;
+
+	(void)argc;
+	if (address == NULL || part == NULL ||
+	    store_address_normalise(address, display, key, &e) == -1)
+		sqlite3_result_null(context);
+	else if (strcmp(part, "display") == 0)
+		sqlite3_result_text(context, display, -1, SQLITE_TRANSIENT);
+	else if (strcmp(part, "domain") == 0)
+		sqlite3_result_text(context, strrchr(key, '@') + 1, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_text(context, key, -1, SQLITE_TRANSIENT);
+}
+
 static int
 schema_functions(struct store *st, struct err *e)
 {
 	if (sqlite3_create_function_v2(st->db, "bouncescan_hash_digest", 1,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_hash_digest, NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_create_function_v2(st->db, "bouncescan_address", 2,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_address, NULL, NULL,
 	    NULL) != SQLITE_OK)
 		return store_fail(st, e, "setting up the schema migration");
 	return 0;
