@@ -335,3 +335,51 @@ ac_scan(const struct ac *a, int state, const char *s, size_t n, int fold_case,
 	}
 	return state;
 }
+
+/* Call found() for the patterns that end at state, at offset end; 1 when it stops. */
+static int
+report_where(const struct ac *a, int state, size_t end,
+    int (*found)(int, size_t, void *), void *arg)
+{
+	int d, o;
+
+	for (d = a->nodes[state].output != -1 ? state : a->nodes[state].dict; d != -1;
+	    d = a->nodes[d].dict)
+		for (o = a->nodes[d].output; o != -1; o = a->outputs[o].next)
+			if (found(a->outputs[o].id, end, arg))
+				return 1;
+	return 0;
+}
+
+void
+ac_scan_where(const struct ac *a, const char *s, size_t n, int fold_case,
+    int (*found)(int id, size_t end, void *arg), void *arg)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *classes = fold_case ? a->folded_class : a->byte_class;
+	int state = 0, row = 0;
+	size_t i;
+
+	if (a->dense != NULL) {
+		for (i = 0; i < n; i++)
+			if ((row = a->dense[row + classes[p[i]]]) < 0) {
+				row = -row;
+				if (report_where(a, row / a->nclasses, i + 1, found, arg))
+					return;
+			}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (fold_case && c >= 'A' && c <= 'Z')
+			c += 32;
+		if (state == 0)
+			state = a->root[c] == -1 ? 0 : a->root[c];
+		else
+			state = step(a, state, c);
+		if ((a->nodes[state].output != -1 || a->nodes[state].dict != -1) &&
+		    report_where(a, state, i + 1, found, arg))
+			return;
+	}
+}

@@ -43,4 +43,12 @@ int ac_scan(const struct ac *, int state, const char *s, size_t n, int fold_case
 void ac_scan_set(const struct ac *, const char *s, size_t n, int fold_case,
     void (*found)(int id, void *arg), void *arg);
 
+/*
+ * Like ac_scan() over all of s[0..n) from the start, but found() is also told
+ * where the match ends (the offset just past its last byte), and a nonzero return
+ * from it ends the scan: for callers that must know where each pattern occurs.
+ */
+void ac_scan_where(const struct ac *, const char *s, size_t n, int fold_case,
+    int (*found)(int id, size_t end, void *arg), void *arg);
+
 #endif

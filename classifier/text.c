@@ -244,23 +244,38 @@ static const struct {
 
 #define COMMAND_PHRASES	(sizeof command_phrases / sizeof command_phrases[0])
 
-static void
-phrase_found(int id, void *arg)
-{
-	int *seen = arg;
+/* The phrase that starts last so far, in text_smtp_command(). */
+struct command_best {
+	size_t	 start;
+	int	 phrase;	/* -1 while none */
+};
 
-	seen[id] = 1;
+static int
+phrase_found(int id, size_t end, void *arg)
+{
+	struct command_best *best = arg;
+	size_t start = end - strlen(command_phrases[id].phrase);
+
+	if (best->phrase == -1 || start > best->start ||
+	    (start == best->start && id < best->phrase)) {
+		best->start = start;
+		best->phrase = id;
+	}
+	return 0;
 }
 
 /*
- * Which phrases s[0..n) holds, in one pass of an automaton built on first use.
- * Nearly every result's diagnostic is asked: looking for seven hint words one by
- * one first cost 6.0M instructions over the corpus, this pass 1.6M.
+ * The command of the phrase that starts last; the first in the table on a tie. One
+ * pass of an automaton built on first use: looking for seven hint words one by one
+ * cost 6.0M instructions over the corpus. The automaton tells where each phrase
+ * ends, so a text that repeats a phrase 100,000 times is still read once (a
+ * text_find() per occurrence made a 16 MB text take seconds).
  */
-static void
-command_phrases_seen(const char *s, size_t n, int seen[COMMAND_PHRASES])
+const char *
+text_smtp_command(const char *s, size_t n)
 {
 	static struct ac *phrases;
+	struct command_best best = { 0, -1 };
 	size_t i;
 
 	if (phrases == NULL) {
@@ -269,31 +284,8 @@ command_phrases_seen(const char *s, size_t n, int seen[COMMAND_PHRASES])
 			ac_add(phrases, command_phrases[i].phrase, (int)i);
 		ac_compile(phrases);
 	}
-	memset(seen, 0, COMMAND_PHRASES * sizeof seen[0]);
-	ac_scan(phrases, 0, s, n, 1, phrase_found, seen);
-}
-
-/* The command of the phrase that starts last; the first in the table on a tie. */
-const char *
-text_smtp_command(const char *s, size_t n)
-{
-	const char *best = NULL, *best_at = NULL, *p, *from;
-	int seen[COMMAND_PHRASES];
-	size_t i;
-
-	command_phrases_seen(s, n, seen);
-	for (i = 0; i < COMMAND_PHRASES; i++) {
-		if (!seen[i])
-			continue;
-		for (from = s; (p = text_find(from, (size_t)(s + n - from),
-		    command_phrases[i].phrase)) != NULL; from = p + 1) {
-			if (best_at == NULL || p > best_at) {
-				best_at = p;
-				best = command_phrases[i].command;
-			}
-		}
-	}
-	return best;
+	ac_scan_where(phrases, s, n, 1, phrase_found, &best);
+	return best.phrase == -1 ? NULL : command_phrases[best.phrase].command;
 }
 
 int
