@@ -668,7 +668,9 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 		if (strcmp(g->cands[i].address, a) == 0) {
 			if (!weak)
 				g->cands[i].weak = 0;
-			if (g->cands[i].diag == NULL && diag != NULL) {
+			if (diag != NULL && (g->cands[i].diag == NULL ||
+			    (!has_error_code(g->cands[i].diag, g->cands[i].diag_len) &&
+			    has_error_code(diag, diag_len)))) {
 				g->cands[i].diag = diag;
 				g->cands[i].diag_len = diag_len;
 			}
@@ -886,9 +888,12 @@ read_rcpt_to(struct reading *g, size_t limit)
 			if (k == i && gt == NULL)
 				continue;
 			if (has_error_code(s, n)) {
+				size_t to = paragraph_to(g, k + 1, limit);
+				const char *e = g->lines[to - 1].s + g->lines[to - 1].n;
+
 				a = address_find(p, (size_t)(l->s + l->n - p));
-				candidate_add(g, a, s, (size_t)(g->lines[k].s +
-				    g->lines[k].n - s), 0);
+				candidate_add(g, a, s, (size_t)(e - s) > GENERIC_MAX_DIAG ?
+				    GENERIC_MAX_DIAG : (size_t)(e - s), 0);
 				break;
 			}
 		}
@@ -935,8 +940,10 @@ error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n
 	for (i = 0; i < limit; i++)
 		if (g->lines[i].code)
 			break;
+	/* Words of an error, but not the opening sentence that says mail failed. */
 	for (i = i < limit ? i : 0; i < limit; i++)
-		if (g->lines[i].code || (g->lines[i].kinds & W_ERROR))
+		if (g->lines[i].code || ((g->lines[i].kinds & W_ERROR) &&
+		    !(g->lines[i].kinds & (W_INTRO | W_HEADING))))
 			break;
 	if (i == limit)
 		return 0;
@@ -1188,7 +1195,8 @@ generic_parse(const struct mail *m, struct report *r)
 		 * An address with no error beside it, or the only one: the report's
 		 * first paragraph with an error in it.
 		 */
-		if ((d == NULL || (g.ncands == 1 && !has_error_code(d, dn))) &&
+		if ((d == NULL || (g.ncands == 1 && !has_error_code(d, dn) &&
+		    !(kinds_of(d, dn) & W_ERROR))) &&
 		    error_paragraph(&g, limit, &d, &dn) == 0) {
 			d = c->diag;
 			dn = c->diag_len;
