@@ -4,10 +4,13 @@
  *
  * CSV is recognised by a header row naming an address column ("email", "address",
  * "email_address", "e-mail", "recipient"); a "reason" column, when present, becomes
- * the suppression's reason. Without such a header, a line with commas is read as
- * CSV with the address first. Lines that are not valid addresses are skipped and
- * counted, never stored. Addresses already suppressed are left as they are, so
- * importing the same list again changes nothing.
+ * the suppression's reason. Without such a header, a first line with commas makes
+ * the file CSV with the address first. CSV is read as RFC 4180 writes it (quoted
+ * fields with commas, doubled quotes and newlines); a record that cannot be read
+ * exactly, or holds a NUL byte, is refused with its line number, never guessed
+ * at. Lines that are not valid addresses are skipped and counted, never stored.
+ * Addresses already suppressed are left as they are, so importing the same list
+ * again changes nothing.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,7 +21,7 @@
 
 #include "internal.h"
 
-#define LINE_MAX_BYTES	4096
+#define LINE_MAX_BYTES	4096	/* of a record, quoted newlines included */
 #define FIELDS_MAX	64
 #define DEFAULT_REASON	"imported"
 
@@ -29,29 +32,45 @@ struct columns {
 };
 
 /*
- * Split one CSV line in place (RFC 4180 quoting, no embedded newlines). Returns the
- * number of fields.
+ * The input, read a byte at a time. The first data line is read ahead to choose
+ * between one address per line and CSV, and given out again from back.
  */
-static int
-csv_split(char *line, char **fields)
-{
-	char *in = line, *out = line;
-	int n = 0, quoted = 0;
+struct reader {
+	FILE		*fp;
+	size_t		 line;		/* of the byte read last */
+	char		 back[LINE_MAX_BYTES + 1];
+	size_t		 back_length, back_position;
+};
 
-	fields[n++] = out;
-	for (; *in != '\0'; in++) {
-		if (quoted && in[0] == '"' && in[1] == '"')
-			*out++ = *in++;
-		else if (*in == '"')
-			quoted = !quoted;
-		else if (*in == ',' && !quoted && n < FIELDS_MAX) {
-			*out++ = '\0';
-			fields[n++] = out;
-		} else
-			*out++ = *in;
-	}
-	*out = '\0';
-	return n;
+/* One record: its fields point into text; why is set when it is refused. */
+struct record {
+	char		 text[LINE_MAX_BYTES + 1];
+	char		*fields[FIELDS_MAX];
+	int		 nfields;
+	size_t		 line;		/* where it starts */
+	const char	*why;
+};
+
+static int
+reader_getc(struct reader *r)
+{
+	int ch;
+
+	if (r->back_position < r->back_length)
+		ch = (unsigned char)r->back[r->back_position++];
+	else
+		ch = getc(r->fp);
+	if (ch == '\n')
+		r->line++;
+	return ch;
+}
+
+/* After a refused record: drop the rest of its line. */
+static void
+skip_line(struct reader *r, int ch)
+{
+	while (ch != '\n' && ch != EOF)
+		ch = reader_getc(r);
 }
 
 static char *
@@ -65,6 +84,79 @@ trim(char *s)
 	while (n > 0 && isspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
 	return s;
+}
+
+enum csv_state { FIELD_START, UNQUOTED, QUOTED, QUOTE_CLOSED };
+
+/*
+ * The next record: with csv, one RFC 4180 record, whose quoted fields may hold
+ * commas, doubled quotes and newlines; else one line, a single field. A record
+ * that cannot be read exactly (a NUL byte, a quote out of place, an unclosed
+ * quoted field, too long, too many fields) is refused with why, never guessed
+ * at. Returns 0 at the end of the input, else 1.
+ */
+static int
+read_record(struct reader *r, int csv, struct record *rec)
+{
+	enum csv_state state = FIELD_START;
+	size_t n = 0;
+	int ch;
+
+	rec->nfields = 1;
+	rec->fields[0] = rec->text;
+	rec->line = r->line + 1;
+	rec->why = NULL;
+	if ((ch = reader_getc(r)) == EOF)
+		return 0;
+	for (;; ch = reader_getc(r)) {
+		if (ch == '\0')
+			rec->why = "contains a NUL byte";
+		else if (ch == EOF && state == QUOTED)
+			rec->why = "a quoted field is not closed";
+		if (rec->why != NULL || ch == EOF || (ch == '\n' && state != QUOTED))
+			break;
+		if (n == LINE_MAX_BYTES) {
+			rec->why = "longer than 4096 bytes";
+			break;
+		}
+		if (!csv) {
+			rec->text[n++] = (char)ch;
+			continue;
+		}
+		if (state == QUOTED && ch == '"') {
+			if ((ch = reader_getc(r)) != '"') {
+				state = QUOTE_CLOSED;
+				if (ch == EOF || (ch == '\n'))
+					break;
+			}
+		}
+		if (state == QUOTED)
+			rec->text[n++] = (char)ch;
+		else if (ch == ',') {
+			if (rec->nfields == FIELDS_MAX) {
+				rec->why = "more than 64 fields";
+				break;
+			}
+			rec->text[n++] = '\0';
+			rec->fields[rec->nfields++] = rec->text + n;
+			state = FIELD_START;
+		} else if (state == FIELD_START && ch == '"')
+			state = QUOTED;
+		else if (ch == '"') {
+			rec->why = "a '\"' in a field that is not quoted";
+			break;
+		} else if (state == QUOTE_CLOSED && !isspace(ch)) {
+			rec->why = "text after the closing '\"' of a field";
+			break;
+		} else if (state != QUOTE_CLOSED && (state != FIELD_START || !isspace(ch))) {
+			rec->text[n++] = (char)ch;
+			state = UNQUOTED;
+		}
+	}
+	rec->text[n] = '\0';
+	if (rec->why != NULL)
+		skip_line(r, ch);
+	return 1;
 }
 
 static int
@@ -81,20 +173,49 @@ is_address_heading(const char *s)
 	return 0;
 }
 
-/* Look at the first line: 1 when it is a CSV header (consumed), else 0. */
+/*
+ * Read the first line that is not blank or a comment ahead, into r->back: CSV
+ * when it has a comma or is a header. Lines skipped here are counted as read.
+ */
 static int
-read_header(const char *line, struct columns *c)
+choose_csv(struct reader *r)
 {
-	char copy[LINE_MAX_BYTES], *fields[FIELDS_MAX];
-	int n, i, header = 0;
+	char copy[sizeof r->back], *line;
+	size_t n;
+	int ch;
 
-	c->csv = strchr(line, ',') != NULL;
+	for (;;) {
+		n = 0;
+		while (n < LINE_MAX_BYTES && (ch = getc(r->fp)) != EOF) {
+			r->back[n++] = (char)ch;
+			if (ch == '\n')
+				break;
+		}
+		r->back[n] = '\0';
+		line = r->back + strspn(r->back, " \t\r\n");
+		if (n == 0 || r->back[n - 1] != '\n' || n != strlen(r->back) ||
+		    (*line != '\0' && *line != '#'))
+			break;
+		r->line++;
+	}
+	r->back_length = n;
+	memcpy(copy, r->back, n + 1);		/* r->back is read again as it is */
+	line = trim(copy);
+	n = strlen(line);
+	return strchr(line, ',') != NULL || is_address_heading(line) ||
+	    (n > 2 && line[0] == '"' && line[n - 1] == '"');
+}
+
+/* The first record of a CSV file: 1 when it is a header (columns set), else 0. */
+static int
+read_header(struct record *rec, struct columns *c)
+{
+	int i, header = 0;
+
 	c->address = 0;
 	c->reason = -1;
-	snprintf(copy, sizeof copy, "%s", line);
-	n = csv_split(copy, fields);
-	for (i = 0; i < n; i++) {
-		char *field = trim(fields[i]);
+	for (i = 0; i < rec->nfields; i++) {
+		char *field = trim(rec->fields[i]);
 
 		if (is_address_heading(field) && !header) {
 			c->address = i;
@@ -102,9 +223,7 @@ read_header(const char *line, struct columns *c)
 		} else if (strcasecmp(field, "reason") == 0)
 			c->reason = i;
 	}
-	if (header)
-		c->csv = 1;
-	else
+	if (!header)
 		c->reason = -1;
 	return header;
 }
@@ -117,27 +236,24 @@ invalid(struct store_import_result *r, size_t line, const char *why)
 		    line, why);
 }
 
-/* One data line. Returns -1 only for a store failure. */
+/* One data record. Returns -1 only for a store failure. */
 static int
-import_line(struct store *st, char *line, size_t number, const struct columns *c,
+import_record(struct store *st, struct record *rec, const struct columns *c,
     struct store_import_result *r, struct err *e)
 {
-	char *fields[FIELDS_MAX], *address = line, *reason = NULL;
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+	char *address, *reason = NULL;
 	struct err why;
-	int n, rc;
+	int rc;
 
-	if (c->csv) {
-		n = csv_split(line, fields);
-		if (c->address >= n)
-			return invalid(r, number, "no address column"), 0;
-		address = fields[c->address];
-		if (c->reason >= 0 && c->reason < n && *trim(fields[c->reason]) != '\0')
-			reason = trim(fields[c->reason]);
-	}
-	address = trim(address);
+	if (c->address >= rec->nfields)
+		return invalid(r, rec->line, "no address column"), 0;
+	address = trim(rec->fields[c->address]);
+	if (c->reason >= 0 && c->reason < rec->nfields &&
+	    *trim(rec->fields[c->reason]) != '\0')
+		reason = trim(rec->fields[c->reason]);
 	if (store_address_normalise(address, display, key, &why) == -1)
-		return invalid(r, number, why.msg), 0;
+		return invalid(r, rec->line, why.msg), 0;
 	rc = suppress_recipient(st, address, "import",
 	    reason != NULL ? reason : DEFAULT_REASON, e);
 	if (rc == -1)
@@ -149,50 +265,41 @@ import_line(struct store *st, char *line, size_t number, const struct columns *c
 	return 0;
 }
 
-/* Read the next line; 0 at the end. Over-long lines are reported, not split. */
+/* A blank line, or a comment: a first field starting with '#'. */
 static int
-next_line(FILE *fp, char *buffer, size_t size, int *too_long)
+skipped(struct record *rec)
 {
-	size_t n;
-	int ch;
+	char *first = trim(rec->fields[0]);
 
-	*too_long = 0;
-	if (fgets(buffer, (int)size, fp) == NULL)
-		return 0;
-	n = strlen(buffer);
-	if (n == size - 1 && buffer[n - 1] != '\n') {
-		*too_long = 1;
-		while ((ch = fgetc(fp)) != EOF && ch != '\n')
-			;
-	}
-	return 1;
+	return rec->nfields == 1 ? *first == '\0' || *first == '#' : *first == '#';
 }
 
 static int
 import_lines(struct store *st, FILE *fp, struct store_import_result *r,
     struct err *e)
 {
-	char buffer[LINE_MAX_BYTES], *line;
+	static struct reader reader;
+	static struct record rec;
 	struct columns c = { 0, 0, -1 };
-	size_t number = 0;
-	int too_long, first = 1;
+	int first = 1;
 
-	while (next_line(fp, buffer, sizeof buffer, &too_long)) {
-		number++;
-		line = trim(buffer);
-		if (too_long) {
-			invalid(r, number, "line too long");
+	memset(&reader, 0, sizeof reader);
+	reader.fp = fp;
+	c.csv = choose_csv(&reader);
+	while (read_record(&reader, c.csv, &rec)) {
+		if (rec.why != NULL) {
+			invalid(r, rec.line, rec.why);
 			continue;
 		}
-		if (*line == '\0' || *line == '#')
+		if (skipped(&rec))
 			continue;
 		if (first) {
 			first = 0;
-			if (read_header(line, &c))
+			if (c.csv && read_header(&rec, &c))
 				continue;
 		}
-		if (import_line(st, line, number, &c, r, e) == -1)
-			return err_prefix(e, "line %zu: ", number);
+		if (import_record(st, &rec, &c, r, e) == -1)
+			return err_prefix(e, "line %zu: ", rec.line);
 	}
 	return 0;
 }

@@ -31,8 +31,9 @@ import_file(struct store *st, const char *name, struct err *e)
 	    r.already, r.invalid);
 	if (r.invalid == 0)
 		return 0;
-	fprintf(stderr, "bouncescan: import: %s: %zu line(s) are not addresses and were"
-	    " skipped; the first: ", name, r.invalid);
+	fprintf(stderr, "bouncescan: import: %s: %zu line(s) were skipped (not an"
+	    " address, or not readable as a line or CSV record); the first: ", name,
+	    r.invalid);
 	show_text(stderr, r.first_invalid, "?");
 	fputs("\n", stderr);
 	return 1;
@@ -71,14 +72,19 @@ const struct command cmd_import = {
 	"starting with # are skipped), or CSV whose header row names the address\n"
 	"column (email, address, email_address, e-mail, recipient or mail) and\n"
 	"optionally a reason column, as \"bouncescan export --format csv\" writes.\n"
+	"CSV is read as RFC 4180 has it: a quoted field may hold commas, doubled\n"
+	"quotes and newlines.\n"
 	"\n"
 	"Importing is idempotent: an address already suppressed, for whatever\n"
-	"cause, is left as it is. Lines that are not valid addresses are skipped,\n"
-	"counted, and the first one is named. Prints how many were added, already\n"
-	"suppressed and rejected.\n"
+	"cause, is left as it is. Lines that are not valid addresses (or longer\n"
+	"than 254 bytes), lines with a NUL byte and CSV records that cannot be\n"
+	"read exactly (an unclosed quote, a quote inside an unquoted field) are\n"
+	"skipped, counted, and the first one is named with its line number.\n"
+	"Prints how many were added, already suppressed and rejected.\n"
 	"\n"
 	"Exit status: 0, 1 when some lines were rejected (the rest is imported) or\n"
-	"the file or database cannot be read (then nothing is), 75 when the\n"
-	"database is locked (try again).\n",
+	"the file or database cannot be read (then nothing is), 73 when the\n"
+	"database cannot be opened for writing, 75 when it is locked (try again),\n"
+	"78 when the configuration is wrong.\n",
 	import_exec
 };

@@ -170,28 +170,58 @@ trim(char *s)
 	return s;
 }
 
-/* One address per line; blank lines and "#" comments are skipped. */
+/*
+ * Read one line (without its newline) into line[size]: 1, or 0 at the end of
+ * the input. A line that does not fit is read to its end and marked too long;
+ * a NUL byte is marked too, and each one is shown as '?'.
+ */
+static int
+read_line(FILE *f, char *line, size_t size, int *too_long, int *nul)
+{
+	size_t n = 0, total = 0;
+	int ch;
+
+	*too_long = *nul = 0;
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		total++;
+		if (ch == '\0') {
+			*nul = 1;
+			ch = '?';
+		}
+		if (n + 1 < size)
+			line[n++] = (char)ch;
+		else
+			*too_long = 1;
+	}
+	line[n] = '\0';
+	return ch != EOF || total > 0;
+}
+
+/*
+ * One address per line; blank lines and "#" comments are skipped. Every other
+ * line gets exactly one row, so that a caller may match rows to lines: one
+ * that cannot be read as an address (too long, a NUL byte) gets an "invalid"
+ * row saying so.
+ */
 static void
 check_stdin(struct status_run *run)
 {
-	char line[LINE_MAX_BYTES + 2], where[64], *address;
+	char line[LINE_MAX_BYTES + 1], where[64], *address;
 	unsigned long number = 0;
-	int ch;
+	int too_long, nul;
 
-	while (!run->stop && fgets(line, sizeof line, stdin) != NULL) {
+	while (!run->stop && read_line(stdin, line, sizeof line, &too_long, &nul)) {
 		number++;
 		snprintf(where, sizeof where, "standard input line %lu", number);
-		if (strchr(line, '\n') == NULL && !feof(stdin)) {
-			while ((ch = getchar()) != EOF && ch != '\n')
-				;
-			fprintf(stderr, "bouncescan: status: %s: longer than %d bytes:"
-			    " not an address\n", where, LINE_MAX_BYTES);
-			print_invalid(run, "", "line too long");
-			run->failed = 1;
-			continue;
-		}
 		address = trim(line);
-		if (*address != '\0' && *address != '#')
+		if (too_long || nul) {
+			fprintf(stderr, "bouncescan: status: %s: %s: not an address\n",
+			    where, too_long ? "longer than 1024 bytes" :
+			    "contains a NUL byte");
+			print_invalid(run, too_long ? "" : address, too_long ?
+			    "line too long" : "line contains a NUL byte");
+			run->failed = 1;
+		} else if (*address != '\0' && *address != '#')
 			check_one(run, address, where);
 	}
 	if (ferror(stdin)) {
