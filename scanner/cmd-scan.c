@@ -21,8 +21,10 @@
 #include "command.h"
 #include "conf.h"
 #include "lock.h"
+#include "net.h"
 #include "scan.h"
 #include "setup.h"
+#include "url.h"
 #include "webhook.h"	/* webhook */
 #include "xalloc.h"
 
@@ -71,6 +73,41 @@ targets_free(struct scan_target *t, size_t count)
 	for (i = 0; t != NULL && i < count; i++)
 		free(t[i].label);
 	free(t);
+}
+
+/*
+ * What a scan can find wrong in its sources before it starts, as configuration
+ * errors: a password written in a URL on the command line (refused without
+ * being shown), and for a network source a password setting that cannot work,
+ * such as a password_file others may read. 0, or -1 after saying why.
+ */
+static int
+targets_check(const struct scan_target *targets, size_t count)
+{
+	char shown[URL_SHOWN_MAX];
+	struct url u;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		const struct scan_target *t = &targets[i];
+
+		if (url_has_password(t->spec)) {
+			url_redact(t->spec, shown, sizeof shown);
+			fprintf(stderr, "bouncescan: %s: a password does not belong in"
+			    " the URL; name the source in a [source NAME] section with"
+			    " a password_file (or password_command, password_env)\n",
+			    shown);
+			return -1;
+		}
+		if (t->settings == NULL || url_parse(t->spec, &u, &e) == -1)
+			continue;
+		if (net_password_check(t->settings, &e) == -1) {
+			fprintf(stderr, "bouncescan: %s: %s\n", t->label, e.msg);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* A dry run only reads the store, and only when there is one. */
@@ -228,6 +265,10 @@ scan_run(const struct global_options *g, const struct conf *conf,
 		    "or add a [source NAME] section with a url to the configuration"
 		    " (bouncescan.conf(5)).");
 	pipe = any_pipe(targets, count);
+	if (targets_check(targets, count) == -1) {
+		targets_free(targets, count);
+		return pipe ? EX_TEMPFAIL : EX_CONFIG;
+	}
 	memset(&sc, 0, sizeof sc);
 	sc.classifier = c;
 	sc.options = *o;

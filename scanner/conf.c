@@ -12,12 +12,26 @@
 #include <ini.h>
 
 #include "conf.h"
+#include "url.h"
 #include "xalloc.h"
+
+/* A section header or a key as first seen, to refuse a second one. */
+struct conf_seen {
+	char		*section;	/* section_canonical() */
+	char		*key;		/* NULL for the section header itself */
+	int		 line;
+};
 
 struct conf_parse {
 	struct conf	*conf;
+	FILE		*file;
+	int		 line;		/* of the line read last */
+	char		 section[INI_MAX_LINE];	/* canonical, of the header read last */
 	char		 problem[768];
+	int		 problem_line;	/* where problem was found, or 0 */
 	int		 has_password;	/* some [source] has a password key */
+	struct conf_seen *seen;
+	size_t		 nseen;
 };
 
 static void
@@ -200,16 +214,40 @@ on_source_number(struct conf_parse *p, struct conf_source *s, const char *key,
 	return 1;
 }
 
+/*
+ * A mailbox URL or path. A password written in a URL is refused without being
+ * shown: the configuration file is often readable by others, and error messages
+ * end in cron mail and the journal.
+ */
+static int
+on_source_url(struct conf_parse *p, struct conf_source *s, const char *value)
+{
+	char shown[URL_SHOWN_MAX];
+
+	if (*value == '\0') {
+		snprintf(p->problem, sizeof p->problem, "url is empty: name the mailbox,"
+		    " such as imaps://USER@HOST/INBOX, pop3s://USER@HOST or maildir:PATH");
+		return 0;
+	}
+	if (url_has_password(value)) {
+		url_redact(value, shown, sizeof shown);
+		snprintf(p->problem, sizeof p->problem, "url %.300s: a password does not"
+		    " belong in the URL; put it in a password_file (or password_command,"
+		    " password_env)", shown);
+		return 0;
+	}
+	set_string(&s->url, value);
+	return 1;
+}
+
 static int
 on_source(struct conf_parse *p, struct conf_source *s, const char *key,
     const char *value)
 {
 	const char **field;
 
-	if (strcmp(key, "url") == 0) {
-		set_string(&s->url, value);
-		return 1;
-	}
+	if (strcmp(key, "url") == 0)
+		return on_source_url(p, s, value);
 	if (strcmp(key, "processed") == 0 || strcmp(key, "unrecognized") == 0)
 		return on_source_action(p, s, key, value);
 	if ((field = source_string(&s->settings, key)) != NULL) {
@@ -231,10 +269,130 @@ on_source(struct conf_parse *p, struct conf_source *s, const char *key,
 	return 0;
 }
 
+/*
+ * "source  \"a\"" -> "source a": the spellings of one section's name that
+ * source_name() and conf-webhook.c take as the same, written one way.
+ */
+static void
+section_canonical(const char *section, char *out, size_t size)
+{
+	size_t kind = strcspn(section, " "), len;
+	const char *name = section + kind;
+
+	while (*name == ' ')
+		name++;
+	len = strlen(name);
+	if (len >= 2 && name[0] == '"' && name[len - 1] == '"') {
+		name++;
+		len -= 2;
+	}
+	if (*name == '\0')
+		snprintf(out, size, "%.*s", (int)kind, section);
+	else
+		snprintf(out, size, "%.*s %.*s", (int)kind, section, (int)len, name);
+}
+
+/* The line where section (canonical) or its key was first seen, or 0. */
+static int
+seen_before(struct conf_parse *p, const char *section, const char *key, int line)
+{
+	struct conf_seen *s;
+	size_t i;
+
+	for (i = 0; i < p->nseen; i++) {
+		s = &p->seen[i];
+		if (strcmp(s->section, section) == 0 && (key == NULL ? s->key == NULL :
+		    s->key != NULL && strcmp(s->key, key) == 0))
+			return s->line;
+	}
+	p->seen = xreallocarray(p->seen, p->nseen + 1, sizeof *p->seen);
+	s = &p->seen[p->nseen++];
+	s->section = xstrdup(section);
+	s->key = key != NULL ? xstrdup(key) : NULL;
+	s->line = line;
+	return 0;
+}
+
+static void
+seen_free(struct conf_parse *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nseen; i++) {
+		free(p->seen[i].section);
+		free(p->seen[i].key);
+	}
+	free(p->seen);
+}
+
+/*
+ * inih's line reader, which counts lines (for messages naming both lines of a
+ * duplicate), refuses a second header of a section, and drops indentation:
+ * inih would read an indented line as more of the previous key's value, so
+ * that an indented "processed = keep" under "url = ..." silently became the
+ * url. A line too long for inih is refused rather than read as two. Returns
+ * NULL at the end or at the first problem, which stops the parse.
+ */
+static char *
+read_line(char *str, int size, void *stream)
+{
+	struct conf_parse *p = stream;
+	char *start, *end;
+	size_t n;
+	int first;
+
+	if (p->problem[0] != '\0' || fgets(str, size, p->file) == NULL)
+		return NULL;
+	p->line++;
+	n = strlen(str);
+	if (n == (size_t)size - 1 && str[n - 1] != '\n' && !feof(p->file)) {
+		snprintf(p->problem, sizeof p->problem, "the line is longer than %d"
+		    " characters", size - 2);
+		p->problem_line = p->line;
+		return NULL;
+	}
+	start = str + strspn(str, " \t");
+	memmove(str, start, strlen(start) + 1);
+	if (str[0] != '[' || (end = strchr(str, ']')) == NULL)
+		return str;
+	*end = '\0';
+	section_canonical(str + 1, p->section, sizeof p->section);
+	*end = ']';
+	if ((first = seen_before(p, p->section, NULL, p->line)) != 0) {
+		snprintf(p->problem, sizeof p->problem, "section [%.200s] again (first on"
+		    " line %d): write each section once", p->section, first);
+		p->problem_line = p->line;
+		return NULL;
+	}
+	return str;
+}
+
+static int on_value(struct conf_parse *, const char *, const char *, const char *);
+
+/* Each key once per section; the first problem is the one reported. */
 static int
 on_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct conf_parse *p = user;
+	int first;
+
+	if (p->problem[0] != '\0')
+		return 0;
+	if ((first = seen_before(p, p->section, key, p->line)) != 0) {
+		snprintf(p->problem, sizeof p->problem, "\"%.100s\" again in section"
+		    " [%.200s] (first on line %d): give each key once", key, p->section,
+		    first);
+	} else if (on_value(p, section, key, value))
+		return 1;
+	if (p->problem[0] != '\0')
+		p->problem_line = p->line;
+	return 0;
+}
+
+static int
+on_value(struct conf_parse *p, const char *section, const char *key,
+    const char *value)
+{
 	struct conf_source *s;
 	char name[128];
 
@@ -303,14 +461,21 @@ conf_load(struct conf *c, const char *path, struct err *e)
 		return err_set(e, "%s: %s", path, strerror(errno));
 	memset(&p, 0, sizeof p);
 	p.conf = c;
+	p.file = f;
 	c->path = xstrdup(path);
-	line = ini_parse_file(f, on_key, &p);
+	line = ini_parse_stream(read_line, &p, on_key, &p);
+	seen_free(&p);
+	/* The first problem wins: inih's (syntax), or one found by read_line. */
+	if (line == 0 && p.problem_line > 0)
+		line = p.problem_line;
+	if (line == 0 && ferror(f))
+		line = -1;
 	if (line == 0 && p.has_password && readable_by_others(f))
 		line = -2;
 	fclose(f);
 	if (line > 0)
-		return err_set(e, "%s:%d: %s", path, line,
-		    p.problem[0] != '\0' ? p.problem : "syntax error (want key = value)");
+		return err_set(e, "%s:%d: %s", path, line, p.problem_line == line ?
+		    p.problem : "syntax error (want key = value)");
 	if (line == -2)
 		return err_set(e, "%s: holds a password but others may read it; run"
 		    " \"chmod o-rwx %s\" (or use password_file)", path, path);

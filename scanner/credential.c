@@ -70,6 +70,20 @@ password_from_line(const char *buf, size_t n, const char *prefix,
 	return xstrndup(buf, length);
 }
 
+/* A password file must be a regular file that only its owner and group reach. */
+static int
+file_unfit(const struct stat *st, const char *path, const char *prefix,
+    const char *what, struct err *e)
+{
+	if (!S_ISREG(st->st_mode))
+		return err_set(e, "%s%s is not a regular file", prefix, what);
+	if ((st->st_mode & 006) != 0)
+		return err_set(e, "%s%s can be read or written by others "
+		    "(mode %03o); run chmod 600 %s", prefix, what,
+		    (unsigned)(st->st_mode & 0777), path);
+	return 0;
+}
+
 static char *
 from_file(const char *path, const char *prefix, struct err *e)
 {
@@ -87,12 +101,8 @@ from_file(const char *path, const char *prefix, struct err *e)
 	}
 	if (fstat(fd, &st) == -1)
 		err_set(e, "%s%s: %s", prefix, what, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		err_set(e, "%s%s is not a regular file", prefix, what);
-	else if ((st.st_mode & 006) != 0)
-		err_set(e, "%s%s can be read or written by others "
-		    "(mode %03o); run chmod 600 %s", prefix, what,
-		    (unsigned)(st.st_mode & 0777), path);
+	else if (file_unfit(&st, path, prefix, what, e) == -1)
+		;
 	else if ((n = read_first_line(fd, buf, sizeof buf)) == -1)
 		err_set(e, "%s%s: %s", prefix, what, strerror(errno));
 	else
@@ -170,9 +180,9 @@ from_env(const char *name, const char *prefix, struct err *e)
 	return xstrdup(value);
 }
 
-char *
-credential_get(const struct credential_spec *spec, const char *source_name,
-    struct err *e)
+/* Exactly one way, and not an empty one: 0, or -1 with e. */
+static int
+spec_unfit(const struct credential_spec *spec, const char *prefix, struct err *e)
 {
 	int given = (spec->file != NULL) + (spec->command != NULL) +
 	    (spec->env != NULL);
@@ -180,24 +190,53 @@ credential_get(const struct credential_spec *spec, const char *source_name,
 	    spec->command != NULL ? "password_command" : "password_env";
 	const char *value = spec->file != NULL ? spec->file :
 	    spec->command != NULL ? spec->command : spec->env;
+
+	if (given == 0)
+		return err_set(e, "%sno password: set password_file, "
+		    "password_command or password_env", prefix);
+	if (given > 1)
+		return err_set(e, "%sset only one of password_file, "
+		    "password_command and password_env", prefix);
+	if (value[0] == '\0')
+		return err_set(e, "%s%s is empty", prefix, key);
+	return 0;
+}
+
+int
+credential_check(const struct credential_spec *spec, const char *source_name,
+    struct err *e)
+{
+	char prefix[128] = "", what[64 + PATH_MAX];
+	const char *value;
+	struct stat st;
+
+	if (source_name != NULL)
+		snprintf(prefix, sizeof prefix, "source %s: ", source_name);
+	if (spec_unfit(spec, prefix, e) == -1)
+		return -1;
+	if (spec->file != NULL) {
+		snprintf(what, sizeof what, "password_file %s", spec->file);
+		if (stat(spec->file, &st) == -1)
+			return err_set(e, "%s%s: %s", prefix, what, strerror(errno));
+		return file_unfit(&st, spec->file, prefix, what, e);
+	}
+	if (spec->env != NULL && ((value = getenv(spec->env)) == NULL ||
+	    value[0] == '\0'))
+		return err_set(e, "%spassword_env: the environment variable %s is %s",
+		    prefix, spec->env, value == NULL ? "not set" : "empty");
+	return 0;
+}
+
+char *
+credential_get(const struct credential_spec *spec, const char *source_name,
+    struct err *e)
+{
 	char prefix[128] = "";
 
 	if (source_name != NULL)
 		snprintf(prefix, sizeof prefix, "source %s: ", source_name);
-	if (given == 0) {
-		err_set(e, "%sno password: set password_file, "
-		    "password_command or password_env", prefix);
+	if (spec_unfit(spec, prefix, e) == -1)
 		return NULL;
-	}
-	if (given > 1) {
-		err_set(e, "%sset only one of password_file, "
-		    "password_command and password_env", prefix);
-		return NULL;
-	}
-	if (value[0] == '\0') {
-		err_set(e, "%s%s is empty", prefix, key);
-		return NULL;
-	}
 	if (spec->file != NULL)
 		return from_file(spec->file, prefix, e);
 	if (spec->command != NULL)

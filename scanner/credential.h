@@ -24,6 +24,16 @@ struct credential_spec {
 char	*credential_get(const struct credential_spec *, const char *source_name,
     struct err *e);
 
+/*
+ * What can be known wrong before the password is needed, without reading it:
+ * not exactly one way given, an empty one, a password_file that is missing, not
+ * a regular file or reachable by others, a password_env that is not set. A
+ * command is not run. 0, or -1 with e as credential_get() words it: a
+ * configuration error, which a scan reports before it starts (exit 78).
+ */
+int	 credential_check(const struct credential_spec *, const char *source_name,
+    struct err *e);
+
 /* Overwrite the password with zeros, then free it. NULL is fine. */
 void	 credential_free(char *password);
 

@@ -7,24 +7,45 @@
 #include "net.h"
 #include "xalloc.h"
 
+/* The password in the configuration: -1 when others are given too, else 1 or 0. */
+static int
+password_in_conf(const struct source_conf *c, struct err *e)
+{
+	int given = (c->password != NULL) + (c->password_file != NULL) +
+	    (c->password_command != NULL) + (c->password_env != NULL);
+
+	if (c->password != NULL && given > 1)
+		return err_set(e, "give only one of password, password_file,"
+		    " password_command and password_env");
+	return c->password != NULL;
+}
+
 char *
 net_password(const struct source_conf *c, struct err *e)
 {
 	struct credential_spec spec;
-	int given = (c->password != NULL) + (c->password_file != NULL) +
-	    (c->password_command != NULL) + (c->password_env != NULL);
+	int rc;
 
-	if (c->password != NULL && given == 1)
-		return xstrdup(c->password);
-	if (c->password != NULL) {
-		err_set(e, "give only one of password, password_file, password_command"
-		    " and password_env");
-		return NULL;
-	}
+	if ((rc = password_in_conf(c, e)) != 0)
+		return rc == 1 ? xstrdup(c->password) : NULL;
 	spec.file = c->password_file;
 	spec.command = c->password_command;
 	spec.env = c->password_env;
 	return credential_get(&spec, NULL, e);
+}
+
+int
+net_password_check(const struct source_conf *c, struct err *e)
+{
+	struct credential_spec spec;
+	int rc;
+
+	if ((rc = password_in_conf(c, e)) != 0)
+		return rc == 1 ? 0 : -1;
+	spec.file = c->password_file;
+	spec.command = c->password_command;
+	spec.env = c->password_env;
+	return credential_check(&spec, NULL, e);
 }
 
 void

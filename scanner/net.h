@@ -17,6 +17,11 @@
  */
 char	*net_password(const struct source_conf *c, struct err *e);
 void	 net_password_free(char *password);
+/*
+ * Whether net_password() can work, found without reading the password or
+ * running a command (credential_check()): 0, or -1 with e.
+ */
+int	 net_password_check(const struct source_conf *c, struct err *e);
 
 /* The TLS settings of a source's configuration; borrows its strings. */
 void	 net_tls_settings(const struct source_conf *c, struct tls_settings *t);

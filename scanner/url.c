@@ -1,4 +1,5 @@
 /* url.c: reading a network mailbox's URL; see url.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +55,7 @@ decode(const char *s, size_t n, char out[URL_PART_MAX])
 }
 
 static int
-parse_scheme(const char *text, struct url *u, const char **rest, struct err *e)
+parse_scheme(const char *text, struct url *u, const char **rest)
 {
 	size_t i;
 
@@ -71,7 +72,7 @@ parse_scheme(const char *text, struct url *u, const char **rest, struct err *e)
 		*rest = text + n + 3;
 		return 0;
 	}
-	return err_set(e, "%s: not an imaps://, imap://, pop3s:// or pop3:// URL", text);
+	return -1;
 }
 
 /* "host", "host:port", "[v6]" or "[v6]:port" in the n bytes at s. */
@@ -106,14 +107,62 @@ parse_host(const char *text, const char *s, size_t n, struct url *u, struct err 
 	return 0;
 }
 
+/*
+ * Where a password written in text would be: after "SCHEME://", from the ':'
+ * that comes before the first '@' up to the last '@' of the text, so that a
+ * password holding '@' or '/' is never cut short: more than the password may be
+ * hidden, never less. 0 when text has no such part.
+ */
+static int
+password_span(const char *text, size_t *start, size_t *end)
+{
+	const char *rest, *colon, *at;
+
+	rest = text + strspn(text,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	if (rest == text || strncmp(rest, "://", 3) != 0)
+		return 0;
+	rest += 3;
+	colon = strchr(rest, ':');
+	at = strchr(rest, '@');
+	if (colon == NULL || at == NULL || colon > at)
+		return 0;
+	*start = (size_t)(colon + 1 - text);
+	*end = (size_t)(strrchr(rest, '@') - text);
+	return 1;
+}
+
+int
+url_has_password(const char *text)
+{
+	size_t start, end;
+
+	return password_span(text, &start, &end);
+}
+
+void
+url_redact(const char *text, char *out, size_t size)
+{
+	size_t start, end;
+
+	if (!password_span(text, &start, &end))
+		snprintf(out, size, "%s", text);
+	else
+		snprintf(out, size, "%.*s***%s", (int)start, text, text + end);
+}
+
 int
 url_parse(const char *text, struct url *u, struct err *e)
 {
 	const char *rest = NULL, *at, *slash, *authority_end;
+	char shown[URL_SHOWN_MAX];
 
 	memset(u, 0, sizeof *u);
-	if (parse_scheme(text, u, &rest, e) == -1)
-		return -1;
+	/* Messages show the URL, never a password written in it. */
+	url_redact(text, shown, sizeof shown);
+	if (parse_scheme(text, u, &rest) == -1)
+		return err_set(e, "%s: not an imaps://, imap://, pop3s:// or pop3:// URL",
+		    shown);
 	slash = strchr(rest, '/');
 	authority_end = slash != NULL ? slash : rest + strlen(rest);
 	at = NULL;
@@ -121,23 +170,23 @@ url_parse(const char *text, struct url *u, struct err *e)
 		if (*p == '@')
 			at = p;
 	if (at == NULL)
-		return err_set(e, "%s: no user name: write %s://USER@HOST/...", text,
+		return err_set(e, "%s: no user name: write %s://USER@HOST/...", shown,
 		    u->scheme);
 	if (memchr(rest, ':', (size_t)(at - rest)) != NULL)
 		return err_set(e, "%s: a password does not belong in the URL; put it"
-		    " in a password_file (or password_command, password_env)", text);
+		    " in a password_file (or password_command, password_env)", shown);
 	if (decode(rest, (size_t)(at - rest), u->user) == -1 || u->user[0] == '\0')
-		return err_set(e, "%s: the user name is not usable", text);
-	if (parse_host(text, at + 1, (size_t)(authority_end - at - 1), u, e) == -1)
+		return err_set(e, "%s: the user name is not usable", shown);
+	if (parse_host(shown, at + 1, (size_t)(authority_end - at - 1), u, e) == -1)
 		return -1;
 	if (slash == NULL || slash[1] == '\0') {
 		strcpy(u->mailbox, "INBOX");
 		return 0;
 	}
 	if (!u->imap)
-		return err_set(e, "%s: POP3 has only one mailbox; remove \"%s\"", text,
+		return err_set(e, "%s: POP3 has only one mailbox; remove \"%s\"", shown,
 		    slash);
 	if (decode(slash + 1, strlen(slash + 1), u->mailbox) == -1)
-		return err_set(e, "%s: the mailbox name is not usable", text);
+		return err_set(e, "%s: the mailbox name is not usable", shown);
 	return 0;
 }

@@ -12,6 +12,8 @@
 #ifndef BOUNCESCAN_URL_H
 #define BOUNCESCAN_URL_H
 
+#include <stddef.h>
+
 #include "err.h"
 
 #define URL_PART_MAX	256
@@ -26,7 +28,24 @@ struct url {
 	int	imap;			/* 1: IMAP, 0: POP3 */
 };
 
-/* Parse text into u. 0, or -1 with e saying what is wrong with it. */
+/*
+ * Parse text into u. 0, or -1 with e saying what is wrong with it; e shows the
+ * URL as url_redact() does.
+ */
 int url_parse(const char *text, struct url *u, struct err *e);
+
+/*
+ * 1 when text is a URL ("SCHEME://...", any scheme) with a password written in
+ * it ("USER:PASSWORD@HOST"). The configuration and the command line refuse such
+ * a URL before anything prints it.
+ */
+int url_has_password(const char *text);
+
+/*
+ * text, with a password written in it replaced by "***", in out[size] (cut at
+ * size): "imaps://bob:***@mx.example.org/". A URL is shown only this way.
+ */
+#define URL_SHOWN_MAX	1024
+void url_redact(const char *text, char *out, size_t size);
 
 #endif

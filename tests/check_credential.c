@@ -182,6 +182,34 @@ START_TEST(exactly_one)
 }
 END_TEST
 
+/* What a scan checks before it starts, without reading or running anything. */
+START_TEST(checked_before_use)
+{
+	struct credential_spec file = { .file = path };
+	struct credential_spec command = { .command = "exit 1" };
+	struct credential_spec env = { .env = "BOUNCESCAN_CHECK_UNSET" };
+	struct credential_spec two = { .file = path, .env = "HOME" };
+	struct err e;
+
+	ck_assert_int_eq(credential_check(&file, "bounces", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "No such file"));
+	write_password_file("s3cret\n", 0644);
+	ck_assert_int_eq(credential_check(&file, "bounces", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "source bounces: password_file"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "chmod 600"));
+	ck_assert_ptr_null(strstr(e.msg, "s3cret"));
+	write_password_file("s3cret\n", 0600);
+	ck_assert_int_eq(credential_check(&file, "bounces", &e), 0);
+	ck_assert_int_eq(credential_check(&two, "bounces", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "only one"));
+	/* A command is only run when the password is needed. */
+	ck_assert_int_eq(credential_check(&command, NULL, &e), 0);
+	unsetenv("BOUNCESCAN_CHECK_UNSET");
+	ck_assert_int_eq(credential_check(&env, NULL, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not set"));
+}
+END_TEST
+
 static Suite *
 credential_suite(void)
 {
@@ -197,6 +225,7 @@ credential_suite(void)
 	tcase_add_test(tc, command_fails);
 	tcase_add_test(tc, env_variable);
 	tcase_add_test(tc, exactly_one);
+	tcase_add_test(tc, checked_before_use);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -46,8 +46,11 @@ START_TEST(test_refused)
 
 	ck_assert_int_eq(url_parse("imaps://b:secret@mx.example.org/", &u, &e), -1);
 	ck_assert_msg(strstr(e.msg, "password_file") != NULL, "%s", e.msg);
-	ck_assert_msg(strstr(e.msg, "secret") == NULL || strstr(e.msg, "b:secret@") != NULL,
-	    "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "secret") == NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "imaps://b:***@mx.example.org/") != NULL, "%s", e.msg);
+	/* A password with '/' in it ends the host part early: still not shown. */
+	ck_assert_int_eq(url_parse("imaps://b:sec/ret@mx.example.org/", &u, &e), -1);
+	ck_assert_msg(strstr(e.msg, "sec") == NULL, "%s", e.msg);
 	ck_assert_int_eq(url_parse("imaps://mx.example.org/", &u, &e), -1);
 	ck_assert_msg(strstr(e.msg, "no user name") != NULL, "%s", e.msg);
 	ck_assert_int_eq(url_parse("imaps://b@mx.example.org:0/", &u, &e), -1);
@@ -63,6 +66,43 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* A password written in a URL is never shown; the rest of the URL is. */
+START_TEST(test_redact)
+{
+	static const struct {
+		const char	*text;
+		int		 password;
+		const char	*shown;
+	} cases[] = {
+		{ "imaps://bob:sekrit@mx.example.org/INBOX", 1,
+		    "imaps://bob:***@mx.example.org/INBOX" },
+		{ "pop3://bob:@mx.example.org", 1, "pop3://bob:***@mx.example.org" },
+		{ "imaps://:sekrit@mx.example.org", 1, "imaps://:***@mx.example.org" },
+		{ "imaps://bob:se@k/r:it@mx.example.org:993/", 1,
+		    "imaps://bob:***@mx.example.org:993/" },
+		{ "IMAPS://bob:sekrit@mx.example.org", 1, "IMAPS://bob:***@mx.example.org" },
+		{ "https://u:sekrit@hooks.example.org/x", 1,
+		    "https://u:***@hooks.example.org/x" },
+		{ "imaps://bob@mx.example.org:993/INBOX", 0,
+		    "imaps://bob@mx.example.org:993/INBOX" },
+		{ "imaps://b%3Ax@mx.example.org", 0, "imaps://b%3Ax@mx.example.org" },
+		{ "maildir:/srv/mail/bob:x@y", 0, "maildir:/srv/mail/bob:x@y" },
+		{ "/srv/bob:x@y", 0, "/srv/bob:x@y" },
+	};
+	char shown[URL_SHOWN_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert_msg(url_has_password(cases[i].text) == cases[i].password,
+		    "%s", cases[i].text);
+		url_redact(cases[i].text, shown, sizeof shown);
+		ck_assert_str_eq(shown, cases[i].shown);
+	}
+	url_redact("imaps://bob:sekrit@mx.example.org/", shown, 12);
+	ck_assert_str_eq(shown, "imaps://bob");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -71,6 +111,7 @@ main(void)
 
 	tcase_add_test(tc, test_forms);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_redact);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
