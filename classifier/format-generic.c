@@ -43,7 +43,8 @@ enum {
 	W_RETURNED	= 1 << 4,	/* the returned message starts after this line */
 	W_DELAY		= 1 << 5,	/* the server is still trying */
 	W_FINAL		= 1 << 6,	/* the server has given up */
-	W_NOTFAIL	= 1 << 7	/* a subject that reports success, not failure */
+	W_NOTFAIL	= 1 << 7,	/* a subject that reports success, not failure */
+	W_AUTOREPLY	= 1 << 8	/* a subject of an auto-reply */
 };
 
 struct word {
@@ -398,6 +399,28 @@ static const struct word words[] = {
 	{ "will not try again", W_FINAL },
 	{ "message deleted", W_FINAL },
 
+
+	/* subjects of auto-replies: not failures unless a mail system sent them */
+	{ "out of office", W_AUTOREPLY },
+	{ "out of the office", W_AUTOREPLY },
+	{ "automatic reply", W_AUTOREPLY },
+	{ "auto reply", W_AUTOREPLY },
+	{ "autoreply", W_AUTOREPLY },
+	{ "auto-reply", W_AUTOREPLY },
+	{ "vacation", W_AUTOREPLY },
+	{ "abwesenheit", W_AUTOREPLY },
+	{ "automatische antwort", W_AUTOREPLY },
+	{ "réponse automatique", W_AUTOREPLY },
+	{ "absence", W_AUTOREPLY },
+	{ "respuesta automática", W_AUTOREPLY },
+	{ "resposta automática", W_AUTOREPLY },
+	{ "risposta automatica", W_AUTOREPLY },
+	{ "automatisch antwoord", W_AUTOREPLY },
+	{ "afwezig", W_AUTOREPLY },
+	{ "自动回复", W_AUTOREPLY },
+	{ "自動回覆", W_AUTOREPLY },
+	{ "自動応答", W_AUTOREPLY },
+	{ "不在", W_AUTOREPLY },
 
 	/* subjects that report success */
 	{ "(success)", W_NOTFAIL },
@@ -763,6 +786,35 @@ leading_address(const char *s, size_t n, const char **rest)
 	return address_find(p, (size_t)(q - p));
 }
 
+/*
+ * "Recipient address: a@b", "Failed recipient: <a@b>", "Destinataire : a@b": a
+ * short label that names a recipient, then the address. Returns the address and
+ * sets *rest to the text after it, or NULL.
+ */
+static char *
+labelled_address(const char *s, size_t n, const char **rest)
+{
+	static const char *const labels[] = { "recipient", "address", "receiver", "addressee", "destinat", "empfänger", "adresse", "indirizzo",
+	    "geadresseerde", "ontvanger", "user", "mailbox", "failed", "invalid",
+	    "unknown", "получател", "收件人", "宛先", NULL };
+	const char *colon = memchr(s, ':', n < 48 ? n : 48), *at;
+	size_t i;
+
+	/* RCPT TO has its own reading: the reply after it says whether it failed. */
+	if (colon == NULL || memchr(s, '@', (size_t)(colon - s)) != NULL ||
+	    text_find(s, (size_t)(colon - s), "rcpt to") != NULL ||
+	    text_find(s, (size_t)(colon - s), "from") != NULL ||
+	    text_find(s, (size_t)(colon - s), "sender") != NULL)
+		return NULL;
+	for (i = 0; labels[i] != NULL; i++)
+		if (text_find(s, (size_t)(colon - s), labels[i]) != NULL)
+			break;
+	if (labels[i] == NULL)
+		return NULL;
+	at = plain_skip_blanks(colon + 1, s + n);
+	return leading_address(at, (size_t)(s + n - at), rest);
+}
+
 /* The end of an address's paragraph: a blank line or another address line. */
 static size_t
 paragraph_to(const struct reading *g, size_t from, size_t limit)
@@ -835,8 +887,8 @@ read_address_lines(struct reading *g, size_t limit)
 
 		if (l->kinds & W_HEADING)
 			heading_until = i + 40;
-		if (header_like(t, tn) ||
-		    (a = leading_address(t, tn, &rest)) == NULL)
+		if (header_like(t, tn) || ((a = leading_address(t, tn, &rest)) == NULL &&
+		    (a = labelled_address(t, tn, &rest)) == NULL))
 			continue;
 		to = paragraph_to(g, i + 1, limit);
 		/* The error: the rest of the line and the lines after it. */
@@ -1109,9 +1161,9 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	for (i = 0; i < limit; i++)
 		coded += (g->lines[i].code || (g->lines[i].kinds & W_ERROR)) &&
 		    memchr(g->lines[i].s, '@', g->lines[i].n) != NULL;
-	/* A member's reply about a bounce is not one. */
-	if (!system && m->subject != NULL && text_starts(m->subject,
-	    strlen(m->subject), "re:"))
+	/* A member's reply about a bounce, or an out-of-office notice, is not one. */
+	if (!system && ((subject & W_AUTOREPLY) || (m->subject != NULL &&
+	    text_starts(m->subject, strlen(m->subject), "re:"))))
 		return 0;
 	failing = ((subject & (W_SUBJECT | W_DELAY)) && !(subject & W_NOTFAIL)) ||
 	    (body & (W_INTRO | W_HEADING)) || (system && (body & W_ERROR) &&

@@ -1,7 +1,7 @@
 /*
  * formats.c: the decoders, in the order they are tried. Structured reports come
- * first, then the formats of particular MTAs and providers, then auto-replies, then
- * the generic reader that every other message goes through.
+ * first, then the formats of particular MTAs and providers, then the generic reader
+ * that every other message goes through (it declines auto-replies), then auto-replies.
  */
 #include <stddef.h>
 
@@ -89,7 +89,7 @@ const struct format *const formats[] = {
 	&format_dma,
 	&format_unknown,
 	/* END unix formats (table) */
-	&format_autoreply,	/* before the generic reader: vacation notices */
 	&format_generic,
+	&format_autoreply,
 	NULL
 };

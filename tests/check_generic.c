@@ -1,0 +1,462 @@
+/*
+ * check_generic.c: the generic bounce reader on its own (classifier_set_generic_only):
+ * what makes a message a delivery failure report, which addresses it names as failed
+ * recipients, the list's own addresses it never names, the languages of its
+ * vocabulary, delays, and the returned copy it does not read. Every message here is
+ * written for this test; none comes from an MTA we have a decoder for, so the
+ * generic reader is the only way in.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "classifier.h"
+
+static struct classifier *
+generic(void)
+{
+	struct classifier *c = classifier_new();
+
+	classifier_set_generic_only(c, 1);
+	return c;
+}
+
+static int
+read_message(struct classifier *c, const char *msg, struct report *r)
+{
+	memset(r, 0, sizeof *r);
+	return classify(c, msg, strlen(msg), r);
+}
+
+/* The result for addr, or NULL. */
+static const struct result *
+find(const struct report *r, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < r->nresults; i++)
+		if (r->results[i].recipient != NULL &&
+		    strcmp(r->results[i].recipient, addr) == 0)
+			return &r->results[i];
+	return NULL;
+}
+
+/* msg names exactly the one failed recipient addr, with class cls. */
+static void
+assert_one(const char *msg, const char *addr, enum bounce_class cls)
+{
+	struct classifier *c = generic();
+	struct report r;
+	const struct result *res;
+
+	ck_assert_int_eq(read_message(c, msg, &r), 1);
+	res = find(&r, addr);
+	ck_assert_msg(res != NULL, "%s not named (got %s)", addr,
+	    r.results[0].recipient != NULL ? r.results[0].recipient : "no address");
+	ck_assert_msg(res->class == cls, "%s: class %s, want %s", addr,
+	    class_name(res->class), class_name(cls));
+	ck_assert_str_eq(r.format, "generic");
+	report_free(&r);
+	classifier_free(c);
+}
+
+/* msg gives no failure at all. */
+static void
+assert_none(const char *msg)
+{
+	struct classifier *c = generic();
+	struct report r;
+	size_t i;
+
+	ck_assert_int_ge(read_message(c, msg, &r), 0);
+	for (i = 0; i < r.nresults; i++)
+		ck_assert_msg(r.results[i].class != CLASS_HARD &&
+		    r.results[i].class != CLASS_SOFT && r.results[i].class != CLASS_BLOCK,
+		    "a failure for %s", r.results[i].recipient != NULL ?
+		    r.results[i].recipient : "no address");
+	report_free(&r);
+	classifier_free(c);
+}
+
+#define BOUNCE_HEAD \
+	"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>\n" \
+	"To: list-bounces@lists.example.org\n" \
+	"Subject: Undelivered Mail Returned to Sender\n" \
+	"Auto-Submitted: auto-replied\n" \
+	"\n"
+
+/* An old MTA nobody wrote a decoder for: sender, subject, a quoted 550. */
+START_TEST(unknown_mta_with_quoted_reply)
+{
+	assert_one(BOUNCE_HEAD
+	    "Your message could not be delivered to some recipients.\n"
+	    "\n"
+	    "<alice@example.com>:\n"
+	    "mx.example.com said: 550 5.1.1 User unknown\n",
+	    "alice@example.com", CLASS_HARD);
+}
+END_TEST
+
+/* The same words from a member's reply are not a bounce. */
+START_TEST(member_reply_is_not_a_bounce)
+{
+	assert_none(
+	    "From: Bob Member <bob@example.com>\n"
+	    "To: list@lists.example.org\n"
+	    "Subject: Re: Undelivered Mail Returned to Sender\n"
+	    "\n"
+	    "I got this, what does it mean?\n"
+	    "<alice@example.com>: 550 5.1.1 User unknown\n");
+}
+END_TEST
+
+/* Failure words alone, with no sender or structure that bounces have. */
+START_TEST(words_alone_are_not_a_bounce)
+{
+	assert_none(
+	    "From: Carol <carol@example.com>\n"
+	    "To: list@lists.example.org\n"
+	    "Subject: my newsletter\n"
+	    "\n"
+	    "Last week the parcel could not be delivered to our office, sorry.\n"
+	    "Write to dave@example.org for questions.\n");
+}
+END_TEST
+
+/* No sender, subject or Auto-Submitted: a quoted reply next to an address. */
+START_TEST(null_sender_and_code_suffice)
+{
+	assert_one(
+	    "Return-Path: <>\n"
+	    "From: <>\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "\n"
+	    "You sent mail to erin@example.net. 550 That is not a valid user here.\n",
+	    "erin@example.net", CLASS_HARD);
+}
+END_TEST
+
+/* An SMTP transcript: the RCPT TO that got an error, not the one accepted. */
+START_TEST(rcpt_to_followed_by_error)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c, BOUNCE_HEAD
+	    "Delivery failed. Transcript of the session:\n"
+	    ">>> MAIL FROM:<list-bounces@lists.example.org>\n"
+	    "<<< 250 ok\n"
+	    ">>> RCPT TO:<frank@example.com>\n"
+	    "<<< 250 ok\n"
+	    ">>> RCPT TO:<grace@example.com>\n"
+	    "<<< 550 5.1.1 no mailbox by that name\n"
+	    ">>> QUIT\n", &r), 1);
+	ck_assert_ptr_nonnull(find(&r, "grace@example.com"));
+	ck_assert_ptr_null(find(&r, "frank@example.com"));
+	ck_assert_str_eq(r.results[0].status, "5.1.1");
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* Addresses listed under a heading, each with its error on the next lines. */
+START_TEST(addresses_under_heading)
+{
+	struct classifier *c = generic();
+	struct report r;
+	const struct result *a, *b;
+
+	ck_assert_int_eq(read_message(c, BOUNCE_HEAD
+	    "The following recipients failed permanently:\n"
+	    "\n"
+	    "  heidi@example.com\n"
+	    "    mailbox is over quota\n"
+	    "  ivan@example.org\n"
+	    "    no such user\n"
+	    "\n", &r), 2);
+	a = find(&r, "heidi@example.com");
+	b = find(&r, "ivan@example.org");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(a->reason, "mailboxfull");
+	ck_assert_str_eq(b->reason, "userunknown");
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* "Recipient address: x" and "Reason:" lines. */
+START_TEST(labelled_recipient)
+{
+	assert_one(BOUNCE_HEAD
+	    "Your message cannot be delivered.\n"
+	    "\n"
+	    "  Recipient address: judy@example.com\n"
+	    "  Reason: mailbox full, quota exceeded\n",
+	    "judy@example.com", CLASS_SOFT);
+}
+END_TEST
+
+/* An address alone between the paragraph that introduces it and its reason. */
+START_TEST(address_between_paragraphs)
+{
+	assert_one(
+	    "From: postmaster@example.com\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Mail Delivery Failure\n"
+	    "\n"
+	    "Delivery of email to this address\n"
+	    "\n"
+	    "\"kim@example.com\"\n"
+	    "\n"
+	    "has failed because the mailbox is full.\n",
+	    "kim@example.com", CLASS_SOFT);
+}
+END_TEST
+
+/*
+ * Never the list's own addresses: the bounce's To, the returned message's From,
+ * postmaster and MAILER-DAEMON, however close to an error they stand.
+ */
+START_TEST(own_addresses_never_named)
+{
+	struct classifier *c = generic();
+	struct report r;
+	size_t i;
+
+	ck_assert_int_ge(read_message(c,
+	    "From: MAILER-DAEMON@relay.example.net\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: failure notice\n"
+	    "\n"
+	    "Delivery failed for list-bounces@lists.example.org: 550 rejected\n"
+	    "Reported by postmaster@relay.example.net: 550 error\n"
+	    "MAILER-DAEMON@relay.example.net: 550 error\n"
+	    "<poster@example.com>: 550 5.7.1 rejected\n"
+	    "<leo@example.com>: 550 5.1.1 unknown user\n"
+	    "\n"
+	    "------ This is a copy of the message, including all the headers. ------\n"
+	    "From: Poster <poster@example.com>\n"
+	    "To: list@lists.example.org\n"
+	    "Subject: hello\n"
+	    "\n"
+	    "hi\n", &r), 1);
+	for (i = 0; i < r.nresults; i++)
+		ck_assert_msg(r.results[i].recipient != NULL &&
+		    strcmp(r.results[i].recipient, "leo@example.com") == 0,
+		    "named %s", r.results[i].recipient);
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* Text after the returned-message separator is not read for recipients. */
+START_TEST(returned_copy_not_read)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c, BOUNCE_HEAD
+	    "I'm sorry, your message could not be delivered.\n"
+	    "<mia@example.com>: 552 mailbox full\n"
+	    "\n"
+	    "--- Below this line is a copy of the message.\n"
+	    "\n"
+	    "From: poster@example.com\n"
+	    "To: list@lists.example.org\n"
+	    "\n"
+	    "quoting an old bounce: <nick@example.org>: 550 user unknown\n", &r), 1);
+	ck_assert_ptr_nonnull(find(&r, "mia@example.com"));
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/*
+ * Weak evidence (an address beside error words, no code) is cross-checked with
+ * the returned message's recipients when they name one of the candidates.
+ */
+START_TEST(weak_candidates_cross_checked)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c, BOUNCE_HEAD
+	    "This message could not be delivered.\n"
+	    "olga@example.com: mailbox unavailable\n"
+	    "Contact help@example.net if this error persists.\n"
+	    "\n"
+	    "----- Original message -----\n"
+	    "From: poster@example.com\n"
+	    "To: olga@example.com\n"
+	    "Subject: hello\n"
+	    "\n"
+	    "hi\n", &r), 1);
+	ck_assert_ptr_nonnull(find(&r, "olga@example.com"));
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* "Will retry": a delay, not a failure. */
+START_TEST(delay_notice)
+{
+	assert_one(
+	    "From: Mail Delivery System <mailer-daemon@relay.example.net>\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Warning: message delivery delayed\n"
+	    "\n"
+	    "This is a warning message only; you do not need to resend your message.\n"
+	    "Delivery to the following recipient has been delayed:\n"
+	    "\n"
+	    "  pat@example.com\n"
+	    "    451 4.4.1 connection timed out; will retry for 4 more days\n",
+	    "pat@example.com", CLASS_DELAYED);
+}
+END_TEST
+
+/* The intro vocabulary in the languages of the seeds and corpora. */
+START_TEST(languages)
+{
+	static const char *const intros[] = {
+		"Ihre Nachricht konnte nicht zugestellt werden an:",
+		"Votre message n'a pas pu être remis aux destinataires suivants :",
+		"Su mensaje no se pudo entregar a los siguientes destinatarios:",
+		"Sua mensagem não pôde ser entregue aos seguintes destinatários:",
+		"Non è stato possibile recapitare il messaggio ai seguenti destinatari:",
+		"Uw bericht kon niet worden afgeleverd aan de volgende ontvangers:",
+		"Ваше сообщение не может быть доставлено следующим адресатам:",
+		"您的邮件无法投递到以下收件人：",
+		"您的郵件無法傳遞給下列收件人：",
+		"以下の宛先へメッセージを配信できませんでした。",
+		NULL
+	};
+	char msg[2048];
+	int i;
+
+	for (i = 0; intros[i] != NULL; i++) {
+		snprintf(msg, sizeof msg,
+		    "From: Mail Delivery System <postmaster@relay.example.net>\n"
+		    "To: list-bounces@lists.example.org\n"
+		    "Subject: =?UTF-8?B?TWFpbA==?=\n"
+		    "\n"
+		    "%s\n"
+		    "\n"
+		    "    quinn@example.com\n"
+		    "\n"
+		    "550 5.1.1 mailbox unavailable\n", intros[i]);
+		assert_one(msg, "quinn@example.com", CLASS_HARD);
+	}
+}
+END_TEST
+
+/* A delivery failure subject in other languages with a quoted reply. */
+START_TEST(localised_subjects)
+{
+	static const char *const subjects[] = {
+		"Unzustellbar: Newsletter", "Non remis : Newsletter",
+		"No entregado: Newsletter", "=?UTF-8?B?6YCA5L+h?=",
+		"Onbestelbaar: Newsletter", "Mancata consegna: Newsletter", NULL
+	};
+	char msg[1024];
+	int i;
+
+	for (i = 0; subjects[i] != NULL; i++) {
+		snprintf(msg, sizeof msg,
+		    "From: Administrator <admin@relay.example.net>\n"
+		    "To: list-bounces@lists.example.org\n"
+		    "Subject: %s\n"
+		    "Auto-Submitted: auto-generated\n"
+		    "\n"
+		    "rita@example.com: 550 5.1.1 recipient rejected\n", subjects[i]);
+		assert_one(msg, "rita@example.com", CLASS_HARD);
+	}
+}
+END_TEST
+
+/* A report that names nobody: one result with no recipient (VERP may name it). */
+START_TEST(no_recipient_named)
+{
+	struct classifier *c = classifier_new();
+	struct report r;
+	struct err e;
+	static const char msg[] =
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>\n"
+	    "To: bounces+sam=example.com@lists.example.org\n"
+	    "Subject: Returned mail: see transcript for details\n"
+	    "\n"
+	    "Your message could not be delivered: mailbox unavailable.\n";
+
+	classifier_set_generic_only(c, 1);
+	ck_assert_int_eq(read_message(c, msg, &r), 1);
+	ck_assert_ptr_null(r.results[0].recipient);
+	report_free(&r);
+	ck_assert_int_eq(classifier_set_verp(c,
+	    "bounces+{local}={domain}@lists.example.org", &e), 0);
+	ck_assert_int_eq(read_message(c, msg, &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "sam@example.com");
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* Without --generic-only the reader still takes what no decoder knows. */
+START_TEST(full_mode_falls_back_to_generic)
+{
+	struct classifier *c = classifier_new();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c, BOUNCE_HEAD
+	    "Sorry, we could not deliver your mail.\n"
+	    "<tom@example.com>: host mx.example.com said: 550 5.1.1 no such user\n",
+	    &r), 1);
+	ck_assert_str_eq(r.format, "generic");
+	ck_assert_str_eq(r.results[0].recipient, "tom@example.com");
+	ck_assert_ptr_nonnull(r.results[0].remote_mta);
+	ck_assert_str_eq(r.results[0].remote_mta, "mx.example.com");
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* An out-of-office notice that talks about delivery is not a failure. */
+START_TEST(vacation_is_not_a_failure)
+{
+	assert_none(
+	    "From: Uma <uma@example.com>\n"
+	    "To: list@lists.example.org\n"
+	    "Subject: Out of office\n"
+	    "Auto-Submitted: auto-replied\n"
+	    "\n"
+	    "I am away; mail to uma@example.com could not be read until Monday.\n");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("generic");
+	TCase *tc = tcase_create("reader");
+
+	tcase_add_test(tc, unknown_mta_with_quoted_reply);
+	tcase_add_test(tc, member_reply_is_not_a_bounce);
+	tcase_add_test(tc, words_alone_are_not_a_bounce);
+	tcase_add_test(tc, null_sender_and_code_suffice);
+	tcase_add_test(tc, rcpt_to_followed_by_error);
+	tcase_add_test(tc, addresses_under_heading);
+	tcase_add_test(tc, labelled_recipient);
+	tcase_add_test(tc, address_between_paragraphs);
+	tcase_add_test(tc, own_addresses_never_named);
+	tcase_add_test(tc, returned_copy_not_read);
+	tcase_add_test(tc, weak_candidates_cross_checked);
+	tcase_add_test(tc, delay_notice);
+	tcase_add_test(tc, languages);
+	tcase_add_test(tc, localised_subjects);
+	tcase_add_test(tc, no_recipient_named);
+	tcase_add_test(tc, full_mode_falls_back_to_generic);
+	tcase_add_test(tc, vacation_is_not_a_failure);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
