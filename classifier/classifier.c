@@ -398,6 +398,22 @@ decide(const struct classifier *c, struct result *res)
 			res->reason = reason_lookup("onhold");
 			res->rule = "no rule matched";
 		}
+		/*
+		 * A permanent failure (a 5.x.x status or a 5xx reply) is never left
+		 * onhold: when the words decided nothing ("greylisted" under a 5.1.1),
+		 * the status, then the reply code decide (the built-in table's last
+		 * rules, which name a reason for every 5xx).
+		 */
+		if (strcmp(res->reason, "onhold") == 0 && (res->status[0] == '5' ||
+		    (res->smtp_code >= 500 && res->smtp_code < 600))) {
+			struct result bare = *res;
+
+			bare.diagnostic = NULL;
+			if (rules_match(c->builtin, &bare, &rm)) {
+				res->reason = rm.reason;
+				res->rule = rm.where;
+			}
+		}
 	} else if (res->rule == NULL)
 		res->rule = "format";
 	if (res->action == NULL && reason_class(res->reason, res->status,

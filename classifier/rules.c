@@ -4,8 +4,10 @@
  * Phrases, by far the most rules, are matched together in one pass over the
  * lower-cased diagnostic with an Aho-Corasick automaton, so the cost of a message
  * does not grow with the size of the table. Regular expressions (PCRE2, JIT) are
- * tried only when they come before the best phrase found. Status and reply-code
- * rules are cheap comparisons.
+ * tried only when they come before the best phrase found, and only when one of the
+ * literals every match of theirs must contain (found by required_literals(), fed to
+ * the same automaton) occurs in the text: most diagnostics then run none of the
+ * meaning patterns at all. Status and reply-code rules are cheap comparisons.
  */
 #include <ctype.h>
 #include <fnmatch.h>
@@ -34,6 +36,8 @@ struct rule {
 	char		*action;	/* constraint, or NULL */
 	char		*where;		/* "origin:line" */
 	pcre2_code	*re;
+	int		 gates;		/* regex: tried only when its 0, 1 or 2 gates
+					   are all found (bits 2i and 2i+1) */
 };
 
 struct rules {
@@ -49,6 +53,22 @@ struct rules {
 	size_t		*others;
 	size_t		 nothers;
 	size_t		 indexed;	/* nrules when the index was made */
+	/*
+	 * Automaton ids from gate_base up are regex gates: id - gate_base is bit
+	 * 2i or 2i+1 of the rule i's first or second gate.
+	 */
+	size_t		 gate_base;
+};
+
+/* A regex's gate: up to GATE_ALTERNATIVES literals of up to GATE_LEN - 1 bytes. */
+#define GATE_ALTERNATIVES	24
+#define GATE_LEN		48
+#define GATE_MIN		3
+
+struct gate {
+	char	lit[GATE_ALTERNATIVES][GATE_LEN];
+	size_t	n;
+	size_t	shortest;		/* length of the shortest literal */
 };
 
 /*
@@ -102,11 +122,37 @@ is_blank(unsigned char c)
 	return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
 }
 
-/* Lower-case and collapse white space, the form both phrases and text are matched in. */
+/*
+ * If p (with room for two bytes) is a capital Cyrillic letter in UTF-8 (U+0401,
+ * U+0410 to U+042F), write its small letter (same length) to out and return 1.
+ */
+static int
+cyrillic_lower(const unsigned char *p, unsigned char *out)
+{
+	if (p[0] != 0xd0 || p[1] < 0x81 || p[1] > 0xaf || (p[1] > 0x81 && p[1] < 0x90))
+		return 0;
+	if (p[1] == 0x81) {
+		out[0] = 0xd1;
+		out[1] = 0x91;
+	} else if (p[1] < 0xa0) {
+		out[0] = 0xd0;
+		out[1] = (unsigned char)(p[1] + 0x20);
+	} else {
+		out[0] = 0xd1;
+		out[1] = (unsigned char)(p[1] - 0x20);
+	}
+	return 1;
+}
+
+/*
+ * Lower-case and collapse white space, the form both phrases and text are matched
+ * in. ASCII and Cyrillic letters are lower-cased (Cyrillic so that the literals
+ * gating the Russian patterns can be found by the automaton).
+ */
 static char *
 normalise(const char *s, size_t n)
 {
-	char *out = xmalloc(n + 1), *o = out;
+	unsigned char *out = xmalloc(n + 1), *o = out;
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 
 	/* Word by word, as text_unfold(): one comparison a byte above space. */
@@ -117,11 +163,16 @@ normalise(const char *s, size_t n)
 			break;
 		if (o != out)
 			*o++ = ' ';
-		for (; p < end && !is_blank(*p); p++)
-			*o++ = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+		for (; p < end && !is_blank(*p); p++) {
+			if (*p == 0xd0 && p + 1 < end && cyrillic_lower(p, o)) {
+				o += 2;
+				p++;
+			} else
+				*o++ = (unsigned char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+		}
 	}
 	*o = '\0';
-	return out;
+	return (char *)out;
 }
 
 static int
@@ -251,16 +302,335 @@ rules_add_text(struct rules *rs, const char *origin, const char *text, size_t le
 	return 0;
 }
 
+/*
+ * Regex gates. A gate is a set of lower-case literals such that every match of the
+ * regex contains one of them; the regex is tried only when one occurs in the text.
+ * A pattern without '|' outside groups may have two gates (two items of its
+ * sequence, "(?:user|mailbox)" and "(?:unknown|not found)"), both required.
+ * They are read from the pattern conservatively: a literal is taken from plain
+ * characters that no quantifier makes optional, or from a group whose every branch
+ * yields one; escapes, classes, '.', anchors and look-arounds end a literal and add
+ * nothing, and a pattern with nothing usable has no gate (it is always tried).
+ * Only ASCII, Cyrillic letters and characters from U+3000 to U+9FFF (kana, CJK
+ * ideographs: no case) are kept in a literal, lower-cased as normalise() does the
+ * text, because PCRE2 folds the case of other scripts that the text keeps. (PCRE2 also matches 'k' and 's' to the Kelvin and
+ * long s signs; a gate does not, which no MTA's text will notice.)
+ */
+
+static int alternatives_gate(const char *, const char *, struct gate *,
+    struct gate *);
+
+/* Past the character class that starts at p ('['), or NULL when it has no end. */
+static const char *
+skip_class(const char *p, const char *end)
+{
+	const char *q;
+
+	p++;
+	if (p < end && *p == '^')
+		p++;
+	if (p < end && *p == ']')
+		p++;
+	for (; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '[' && p + 1 < end && p[1] == ':') {
+			for (q = p + 2; q + 1 < end && !(q[0] == ':' && q[1] == ']'); q++)
+				;
+			if (q + 1 >= end)
+				return NULL;
+			p = q + 1;
+		} else if (*p == ']')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Past the group that starts at p ('('), or NULL when it has no end. */
+static const char *
+skip_group(const char *p, const char *end)
+{
+	int depth = 0;
+
+	while (p < end) {
+		if (*p == '\\')
+			p += 2;
+		else if (*p == '[') {
+			if ((p = skip_class(p, end)) == NULL)
+				return NULL;
+		} else {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0)
+				return p + 1;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+/* Past a quantifier at p ("?", "*+", "{2,5}?"), or p when there is none. */
+static const char *
+skip_quantifier(const char *p, const char *end)
+{
+	const char *q;
+
+	if (p < end && (*p == '?' || *p == '*' || *p == '+'))
+		p++;
+	else if (p < end && *p == '{' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+		for (q = p + 1; q < end && ((*q >= '0' && *q <= '9') || *q == ','); q++)
+			;
+		if (q == end || *q != '}')
+			return p;
+		p = q + 1;
+	} else
+		return p;
+	if (p < end && (*p == '?' || *p == '+'))
+		p++;
+	return p;
+}
+
+/* Does the quantifier at p (if any) allow zero repetitions? */
+static int
+optional_quantifier(const char *p, const char *end)
+{
+	return p < end && (*p == '?' || *p == '*' ||
+	    (*p == '{' && p + 1 < end && p[1] == '0'));
+}
+
+/*
+ * Is gate a more selective than b: a longer shortest literal, or as long and fewer
+ * literals? (An empty b is always beaten.)
+ */
+static int
+better_gate(const struct gate *a, const struct gate *b)
+{
+	if (b->n == 0)
+		return a->n > 0;
+	return a->shortest > b->shortest || (a->shortest == b->shortest && a->n < b->n);
+}
+
+/* Keep item as the best or the second best gate of a sequence. */
+static void
+consider(struct gate *best, struct gate *second, const struct gate *item)
+{
+	if (item->n == 0 || item->shortest < GATE_MIN)
+		return;
+	if (better_gate(item, best)) {
+		if (second != NULL)
+			*second = *best;
+		*best = *item;
+	} else if (second != NULL && better_gate(item, second))
+		*second = *item;
+}
+
+/* consider() a literal run. */
+static void
+take_run(struct gate *best, struct gate *second, const char *run, size_t len)
+{
+	struct gate item;
+
+	if (len < GATE_MIN)
+		return;
+	memcpy(item.lit[0], run, len);
+	item.lit[0][len] = '\0';
+	item.n = 1;
+	item.shortest = len;
+	consider(best, second, &item);
+}
+
+/*
+ * Where the branches of a group start (past "?:", "?>", "?<name>", ...), or NULL
+ * for look-arounds, options, comments and other groups that match no text of
+ * their own.
+ */
+static const char *
+group_body(const char *p, const char *close)
+{
+	const char *q;
+
+	p++;
+	if (p < close && *p == '*')
+		return NULL;
+	if (p == close || *p != '?')
+		return p;
+	if (p + 1 < close && (p[1] == ':' || p[1] == '>' || p[1] == '|'))
+		return p + 2;
+	if (p + 2 < close && ((p[1] == '<' && p[2] != '=' && p[2] != '!') ||
+	    (p[1] == 'P' && p[2] == '<') || p[1] == '\'')) {
+		for (q = p + 2; q < close && *q != '>' && *q != '\''; q++)
+			;
+		return q < close ? q + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* The byte length of the character at p if a gate may keep it, else 0. */
+static size_t
+keepable(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (*u < 0x80)
+		return 1;
+	if (end - p >= 2 && ((*u == 0xd0 && (u[1] == 0x81 || (u[1] >= 0x90 &&
+	    u[1] <= 0xbf))) || (*u == 0xd1 && ((u[1] >= 0x80 && u[1] <= 0x8f) ||
+	    u[1] == 0x91))))
+		return 2;
+	if (*u >= 0xe3 && *u <= 0xe9 && end - p >= 3 && (u[1] & 0xc0) == 0x80 &&
+	    (u[2] & 0xc0) == 0x80)
+		return 3;
+	return 0;
+}
+
+/* The byte length of the (UTF-8) character at p, at least 1. */
+static size_t
+char_length(const char *p, const char *end)
+{
+	size_t n = 1;
+
+	while (p + n < end && ((unsigned char)p[n] & 0xc0) == 0x80)
+		n++;
+	return n;
+}
+
+/*
+ * The best gate of one branch (a sequence of items), by better_gate(), and the
+ * second best in second if not NULL (n is 0 when there is none).
+ */
+static int
+sequence_gate(const char *p, const char *end, struct gate *best, struct gate *second)
+{
+	char run[GATE_LEN];
+	struct gate item;
+	const char *close, *body;
+	size_t rl = 0, n, k;
+
+	best->n = 0;
+	best->shortest = 0;
+	if (second != NULL)
+		second->n = 0;
+	while (p < end) {
+		if (*p == '(' || *p == '[' || *p == '\\' || *p == '.' || *p == '^' ||
+		    *p == '$' || *p == '?' || *p == '*' || *p == '+' || *p == '{' ||
+		    *p == ')' || *p == '|') {
+			take_run(best, second, run, rl);
+			rl = 0;
+		}
+		if (*p == '(') {
+			if ((close = skip_group(p, end)) == NULL)
+				break;
+			body = group_body(p, close - 1);
+			if (body != NULL && !optional_quantifier(close, end) &&
+			    alternatives_gate(body, close - 1, &item, NULL))
+				consider(best, second, &item);
+			p = skip_quantifier(close, end);
+		} else if (*p == '[') {
+			if ((close = skip_class(p, end)) == NULL)
+				break;
+			p = skip_quantifier(close, end);
+		} else if (*p == '\\') {
+			if (p + 1 < end && p[1] == 'Q')
+				break;
+			p += p + 1 < end ? 2 : 1;
+			p = skip_quantifier(p, end);
+		} else if (strchr(".^$?*+{)|", *p) != NULL)
+			p = skip_quantifier(p + 1, end);
+		else {
+			n = char_length(p, end);
+			k = keepable(p, end);
+			if (k != n || optional_quantifier(p + n, end)) {
+				take_run(best, second, run, rl);
+				rl = 0;
+				p = skip_quantifier(p + n, end);
+				continue;
+			}
+			if (rl + n < GATE_LEN) {
+				memcpy(run + rl, p, n);
+				if (n == 1 && run[rl] >= 'A' && run[rl] <= 'Z')
+					run[rl] += 32;
+				if (n == 2)
+					cyrillic_lower((const unsigned char *)p,
+					    (unsigned char *)run + rl);
+				rl += n;
+			}
+			p += n;
+			if (p < end && (*p == '+' || *p == '{')) {
+				take_run(best, second, run, rl);
+				rl = 0;
+				p = skip_quantifier(p, end);
+			}
+		}
+	}
+	take_run(best, second, run, rl);
+	return best->n > 0;
+}
+
+/*
+ * The union of the gates of the branches of p..end, or 0 when one has none. When
+ * there is one branch and second is not NULL, its second best gate too.
+ */
+static int
+alternatives_gate(const char *p, const char *end, struct gate *g, struct gate *second)
+{
+	const char *b = p, *q;
+	struct gate one;
+	size_t i;
+
+	g->n = 0;
+	g->shortest = GATE_LEN;
+	for (;;) {
+		for (q = b; q < end && *q != '|'; ) {
+			if (*q == '\\')
+				q += 2;
+			else if (*q == '[' || *q == '(') {
+				if ((q = (*q == '[' ? skip_class(q, end) :
+				    skip_group(q, end))) == NULL)
+					return 0;
+			} else
+				q++;
+		}
+		if (q > end)
+			q = end;
+		if (b == p && q == end)
+			return sequence_gate(b, q, g, second);
+		if (second != NULL)
+			second->n = 0;
+		if (!sequence_gate(b, q, &one, NULL) || g->n + one.n > GATE_ALTERNATIVES)
+			return 0;
+		for (i = 0; i < one.n; i++)
+			memcpy(g->lit[g->n++], one.lit[i], GATE_LEN);
+		if (one.shortest < g->shortest)
+			g->shortest = one.shortest;
+		if (q == end)
+			return 1;
+		b = q + 1;
+	}
+}
+
 void
 rules_compile(struct rules *rs)
 {
-	size_t i;
+	struct gate g[2];
+	size_t i, j, k;
 
 	ac_free(rs->phrases);
 	rs->phrases = ac_new();
-	for (i = 0; i < rs->nrules; i++)
-		if (rs->rules[i].kind == RULE_PHRASE)
-			ac_add(rs->phrases, rs->rules[i].pattern, (int)i);
+	rs->gate_base = rs->nrules;
+	for (i = 0; i < rs->nrules; i++) {
+		struct rule *r = &rs->rules[i];
+
+		if (r->kind == RULE_PHRASE)
+			ac_add(rs->phrases, r->pattern, (int)i);
+		r->gates = 0;
+		if (r->kind == RULE_REGEX && alternatives_gate(r->pattern,
+		    r->pattern + strlen(r->pattern), &g[0], &g[1]))
+			r->gates = g[1].n > 0 ? 2 : 1;
+		for (j = 0; j < (size_t)r->gates; j++)
+			for (k = 0; k < g[j].n; k++)
+				ac_add(rs->phrases, g[j].lit[k],
+				    (int)(rs->gate_base + 2 * i + j));
+	}
 	ac_compile(rs->phrases);
 	free(rs->others);
 	rs->others = xreallocarray(NULL, rs->nrules + 1, sizeof *rs->others);
@@ -301,25 +671,45 @@ struct phrase_search {
 	const struct rules	*rs;
 	const struct facts	*facts;
 	int			 best;
+	unsigned char		*open;		/* a bit per rule: its gate was found */
 };
 
 static void
-phrase_found(int rule, void *arg)
+phrase_found(int id, void *arg)
 {
 	struct phrase_search *ps = arg;
+	size_t gate = (size_t)id - ps->rs->gate_base;
 
-	if (rule < ps->best && constraint_ok(&ps->rs->rules[rule], ps->facts))
-		ps->best = rule;
+	if ((size_t)id >= ps->rs->gate_base)
+		ps->open[gate / 8] |= (unsigned char)(1 << (gate % 8));
+	else if (id < ps->best && constraint_ok(&ps->rs->rules[id], ps->facts))
+		ps->best = id;
 }
 
-/* The lowest-numbered phrase rule found in text whose constraint holds. */
+/*
+ * The lowest-numbered phrase rule found in text whose constraint holds; marks in
+ * open the regex rules whose gate literal occurs.
+ */
 static int
-best_phrase(const struct rules *rs, const char *text, const struct facts *f)
+best_phrase(const struct rules *rs, const char *text, const struct facts *f,
+    unsigned char *open)
 {
-	struct phrase_search ps = { rs, f, INT_MAX };
+	struct phrase_search ps = { rs, f, INT_MAX, open };
 
 	ac_scan(rs->phrases, 0, text, strlen(text), 0, phrase_found, &ps);
 	return ps.best;
+}
+
+/* May rule i be tried on this text: no gate, or all its gates were found? */
+static int
+gate_open(const struct rules *rs, size_t i, const unsigned char *open)
+{
+	int want = rs->rules[i].gates == 2 ? 3 : 1;
+
+	if (rs->rules[i].kind != RULE_REGEX || rs->rules[i].gates == 0 ||
+	    rs->indexed != rs->nrules)
+		return 1;
+	return open != NULL && ((open[i / 4] >> (2 * (i % 4))) & want) == want;
 }
 
 /* Does a regex, status or code rule hold? */
@@ -359,7 +749,7 @@ decimal(char *out, size_t size, int n)
 /* The first rule before `best` that is no phrase and holds; else best. */
 static int
 first_other_rule(const struct rules *rs, const char *text, const struct facts *f,
-    int best)
+    int best, const unsigned char *open)
 {
 	size_t i;
 
@@ -372,7 +762,8 @@ first_other_rule(const struct rules *rs, const char *text, const struct facts *f
 		return best;
 	}
 	for (i = 0; i < rs->nothers && (int)rs->others[i] < best; i++)
-		if (other_rule_matches(rs, &rs->rules[rs->others[i]], text, f))
+		if (gate_open(rs, rs->others[i], open) &&
+		    other_rule_matches(rs, &rs->rules[rs->others[i]], text, f))
 			return (int)rs->others[i];
 	return best;
 }
@@ -382,6 +773,7 @@ rules_match(const struct rules *rs, const struct result *res, struct rule_match 
 {
 	struct facts f;
 	char *text = NULL;
+	unsigned char *open = NULL;
 	int best = INT_MAX;
 
 	memset(&f, 0, sizeof f);
@@ -392,9 +784,11 @@ rules_match(const struct rules *rs, const struct result *res, struct rule_match 
 		decimal(f.code, sizeof f.code, res->smtp_code);
 	if (res->diagnostic != NULL && rs->phrases != NULL) {
 		text = normalise(res->diagnostic, strlen(res->diagnostic));
-		best = best_phrase(rs, text, &f);
+		open = xcalloc(rs->gate_base / 4 + 1, 1);
+		best = best_phrase(rs, text, &f, open);
 	}
-	best = first_other_rule(rs, text, &f, best);
+	best = first_other_rule(rs, text, &f, best, open);
+	free(open);
 	free(text);
 	if (best == INT_MAX)
 		return 0;
