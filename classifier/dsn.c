@@ -9,7 +9,6 @@
 
 /* Fields beyond this in one group are dropped: input is hostile. */
 #define DSN_MAX_FIELDS	64
-#define DSN_MAX_GROUPS	1000
 
 /*
  * Room for one more element in an array of `count`. The capacity is implied: the
@@ -179,9 +178,11 @@ dsn_parse(const char *text, size_t len, struct dsn *d)
 			p = vend + 1;	/* "name with spaces:" is prose, not a field */
 			continue;
 		}
-		if (starts_group(d, g, after_blank, p, (size_t)(q - p))) {
-			if ((g = new_recipient(d)) == NULL)
-				return;
+		/* At the cap the rest is not parsed at all: its cost stops too. */
+		if (starts_group(d, g, after_blank, p, (size_t)(q - p)) &&
+		    (g = new_recipient(d)) == NULL) {
+			d->truncated = 1;
+			return;
 		}
 		after_blank = 0;
 		group_add(g, p, (size_t)(q - p), colon + 1, (size_t)(vend - colon - 1));

@@ -25,7 +25,11 @@ struct dsn {
 	struct dsn_group	 message;	/* the per-message fields */
 	struct dsn_group	*recipients;	/* one group per recipient */
 	size_t			 nrecipients;
+	int			 truncated;	/* groups past DSN_MAX_GROUPS were not read */
 };
+
+/* Recipient groups read from one report: as many as results are kept. */
+#define DSN_MAX_GROUPS	1000
 
 /* Parse text into d (zeroed by the caller). Free with dsn_free. */
 void dsn_parse(const char *text, size_t len, struct dsn *d);

@@ -35,6 +35,9 @@ rfc3464_parse(const struct mail *m, struct report *r)
 	for (i = 0; i < d.nrecipients; i++)
 		if (dsn_group_result(&d.recipients[i], r) != NULL)
 			added++;
+	if (d.truncated)
+		report_warn(r, "more than %d recipient groups in the delivery status;"
+		    " only the first %d were read", DSN_MAX_GROUPS, DSN_MAX_GROUPS);
 	dsn_free(&d);
 	return added;
 }

@@ -134,6 +134,20 @@ angle_block_end(const char *s, const char *end)
 	return end;
 }
 
+/* Is there another "<address>: ..." paragraph in [p, end)? */
+static int
+more_blocks(const char *p, const char *end)
+{
+	const char *eol;
+
+	for (; p < end; p = eol + 1) {
+		eol = text_eol(p, end);
+		if (angle_line(p, eol) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 int
 plain_angle_blocks(const char *s, const char *end, struct report *r)
 {
@@ -157,6 +171,9 @@ plain_angle_blocks(const char *s, const char *end, struct report *r)
 		}
 		p = eol < end ? eol + 1 : end;
 	}
+	if (added >= PLAIN_MAX_BLOCKS && more_blocks(p, end))
+		report_warn(r, "more than %d recipient paragraphs; only the first %d"
+		    " were read", PLAIN_MAX_BLOCKS, PLAIN_MAX_BLOCKS);
 	return added;
 }
 

@@ -147,9 +147,11 @@ main(int argc, char **argv)
 	} while ((elapsed = now() - start) < seconds);
 	printf("bench: %s: %zu messages, %.1f MB, %zu results per round\n", dir, c.count,
 	    (double)c.bytes / 1e6, results);
-	printf("bench: %zu rounds in %.2f CPU s on one core: %.0f messages/s, %.1f MB/s\n",
-	    rounds, elapsed, (double)(rounds * c.count) / elapsed,
-	    (double)rounds * (double)c.bytes / 1e6 / elapsed);
+	printf("bench: %zu rounds in %.2f CPU s on one core: %.0f messages/s, %.1f MB/s,"
+	    " %.3f ms per message\n", rounds, elapsed,
+	    (double)(rounds * c.count) / elapsed,
+	    (double)rounds * (double)c.bytes / 1e6 / elapsed,
+	    elapsed * 1e3 / (double)(rounds * c.count));
 	classifier_free(cl);
 	for (i = 0; i < c.count; i++)
 		free(c.messages[i].bytes);
