@@ -421,12 +421,16 @@ add_request(struct report *r, const char *rcpt, const char *diagnostic,
  * asks the sending server to confirm itself): the DSN's recipients, as requests.
  */
 static int
-challenge_dsn(const struct mail *m, struct report *r)
+challenge_dsn(const struct mail *m, struct report *r, const char *text, size_t len)
 {
 	struct report dsn;
 	size_t i;
 	int ok;
 
+	/* The DSN's own text says so too: a diagnostic alone is not read (markers). */
+	if (find_any(text, len, challenge_phrases) == NULL &&
+	    !str_any(m->subject, challenge_phrases))
+		return 0;
 	memset(&dsn, 0, sizeof dsn);
 	ok = format_rfc3464.parse(m, &dsn) > 0 && dsn.nresults > 0;
 	for (i = 0; ok && i < dsn.nresults; i++) {
@@ -538,7 +542,7 @@ challenge_parse(const struct mail *m, struct report *r)
 	if (!bounce_signals(m))
 		return request_message(m, r, text, len);
 	if (mail_part(m, "message/delivery-status", 1) != NULL)
-		return challenge_dsn(m, r);
+		return challenge_dsn(m, r, text, len);
 	return challenge_bounce(m, r, text, len);
 }
 
@@ -567,9 +571,9 @@ static const char *const markers[] = {
 	"confirmer", "v\xc3\xa9rifier", "confirmar", "verificar", "confermare",
 	"conferma", "verificare", "bevestig", "whitelist", "white list", "white-list",
 	"allowed list", "allow list", "approved list", "safe list", "safelist",
-	"allowed senders", "approved senders", "approval", "approve", "moderator",
+	"allowed senders", "approved senders", "safe senders", "approval", "approve", "moderator",
 	"moderation", "freigabe", "mod\xc3\xa9rat", "moderador", "moderatore",
-	"goedkeuring", "aprobaci", "approvazione", "aprova\xc3\xa7", "pending",
+	"goedkeuring", "aprobaci", "moderaci", "approvazione", "aprova\xc3\xa7", "pending",
 	"awaiting", "on hold", "held", "waiting", "queued", "human", "robot",
 	"spammer", "spam protection", "spam-protection", "anti-spam", "antispam",
 	"spam filter", "unsolicited", "attente", "espera", "attesa", "aguardando",
@@ -578,4 +582,4 @@ static const char *const markers[] = {
 	NULL
 };
 
-const struct format format_challenge = { "challenge", challenge_parse, markers };
+const struct format format_challenge = { "challenge", challenge_parse, markers, 1 };

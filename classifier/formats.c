@@ -8,6 +8,7 @@
 #include "format.h"
 
 extern const struct format format_arf;
+extern const struct format format_challenge;
 extern const struct format format_rfc3464;
 /* BEGIN provider formats (declarations) */
 extern const struct format format_amazonses;
@@ -51,6 +52,7 @@ extern const struct format format_autoreply;
 
 const struct format *const formats[] = {
 	&format_arf,
+	&format_challenge,	/* before any bounce reading: see format-challenge.c */
 	&format_rfc3464,
 	/* BEGIN provider formats (table) */
 	&format_amazonses,
