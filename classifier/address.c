@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "address.h"
+#include "classifier.h"
 #include "xalloc.h"
 
 static int
@@ -25,7 +26,8 @@ address_valid(const char *s)
 {
 	const char *at = strrchr(s, '@'), *p;
 
-	if (at == NULL || at == s || at[1] == '\0' || strchr(s, '@') != at)
+	if (at == NULL || at == s || at[1] == '\0' || strchr(s, '@') != at ||
+	    strlen(s) > CLASSIFIER_MAX_ADDRESS)
 		return 0;
 	for (p = s; p < at; p++)
 		if (!local_char((unsigned char)*p) && *p != '"' && *p != ' ')
@@ -54,7 +56,8 @@ address_around(const char *s, const char *end, const char *at)
 		b--;
 	if (b < end && *b == ']' && memchr(at, '[', (size_t)(b - at)) != NULL)
 		b++;
-	if (a == at || b == at + 1)
+	/* A longer one is not a recipient: the next candidate may be. */
+	if (a == at || b == at + 1 || (size_t)(b - a) > CLASSIFIER_MAX_ADDRESS)
 		return NULL;
 	out = xstrndup(a, (size_t)(b - a));
 	for (p = out; *p != '\0'; p++)

@@ -19,6 +19,13 @@
 #define CLASSIFIER_MAX_DEPTH	16	/* nested multipart and message/rfc822 levels */
 #define CLASSIFIER_MAX_PARTS	512	/* MIME parts in one message */
 #define CLASSIFIER_MAX_RESULTS	1000	/* recipients reported for one message */
+/*
+ * The longest recipient, in bytes: RFC 5321 4.5.3.1.3 limits a path to 256 octets
+ * with its angle brackets. A longer candidate is not a recipient. The store
+ * refuses the same (STORE_ADDRESS_LONGEST in db.h, kept equal by an assertion in
+ * scanner/cmd-status.c), so that every recipient reported can be looked up.
+ */
+#define CLASSIFIER_MAX_ADDRESS	254
 
 enum bounce_class {
 	CLASS_NONE,		/* not a bounce */

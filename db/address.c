@@ -160,8 +160,9 @@ store_address_normalise(const char *address, char *display, char *key, struct er
 		return err_set(e, "no address");
 	n = strlen(s);
 	trim(&s, &n);
-	if (n >= STORE_ADDRESS_MAX)
-		return err_set(e, "\"%.60s...\": address too long", s);
+	if (n > STORE_ADDRESS_LONGEST)
+		return err_set(e, "\"%.60s...\": longer than %d bytes, the most an"
+		    " address can have (RFC 5321)", s, STORE_ADDRESS_LONGEST);
 	for (i = n; i > 0; i--)		/* the last '@': a quoted local part may hold one */
 		if (s[i - 1] == '@') {
 			at = s + i - 1;

@@ -220,6 +220,13 @@ const char *const *store_class_names(void);	/* NULL-terminated, 7 names */
  * or -1 with e saying what is wrong with it.
  */
 #define STORE_ADDRESS_MAX	320
+/*
+ * The longest address accepted, in bytes as written (surrounding space and <>
+ * aside): RFC 5321 4.5.3.1.3's path of 256 octets less its angle brackets. The
+ * classifier reports no longer recipient (CLASSIFIER_MAX_ADDRESS), and status,
+ * import and suppress refuse one, so what is stored can always be looked up.
+ */
+#define STORE_ADDRESS_LONGEST	254
 int	store_address_normalise(const char *address, char *display, char *key,
 	    struct err *e);
 

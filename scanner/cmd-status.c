@@ -14,11 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classifier.h"
 #include "command.h"
 #include "db.h"
 #include "setup.h"
 #include "show.h"
 #include "when.h"
+
+/* Whatever the classifier reports as a recipient, status can look up. */
+_Static_assert(CLASSIFIER_MAX_ADDRESS == STORE_ADDRESS_LONGEST,
+    "the classifier and the store must agree on the longest address");
 
 #define STATUS_SUPPRESSED	1
 #define STATUS_ERROR		2

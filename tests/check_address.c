@@ -3,12 +3,14 @@
  * text (address_find), and decoding the list's VERP address.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "address.h"
 #include "check_main.h"
+#include "classifier.h"
 
 /* address_find on a C string; "" when it finds none (so ck_assert_str_eq works). */
 static char found[512];
@@ -79,6 +81,47 @@ START_TEST(valid)
 	ck_assert_int_eq(address_valid("a b@example.com"), 1);	/* quoted local part */
 	ck_assert_int_eq(address_valid("a@exa mple.com"), 0);
 	ck_assert_int_eq(address_valid("a@-example.com"), 0);
+}
+END_TEST
+
+/*
+ * An address longer than CLASSIFIER_MAX_ADDRESS (254 bytes, RFC 5321) is not a
+ * recipient, wherever it is found; the next candidate may be.
+ */
+START_TEST(longest_address)
+{
+	char local[300], text[1200], address[300];
+	struct err e;
+	struct verp *v;
+	char *decoded;
+
+	/* 241 + "@example.com" (12) = 253; one more each time. */
+	memset(local, 'a', 243);
+	local[241] = '\0';
+	snprintf(address, sizeof address, "%sb@example.com", local);
+	ck_assert_uint_eq(strlen(address), CLASSIFIER_MAX_ADDRESS);
+	snprintf(text, sizeof text, "Final-Recipient: rfc822; <%s>", address);
+	ck_assert_str_eq(find(text), address);
+	ck_assert_int_eq(address_valid(address), 1);
+	snprintf(address, sizeof address, "%sbc@example.com", local);
+	snprintf(text, sizeof text, "Final-Recipient: rfc822; <%s>", address);
+	ck_assert_str_eq(find(text), "");
+	ck_assert_int_eq(address_valid(address), 0);
+	snprintf(text, sizeof text, "rfc822; %s", address);
+	ck_assert_str_eq(find(text), "");
+	snprintf(text, sizeof text, "<%s> and then <zoe@example.net>", address);
+	ck_assert_str_eq(find(text), "zoe@example.net");
+	snprintf(text, sizeof text, "%s, zoe@example.net", address);
+	ck_assert_str_eq(find(text), "zoe@example.net");
+	v = verp_new("bounces+{local}={domain}@lists.example.org", &e);
+	ck_assert_ptr_nonnull(v);
+	snprintf(text, sizeof text, "bounces+%sbc=example.com@lists.example.org", local);
+	ck_assert_ptr_null(verp_decode(v, text));
+	snprintf(text, sizeof text, "bounces+%s=example.com@lists.example.org", local);
+	decoded = verp_decode(v, text);
+	ck_assert_ptr_nonnull(decoded);
+	free(decoded);
+	verp_free(v);
 }
 END_TEST
 
@@ -209,6 +252,7 @@ main(void)
 	tcase_add_test(tc, trailing_punctuation_dropped);
 	tcase_add_test(tc, nothing_to_find);
 	tcase_add_test(tc, valid);
+	tcase_add_test(tc, longest_address);
 	tcase_add_test(tc, hostile_text_is_prompt);
 	tcase_add_test(tc, verp_decode_cases);
 	tcase_add_test(tc, verp_decode_rejects);
