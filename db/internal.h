@@ -32,10 +32,18 @@ enum store_statement {
 	STMT_COUNT
 };
 
+/* Statements of the queries (query.c), prepared on first use: see query_statement. */
+#define STORE_QUERIES_MAX	12
+
 struct store {
 	sqlite3			*db;
 	char			*path;
 	sqlite3_stmt		*statements[STMT_COUNT];
+	struct {
+		const char	*sql;		/* compared by address: fixed strings */
+		sqlite3_stmt	*stmt;
+	}			 queries[STORE_QUERIES_MAX];
+	struct stats_memo	*stats;		/* stats.c: the last counts made */
 	struct store_policy	 policy;
 	struct store_policy	 saved_policy;	/* as recorded in the policy table */
 	time_t			 now;		/* 0: the real clock */
@@ -96,6 +104,12 @@ int	store_is_class(const char *class);
 ssize_t	address_key_local(const char *s, size_t n, char *out, size_t size);
 ssize_t	address_key_domain(const char *s, size_t n, char *out, size_t size, int *ascii);
 ssize_t	address_display_domain(const char *s, size_t n, char *out, size_t size);
+
+/* query.c */
+sqlite3_stmt *query_statement(struct store *, const char *sql, struct err *e);
+
+/* stats.c */
+void	stats_forget(struct store *);
 
 /* schema.c */
 int	schema_migrate(struct store *, struct err *e);

@@ -1,10 +1,10 @@
 /*
  * query.c: reading the store: the state of an address, the evidence behind it,
- * exports of the suppression list, statistics and incidents.
+ * exports of the suppression list and incidents (statistics: stats.c).
  *
  * Rows are handed to a callback one at a time with borrowed strings, so exporting a
- * million addresses takes no more memory than exporting one. The statistics' SQL is
- * chosen from a fixed table by an enum, never assembled from input.
+ * million addresses takes no more memory than exporting one. SQL is fixed text,
+ * never assembled from input.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,29 +30,65 @@ column_int64(sqlite3_stmt *stmt, int column)
 struct walker {
 	int	(*on_event)(const struct store_event_row *, void *);
 	int	(*on_suppression)(const struct store_suppression *, void *);
-	int	(*on_stat)(const struct store_stat *, void *);
 	int	(*on_incident)(const struct store_incident *, void *);
 	void	*arg;
 };
 
-/* Step stmt to the end, calling row(stmt, w) on each row; finalizes stmt. */
+/*
+ * The statement for a query of one address (or one time range), prepared once per
+ * store and kept: preparing a join cost more than running it on an index. sql
+ * must be a fixed string: it is known by its address. Reset and unbound.
+ */
+sqlite3_stmt *
+query_statement(struct store *st, const char *sql, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_QUERIES_MAX && st->queries[i].sql != NULL; i++)
+		if (st->queries[i].sql == sql) {
+			sqlite3_reset(st->queries[i].stmt);
+			sqlite3_clear_bindings(st->queries[i].stmt);
+			return st->queries[i].stmt;
+		}
+	if (i == STORE_QUERIES_MAX) {
+		err_set(e, "%s: too many kinds of query", st->path);
+		return NULL;
+	}
+	if (store_prepare(st, sql, &st->queries[i].stmt, e) == -1)
+		return NULL;
+	st->queries[i].sql = sql;
+	return st->queries[i].stmt;
+}
+
+/*
+ * Step stmt to the end, calling row(stmt, w) on each row; finalizes stmt, or
+ * resets it when it is one of query_statement's.
+ */
 static int
 walk(struct store *st, sqlite3_stmt *stmt,
     int (*row)(sqlite3_stmt *, const struct walker *), const struct walker *w,
     const char *what, struct err *e)
 {
-	int rc;
+	size_t i;
+	int rc, kept = 0;
 
+	for (i = 0; i < STORE_QUERIES_MAX; i++)
+		kept |= st->queries[i].stmt == stmt;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (row(stmt, w) != 0) {
-			sqlite3_finalize(stmt);
-			return -1;
-		}
-	sqlite3_finalize(stmt);
+		if (row(stmt, w) != 0)
+			break;
+	if (kept)
+		sqlite3_reset(stmt);
+	else
+		sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return -1;
 	if (rc != SQLITE_DONE)
 		return store_fail(st, e, what);
 	return 0;
 }
+
+static const char last_event_sql[] = "SELECT class, reason FROM events WHERE id = ?1";
 
 static int
 status_last_event(struct store *st, int64_t event_id, struct store_status *out,
@@ -63,63 +99,57 @@ status_last_event(struct store *st, int64_t event_id, struct store_status *out,
 
 	if (event_id == 0)
 		return 0;
-	if (store_prepare(st, "SELECT class, reason FROM events WHERE id = ?1", &stmt,
-	    e) == -1)
+	if ((stmt = query_statement(st, last_event_sql, e)) == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, event_id);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		out->last_class = dup_column(stmt, 0);
 		out->last_reason = dup_column(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, e, "reading an event");
 	return 0;
 }
 
-/* The spelling the store first saw, which is what the user knows it by. */
+/*
+ * The recipient, the spelling the store first saw (what the user knows it by) and
+ * its suppression in force, in one look-up (suppressions_in_force).
+ */
+static const char status_sql[] =
+	"SELECT r.id, r.reset_time, r.address, s.cause, s.reason, s.rule, s.created"
+	" FROM recipients r LEFT JOIN suppressions s"
+	"  ON s.recipient_id = r.id AND s.lifted IS NULL"
+	" WHERE r.address_key = ?1";
+
 static int
-status_address(struct store *st, int64_t recipient_id, struct store_status *out,
-    struct err *e)
+status_recipient(struct store *st, const char *key, int64_t *recipient_id,
+    time_t *reset_time, struct store_status *out, struct err *e)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (store_prepare(st, "SELECT address FROM recipients WHERE id = ?1", &stmt,
-	    e) == -1)
+	*recipient_id = 0;
+	if ((stmt = query_statement(st, status_sql, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
+	bind_text(stmt, 1, key);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*recipient_id = column_int64(stmt, 0);
+		*reset_time = (time_t)column_int64(stmt, 1);
 		free(out->address);
-		out->address = dup_column(stmt, 0);
+		out->address = dup_column(stmt, 2);
+		out->state = STORE_ACTIVE;
+		if (sqlite3_column_type(stmt, 3) != SQLITE_NULL) {
+			out->state = STORE_SUPPRESSED;
+			out->cause = dup_column(stmt, 3);
+			out->reason = dup_column(stmt, 4);
+			out->rule = dup_column(stmt, 5);
+			out->suppressed_since = (time_t)column_int64(stmt, 6);
+		}
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
-		return store_fail(st, e, "reading a recipient");
-	return 0;
-}
-
-static int
-status_suppression(struct store *st, int64_t recipient_id, struct store_status *out,
-    struct err *e)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, "SELECT cause, reason, rule, created FROM suppressions"
-	    " WHERE recipient_id = ?1 AND lifted IS NULL", &stmt, e) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		out->state = STORE_SUPPRESSED;
-		out->cause = dup_column(stmt, 0);
-		out->reason = dup_column(stmt, 1);
-		out->rule = dup_column(stmt, 2);
-		out->suppressed_since = (time_t)column_int64(stmt, 3);
-	}
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, e, "reading a suppression");
+		return store_fail(st, e, "reading a recipient");
 	return 0;
 }
 
@@ -131,20 +161,18 @@ store_status(struct store *st, const char *address, struct store_status *out,
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 	struct recipient_counts c;
 	int64_t recipient_id;
-	time_t reset_time;
+	time_t reset_time = 0;
 
 	memset(out, 0, sizeof *out);
 	st->retry = 0;
 	if (store_address_normalise(address, display, key, e) == -1)
 		return -1;
-	if (recipient_get(st, display, 0, &recipient_id, &reset_time, e) == -1)
-		return -1;
 	out->address = xstrdup(display);
+	if (status_recipient(st, key, &recipient_id, &reset_time, out, e) == -1)
+		return -1;
 	if (recipient_id == 0)
 		return 0;
-	out->state = STORE_ACTIVE;
-	if (status_address(st, recipient_id, out, e) == -1 ||
-	    policy_evaluate(st, recipient_id, reset_time, &c, e) == -1)
+	if (policy_evaluate(st, recipient_id, reset_time, &c, e) == -1)
 		return -1;
 	out->hard_bounces = c.hard_bounces;
 	out->soft_days = c.soft_days;
@@ -152,9 +180,7 @@ store_status(struct store *st, const char *address, struct store_status *out,
 	out->blocks = c.blocks;
 	out->events = c.events;
 	out->last_bounce = c.last_bounce;
-	if (status_last_event(st, c.last_event, out, e) == -1)
-		return -1;
-	return status_suppression(st, recipient_id, out, e);
+	return status_last_event(st, c.last_event, out, e);
 }
 
 void
@@ -224,18 +250,22 @@ static const char why_events_sql[] =
 	" e.scan_id, e.bounce_time,"
 	" e.ingested FROM events e JOIN recipients r ON r.id = e.recipient_id"
 	" JOIN messages m ON m.id = e.message_id"
-	" WHERE e.recipient_id = ?1 ORDER BY e.bounce_time, e.id";
+	" WHERE r.address_key = ?1 ORDER BY e.bounce_time, e.id";
+
+/* Every suppression of the address, in force or lifted (suppressions_recipient). */
+static const char why_suppressions_sql[] =
+	SUPPRESSION_COLUMNS " WHERE r.address_key = ?1 ORDER BY s.id";
 
 static int
-why_walk(struct store *st, const char *sql, int64_t recipient_id,
+why_walk(struct store *st, const char *sql, const char *key,
     int (*row)(sqlite3_stmt *, const struct walker *), const struct walker *w,
     struct err *e)
 {
 	sqlite3_stmt *stmt;
 
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	if ((stmt = query_statement(st, sql, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
+	bind_text(stmt, 1, key);
 	return walk(st, stmt, row, w, "reading the evidence", e);
 }
 
@@ -247,21 +277,17 @@ store_why(struct store *st, const char *address,
 {
 	struct walker w = { .on_event = on_event, .on_suppression = on_suppression,
 	    .arg = arg };
-	int64_t recipient_id;
-	time_t reset_time;
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 
 	st->retry = 0;
-	if (recipient_get(st, address, 0, &recipient_id, &reset_time, e) == -1)
+	if (store_address_normalise(address, display, key, e) == -1)
 		return -1;
-	if (recipient_id == 0)
-		return 0;
 	if (on_event != NULL &&
-	    why_walk(st, why_events_sql, recipient_id, event_row, &w, e) == -1)
+	    why_walk(st, why_events_sql, key, event_row, &w, e) == -1)
 		return -1;
 	if (on_suppression == NULL)
 		return 0;
-	return why_walk(st, SUPPRESSION_COLUMNS " WHERE s.recipient_id = ?1 ORDER BY s.id",
-	    recipient_id, suppression_row, &w, e);
+	return why_walk(st, why_suppressions_sql, key, suppression_row, &w, e);
 }
 
 static const char export_sql[] =
@@ -300,54 +326,6 @@ store_export(struct store *st, const struct store_filter *f,
 			sqlite3_bind_int64(stmt, 5, f->since);
 	}
 	return walk(st, stmt, suppression_row, &w, "exporting", e);
-}
-
-/* Columns: key, class, reason, count. Indexed by enum store_stats_by. */
-static const char *const stats_sql[] = {
-	[STORE_BY_CLASS] =
-	    "SELECT class, class, NULL, count(*) FROM events WHERE bounce_time >= ?1"
-	    " GROUP BY class ORDER BY 4 DESC, 1",
-	[STORE_BY_REASON] =
-	    "SELECT coalesce(reason, ''), class, reason, count(*) FROM events"
-	    " WHERE bounce_time >= ?1 GROUP BY reason, class ORDER BY 4 DESC, 1, 2",
-	[STORE_BY_DOMAIN] =
-	    "SELECT domain, class, NULL, count(*) FROM events WHERE bounce_time >= ?1"
-	    " GROUP BY domain, class ORDER BY 4 DESC, 1, 2",
-	[STORE_BY_DAY] =
-	    "SELECT strftime('%Y-%m-%d', bounce_time, 'unixepoch'), class, NULL, count(*)"
-	    " FROM events WHERE bounce_time >= ?1 GROUP BY 1, class ORDER BY 1, 2",
-	[STORE_BY_BLOCKED_DOMAIN] =
-	    "SELECT domain, class, reason, count(*) FROM events"
-	    " WHERE class = 'block' AND bounce_time >= ?1"
-	    " GROUP BY domain, reason ORDER BY 4 DESC, 1, 3",
-};
-
-static int
-stat_row(sqlite3_stmt *stmt, const struct walker *w)
-{
-	struct store_stat s;
-
-	s.key = column_text(stmt, 0);
-	s.class = column_text(stmt, 1);
-	s.reason = column_text(stmt, 2);
-	s.count = column_int64(stmt, 3);
-	return w->on_stat(&s, w->arg);
-}
-
-int
-store_stats(struct store *st, enum store_stats_by by, time_t since,
-    int (*cb)(const struct store_stat *, void *), void *arg, struct err *e)
-{
-	struct walker w = { .on_stat = cb, .arg = arg };
-	sqlite3_stmt *stmt;
-
-	st->retry = 0;
-	if ((unsigned)by >= sizeof stats_sql / sizeof stats_sql[0])
-		return err_set(e, "%s: unknown statistics", st->path);
-	if (store_prepare(st, stats_sql[by], &stmt, e) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, since);
-	return walk(st, stmt, stat_row, &w, "counting events", e);
 }
 
 static int

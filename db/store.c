@@ -437,6 +437,9 @@ store_close(struct store *st)
 		store_rollback(st);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->statements[i]);
+	for (i = 0; i < STORE_QUERIES_MAX; i++)
+		sqlite3_finalize(st->queries[i].stmt);
+	stats_forget(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

@@ -125,29 +125,53 @@ store_suppress(struct store *st, const char *address, const char *reason,
 	return store_write_end(st, own, rc == -1 ? -1 : 0, e) == -1 ? -1 : rc;
 }
 
-static const char matching_sql[] =
-	"SELECT s.id, s.recipient_id FROM suppressions s"
-	" JOIN recipients r ON r.id = s.recipient_id"
-	" WHERE s.lifted IS NULL"
-	" AND (?1 IS NULL OR r.address_key = ?1)"
-	" AND (?2 IS NULL OR s.reason = ?2)"
-	" AND (?3 IS NULL OR s.rule = ?3)"
-	" AND (?4 IS NULL OR s.scan_id = ?4)"
-	" AND (?5 IS NULL OR s.created >= ?5)"
-	" AND (?6 IS NULL OR s.created < ?6)"
-	" ORDER BY s.id";
+/*
+ * The suppressions to lift: one statement per field that can lead, so that each
+ * reads only its rows through an index ("?1 IS NULL OR x = ?1" would read the
+ * whole table whatever was given). The other fields filter what it finds.
+ */
+#define MATCHING_FILTERS \
+	" AND (?2 IS NULL OR s.reason = ?2)" \
+	" AND (?3 IS NULL OR s.rule = ?3)" \
+	" AND (?4 IS NULL OR s.scan_id = ?4)" \
+	" AND (?5 IS NULL OR s.created >= ?5)" \
+	" AND (?6 IS NULL OR s.created < ?6)" \
+	" ORDER BY s.id"
 
-static int
-bind_unsuppress(sqlite3_stmt *stmt, const struct store_unsuppress *u,
-    char *key, struct err *e)
+enum matching_lead { LEAD_ADDRESS, LEAD_SCAN, LEAD_TIME, LEAD_OTHER };
+
+static const char *const matching_sql[] = {
+	/* ?1: the address's key (its recipient, then suppressions_in_force) */
+	[LEAD_ADDRESS] = "SELECT s.id, s.recipient_id FROM suppressions s"
+	    " WHERE s.recipient_id = (SELECT id FROM recipients WHERE address_key = ?1)"
+	    " AND s.lifted IS NULL" MATCHING_FILTERS,
+	[LEAD_SCAN] = "SELECT s.id, s.recipient_id FROM suppressions s"
+	    " WHERE s.scan_id = ?4 AND s.lifted IS NULL" MATCHING_FILTERS,
+	[LEAD_TIME] = "SELECT s.id, s.recipient_id FROM suppressions s"
+	    " WHERE s.created >= coalesce(?5, 0) AND s.created < coalesce(?6, 1 << 62)"
+	    " AND s.lifted IS NULL" MATCHING_FILTERS,
+	/* By reason or rule alone: every suppression in force is a candidate. */
+	[LEAD_OTHER] = "SELECT s.id, s.recipient_id FROM suppressions s"
+	    " WHERE s.lifted IS NULL" MATCHING_FILTERS,
+};
+
+static enum matching_lead
+matching_lead(const struct store_unsuppress *u)
 {
-	char display[STORE_ADDRESS_MAX];
+	if (u->address != NULL)
+		return LEAD_ADDRESS;
+	if (u->scan_id != 0)
+		return LEAD_SCAN;
+	if (u->since != 0 || u->until != 0)
+		return LEAD_TIME;
+	return LEAD_OTHER;
+}
 
-	if (u->address != NULL) {
-		if (store_address_normalise(u->address, display, key, e) == -1)
-			return -1;
-		bind_text(stmt, 1, key);
-	}
+static void
+bind_unsuppress(sqlite3_stmt *stmt, const struct store_unsuppress *u,
+    const char *key)
+{
+	bind_text(stmt, 1, key);
 	bind_text(stmt, 2, u->reason);
 	bind_text(stmt, 3, u->rule);
 	if (u->scan_id != 0)
@@ -156,7 +180,6 @@ bind_unsuppress(sqlite3_stmt *stmt, const struct store_unsuppress *u,
 		sqlite3_bind_int64(stmt, 5, u->since);
 	if (u->until != 0)
 		sqlite3_bind_int64(stmt, 6, u->until);
-	return 0;
 }
 
 /* The suppressions to lift, read in full before any is changed. */
@@ -164,19 +187,20 @@ static int
 matching(struct store *st, const struct store_unsuppress *u, int64_t **pairs,
     size_t *n, struct err *e)
 {
-	char key[STORE_ADDRESS_MAX];
+	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
+	enum matching_lead lead = matching_lead(u);
 	sqlite3_stmt *stmt;
 	size_t cap = 0;
 	int rc;
 
 	*pairs = NULL;
 	*n = 0;
-	if (store_prepare(st, matching_sql, &stmt, e) == -1)
+	if (lead == LEAD_ADDRESS &&
+	    store_address_normalise(u->address, display, key, e) == -1)
 		return -1;
-	if (bind_unsuppress(stmt, u, key, e) == -1) {
-		sqlite3_finalize(stmt);
+	if ((stmt = query_statement(st, matching_sql[lead], e)) == NULL)
 		return -1;
-	}
+	bind_unsuppress(stmt, u, lead == LEAD_ADDRESS ? key : NULL);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap == 0 ? 64 : cap * 2;
@@ -185,7 +209,7 @@ matching(struct store *st, const struct store_unsuppress *u, int64_t **pairs,
 		(*pairs)[2 * *n] = sqlite3_column_int64(stmt, 0);
 		(*pairs)[2 * (*n)++ + 1] = sqlite3_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, e, "finding suppressions");
 	return 0;

@@ -2,7 +2,9 @@
  * bench_store.c: ingest rate of the store, in results per second, batched in
  * transactions the way the scan loop does. Not part of "make check".
  *
- * usage: bench_store [RESULTS [BATCH [RECIPIENTS]]]   (defaults 500000 10000 200000)
+ * usage: bench_store [RESULTS [BATCH [RECIPIENTS [KEEP]]]]
+ * (defaults 500000 10000 200000); with KEEP, the database is moved there rather
+ * than removed (bench_queries reads it).
  * The default batch is the scan's (SCAN_BATCH in scanner/scan.h). A realistic mix:
  * half hard, a third soft, the rest block, complaints and others, one result per
  * message, RECIPIENTS addresses on 997 domains (so most of them bounce more than
@@ -103,6 +105,10 @@ main(int argc, char **argv)
 	store_close(st);
 	printf("%ld results in %.2f s, batches of %ld: %.0f results/s\n", results, elapsed,
 	    batch, (double)results / elapsed);
+	if (argc > 4 && rename(path, argv[4]) == -1) {
+		perror(argv[4]);
+		return 1;
+	}
 	snprintf(command, sizeof command, "rm -rf '%s'", dir);
 	return system(command) == 0 ? 0 : 1;
 }
