@@ -181,6 +181,17 @@ needs_enrichment(const struct report *r)
 	return 0;
 }
 
+static int
+lacks_diagnostic(const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nresults; i++)
+		if (r->results[i].diagnostic == NULL)
+			return 1;
+	return 0;
+}
+
 static void
 marker_found(int format, void *arg)
 {
@@ -255,6 +266,13 @@ decode(const struct classifier *c, const struct mail *m, struct report *r)
 		if (!worth_trying(c, i, found) ||
 		    strcmp(formats[i]->name, "autoreply") == 0 ||
 		    strcmp(formats[i]->name, "arf") == 0)
+			continue;
+		/*
+		 * The generic reader reads the whole text: worth it for a missing
+		 * diagnostic, not for a missing SMTP command alone (it cost half the
+		 * classifier's time over the corpus, DSNs without a command being common).
+		 */
+		if (strcmp(formats[i]->name, "generic") == 0 && !lacks_diagnostic(r))
 			continue;
 		memset(&extra, 0, sizeof extra);
 		if (formats[i]->parse(m, &extra) > 0) {

@@ -1064,36 +1064,67 @@ read_envelope(const struct mail *m, struct reading *g)
 		candidate_add(g, xstrdup(g->via[0]), NULL, 0, 0);
 }
 
+struct line_cursor {
+	struct reading	*g;
+	const char	*text;
+	size_t		 line;		/* the line the last match was in */
+};
+
+/* A phrase ends at text + end: add its kinds to the line it is in. */
+static int
+phrase_found(int id, size_t end, void *arg)
+{
+	struct line_cursor *c = arg;
+	const char *at = c->text + end - 1;
+
+	/* Matches come in text order, and no phrase spans a line end. */
+	while (c->line + 1 < c->g->nlines && c->g->lines[c->line + 1].s <= at)
+		c->line++;
+	c->g->lines[c->line].kinds |= words[id].kinds;
+	return 0;
+}
+
 /* Split the text into lines, with what each says; find where the copy starts. */
 static void
 read_lines(struct reading *g, const char *text, size_t len)
 {
 	const char *p = text, *end = text + (len > GENERIC_MAX_TEXT ?
 	    GENERIC_MAX_TEXT : len), *eol;
+	struct line_cursor cursor = { g, text, 0 };
+	size_t i;
 
 	g->cut = -1;
 	for (; p < end && g->nlines < GENERIC_MAX_LINES; p = eol + 1) {
-		struct gline *l = &g->lines[g->nlines];
-		const char *t;
+		struct gline *l = &g->lines[g->nlines++];
 
 		eol = text_eol(p, end);
 		l->s = p;
 		l->n = (size_t)(eol - p);
-		l->kinds = kinds_of(l->s, l->n);
+		l->kinds = 0;
 		l->code = has_error_code(l->s, l->n);
-		t = plain_skip_blanks(l->s, eol);
-		/*
-		 * A separator line ("----- Original message -----", "--- Below this line
-		 * is a copy of the message.", "Original message follows.") starts the
-		 * returned copy; a sentence that only mentions the original does not.
-		 */
-		if (g->cut < 0 && (l->kinds & W_RETURNED) && t < eol &&
-		    (strchr("-=*_#[<", *t) != NULL || text_find(t, (size_t)(eol - t),
-		    "follow") != NULL))
-			g->cut = (int)g->nlines;
-		g->nlines++;
 		if (eol >= end)
 			break;
+	}
+	if (g->nlines == 0)
+		return;
+	/* One pass of the vocabulary over all the lines read. */
+	ac_scan_where(vocabulary, text, (size_t)(g->lines[g->nlines - 1].s +
+	    g->lines[g->nlines - 1].n - text), 1, phrase_found, &cursor);
+	/*
+	 * A separator line ("----- Original message -----", "--- Below this line is a
+	 * copy of the message.", "Original message follows.") starts the returned
+	 * copy; a sentence that only mentions the original does not.
+	 */
+	for (i = 0; i < g->nlines; i++) {
+		const struct gline *l = &g->lines[i];
+		const char *t = plain_skip_blanks(l->s, l->s + l->n);
+
+		if ((l->kinds & W_RETURNED) && t < l->s + l->n &&
+		    (strchr("-=*_#[<", *t) != NULL || text_find(t,
+		    (size_t)(l->s + l->n - t), "follow") != NULL)) {
+			g->cut = (int)i;
+			break;
+		}
 	}
 }
 
@@ -1206,7 +1237,7 @@ generic_parse(const struct mail *m, struct report *r)
 		text = m->body;
 		len = m->body_len;
 	}
-	g.lines = xcalloc(GENERIC_MAX_LINES, sizeof *g.lines);
+	g.lines = xreallocarray(NULL, GENERIC_MAX_LINES, sizeof *g.lines);
 	read_lines(&g, text, len);
 	limit = g.cut >= 0 ? (size_t)g.cut : g.nlines;
 	for (i = 0; i < limit; i++)
