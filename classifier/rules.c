@@ -390,6 +390,41 @@ skip_quantifier(const char *p, const char *end)
 	return p;
 }
 
+/*
+ * Past the escape at p ('\\') and its argument: "\\x20", "\\x{430}", "\\pL",
+ * "\\p{Lu}", "\\cA", "\\12", "\\g{-1}", "\\k<name>", so that no argument is read
+ * as literal text.
+ */
+static const char *
+skip_escape(const char *p, const char *end)
+{
+	const char *q;
+	char c;
+	int n;
+
+	if (p + 1 >= end)
+		return end;
+	c = p[1];
+	p += 2;
+	if (p < end && *p == '{' && strchr("xopPNgk", c) != NULL) {
+		q = memchr(p, '}', (size_t)(end - p));
+		return q != NULL ? q + 1 : end;
+	}
+	if (p < end && (*p == '<' || *p == '\'') && (c == 'g' || c == 'k')) {
+		q = memchr(p + 1, *p == '<' ? '>' : '\'', (size_t)(end - p - 1));
+		return q != NULL ? q + 1 : end;
+	}
+	if (c == 'x')
+		for (n = 0; n < 2 && p < end && isxdigit((unsigned char)*p); n++)
+			p++;
+	else if ((c == 'c' || c == 'p' || c == 'P') && p < end)
+		p++;
+	else if ((c >= '0' && c <= '9') || c == 'g')
+		while (p < end && ((*p >= '0' && *p <= '9') || *p == '-'))
+			p++;
+	return p;
+}
+
 /* Does the quantifier at p (if any) allow zero repetitions? */
 static int
 optional_quantifier(const char *p, const char *end)
@@ -532,8 +567,7 @@ sequence_gate(const char *p, const char *end, struct gate *best, struct gate *se
 		} else if (*p == '\\') {
 			if (p + 1 < end && p[1] == 'Q')
 				break;
-			p += p + 1 < end ? 2 : 1;
-			p = skip_quantifier(p, end);
+			p = skip_quantifier(skip_escape(p, end), end);
 		} else if (strchr(".^$?*+{)|", *p) != NULL)
 			p = skip_quantifier(p + 1, end);
 		else {
