@@ -66,39 +66,124 @@ normalize_in_place(char *s, size_t n)
 }
 
 /*
- * Split s[0..n) into header block and body at the first empty line. A leading mbox
- * "From " line is skipped. A block with no empty line is all header.
+ * The characters of a header field name as real ones are spelled: letters, digits,
+ * '-', '_' and '.'. RFC 5322 allows any printable but ':', and by it body text
+ * such as "<alice@example.com>:" or "Note (1):" would start a header.
+ */
+static const unsigned char name_char[256] = {
+	['-'] = 1, ['_'] = 1, ['.'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2,
+	['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2,
+	['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2,
+	['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
+	['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2,
+	['h'] = 2, ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2,
+	['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2,
+	['v'] = 2, ['w'] = 2, ['x'] = 2, ['y'] = 2, ['z'] = 2,
+};
+
+/*
+ * Does the line at p start a header field: a name that starts with a letter, then
+ * a colon (after blanks, which obsolete syntax allows)?
+ */
+static int
+field_line(const char *p, const char *end)
+{
+	if (p >= end || name_char[(unsigned char)*p] != 2)
+		return 0;
+	while (p < end && name_char[(unsigned char)*p] != 0)
+		p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p < end && *p == ':';
+}
+
+/* Is the line at p an mbox "From " line? */
+static int
+mbox_line(const char *p, const char *end)
+{
+	return end - p > 5 && memcmp(p, "From ", 5) == 0;
+}
+
+/*
+ * The text that ends the header block [s, end) (which starts with a field): the
+ * first of the lines after its last field line that are neither fields nor their
+ * continuations. NULL when the block ends in a field, as nearly all do: read
+ * backwards, that is known at the last line or two.
+ */
+static const char *
+text_tail(const char *s, const char *end)
+{
+	const char *line, *text = NULL, *eol = end;
+
+	while (eol > s) {
+		if (eol[-1] == '\n')
+			eol--;
+		line = memrchr(s, '\n', (size_t)(eol - s));
+		line = line != NULL ? line + 1 : s;
+		if (*line != ' ' && *line != '\t') {
+			if (field_line(line, eol))
+				return text;
+			text = line;
+		}
+		eol = line;
+	}
+	return NULL;
+}
+
+#define SPLIT_FROM_LINE	0x1	/* skip a leading mbox "From " line */
+#define SPLIT_TEXT_ENDS	0x2	/* text after the last field starts the body */
+
+/*
+ * Split s[0..n) into header block and body. The header ends at the first empty
+ * line; a block with no empty line is all header. Input whose first line is not a
+ * field has an empty header: it is all body (a MIME part that starts with its
+ * text). With SPLIT_TEXT_ENDS, the header ends earlier when its lines turn from
+ * fields to text and no field follows before the empty line: a gateway that wrote
+ * "Return-Path:" and then the body, with no empty line between. Text between
+ * fields stays in the header, whose fields are never given up for it. Only the
+ * top level is read so: in returned messages, Exchange writes field values on a
+ * line of their own without the indent, and the message's own header follows
+ * after an empty line.
  */
 static void
-split_header(const char *s, size_t n, const char **hdr, size_t *hdr_len,
-    const char **body, size_t *body_len)
+split_header(const char *s, size_t n, int flags, const char **hdr,
+    size_t *hdr_len, const char **body, size_t *body_len)
 {
-	const char *end = s + n, *p;
+	const char *end = s + n, *p, *text;
 
-	if (n > 5 && memcmp(s, "From ", 5) == 0) {
+	if ((flags & SPLIT_FROM_LINE) && mbox_line(s, end)) {
 		p = memchr(s, '\n', n);
 		s = p != NULL ? p + 1 : end;
 	}
 	*hdr = s;
+	*hdr_len = 0;
+	*body = s;
+	*body_len = (size_t)(end - s);
 	if (s < end && *s == '\n') {
-		*hdr_len = 0;
 		*body = s + 1;
 		*body_len = (size_t)(end - s - 1);
 		return;
 	}
-	p = s;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		if (p + 1 < end && p[1] == '\n') {
-			*hdr_len = (size_t)(p + 1 - s);
-			*body = p + 2;
-			*body_len = (size_t)(end - p - 2);
-			return;
-		}
-		p++;
+	if (!field_line(s, end))
+		return;
+	for (p = s; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 < end && p[1] == '\n')
+			break;
+	/* The header is [s, p], the LF of its last line included. */
+	if (p == NULL)
+		p = end - 1;
+	if ((flags & SPLIT_TEXT_ENDS) && (text = text_tail(s, p + 1)) != NULL) {
+		*hdr_len = (size_t)(text - s);
+		*body = text;
+		*body_len = (size_t)(end - text);
+	} else {
+		*hdr_len = (size_t)(p + 1 - s);
+		*body = p + 1 < end ? p + 2 : end;
+		*body_len = (size_t)(end - *body);
 	}
-	*hdr_len = (size_t)(end - s);
-	*body = end;
-	*body_len = 0;
 }
 
 /* Is there a field `name:` starting at p (a line start)? Returns the value start. */
@@ -486,55 +571,6 @@ part_fields(const char *headers, size_t len, int *encoding)
 }
 
 static int
-charset_is_utf8(const char *cs)
-{
-	return cs[0] == '\0' || strcmp(cs, "us-ascii") == 0 || strcmp(cs, "utf-8") == 0 ||
-	    strcmp(cs, "utf8") == 0 || strcmp(cs, "ascii") == 0;
-}
-
-/*
- * Is s[0..n) ASCII without ESC, SO and SI (which switch the ISO 2022 charsets away
- * from ASCII)? Eight bytes at a time and memchr: a test per byte cost 0.5M
- * instructions over the corpus.
- */
-static int
-plain_ascii(const char *s, size_t n)
-{
-	uint64_t word, high = 0;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&word, s + i, 8);
-		high |= word;
-	}
-	for (; i < n; i++)
-		high |= (unsigned char)s[i];
-	return (high & 0x8080808080808080ULL) == 0 && memchr(s, 0x1b, n) == NULL &&
-	    memchr(s, 0x0e, n) == NULL && memchr(s, 0x0f, n) == NULL;
-}
-
-/*
- * Is s[0..n) plain ASCII in a charset whose ASCII bytes stand for themselves, so
- * that converting it would change nothing? Bounce text is mostly English under a
- * national charset label, and a conversion is a copy for nothing.
- */
-static int
-ascii_in_ascii_charset(const char *cs, const char *s, size_t n)
-{
-	static const char *const prefixes[] = { "iso-8859-", "windows-125", "cp125",
-	    "iso-2022-jp", "iso-2022-kr", "euc-", "gb2312", "gbk", "gb18030", "big5",
-	    "koi8-", NULL };
-	size_t i;
-
-	for (i = 0; prefixes[i] != NULL; i++)
-		if (strncmp(cs, prefixes[i], strlen(prefixes[i])) == 0)
-			break;
-	if (prefixes[i] == NULL)
-		return 0;
-	return plain_ascii(s, n);
-}
-
-static int
 hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -689,6 +725,25 @@ base64_decode_simple(const char *s, size_t n, char *out, size_t *out_len)
 	return 1;
 }
 /*
+ * Is a part of this type text for the rules to read, so to be made UTF-8? The
+ * delivery-status fields are: a Diagnostic-Code in Japanese comes in whatever
+ * charset the reporting MTA wrote it in, with no label.
+ */
+static int
+readable_type(const char *type)
+{
+	return strncmp(type, "text/", 5) == 0 ||
+	    strcmp(type, "message/delivery-status") == 0 ||
+	    strcmp(type, "message/global-delivery-status") == 0;
+}
+
+struct walk {
+	struct mail		*m;
+	size_t			 cap;
+	struct charset_hint	 hint;
+};
+
+/*
  * Decode the transfer encoding and, for text, the charset. A body that needs
  * neither and runs to the end of the message (every message that is not
  * multipart) is its own text: the message was made LF-only and NUL-terminated
@@ -696,8 +751,9 @@ base64_decode_simple(const char *s, size_t n, char *out, size_t *out_len)
  * a part's text must end in a NUL.
  */
 static void
-part_decode(struct part *pt, int enc, const char *data_end)
+part_decode(struct walk *w, struct part *pt, int enc)
 {
+	const char *data_end = w->m->data + w->m->len;
 	char *dec = NULL, *conv = NULL, *simple = NULL;
 	size_t dec_len = 0, conv_len = 0, idx = 0;
 	const char *src = pt->body;
@@ -714,9 +770,8 @@ part_decode(struct part *pt, int enc, const char *data_end)
 			src_len = dec_len;
 		}
 	}
-	if (strncmp(pt->type, "text/", 5) == 0 && !charset_is_utf8(pt->charset) &&
-	    !ascii_in_ascii_charset(pt->charset, src, src_len) &&
-	    charset_to_utf8(pt->charset, src, src_len, &conv, &conv_len) == 0) {
+	if (readable_type(pt->type) && charset_decode(pt->charset, &w->hint, src,
+	    src_len, &conv, &conv_len) == 1) {
 		pt->text = normalize_newlines(conv, conv_len, &pt->text_len);
 		free(conv);
 	} else if (src == pt->body && pt->body + pt->body_len == data_end) {
@@ -734,11 +789,6 @@ part_decode(struct part *pt, int enc, const char *data_end)
 		mailmime_decoded_part_free(dec);
 	free(simple);
 }
-
-struct walk {
-	struct mail	*m;
-	size_t		 cap;
-};
 
 static struct part *
 add_part(struct walk *w)
@@ -761,7 +811,7 @@ add_part(struct walk *w)
 	return &m->parts[m->nparts++];
 }
 
-static char *decoded_header(const struct mail *, const char *);
+static char *decoded_header(const struct mail *, struct charset_hint *, const char *);
 static void walk_entity(struct walk *, const char *, size_t, const char *, size_t,
     int, int);
 
@@ -817,7 +867,8 @@ walk_multipart(struct walk *w, const char *body, size_t len, const char *boundar
 			/* The LF before the delimiter belongs to the delimiter. */
 			if (next != NULL && stop > start && stop[-1] == '\n')
 				stop--;
-			split_header(start, (size_t)(stop - start), &h, &hl, &b, &bl);
+			split_header(start, (size_t)(stop - start), SPLIT_FROM_LINE, &h, &hl,
+			    &b, &bl);
 			walk_entity(w, h, hl, b, bl, depth + 1, in_original);
 		}
 		p = next;
@@ -864,38 +915,157 @@ walk_entity(struct walk *w, const char *hdr, size_t hdr_len, const char *body,
 		size_t hl, bl;
 
 		if (enc != MAILMIME_MECHANISM_8BIT || in_original) {
-			part_decode(pt, enc, w->m->data + w->m->len);
+			part_decode(w, pt, enc);
 			return;
 		}
-		split_header(body, body_len, &h, &hl, &b, &bl);
+		split_header(body, body_len, SPLIT_FROM_LINE, &h, &hl, &b, &bl);
 		walk_entity(w, h, hl, b, bl, depth + 1, 1);
 		return;
 	}
 	if (in_original && strncmp(ct.type, "text/", 5) != 0)
 		return;		/* attachments of the returned message: never read */
-	part_decode(pt, enc, w->m->data + w->m->len);
+	part_decode(w, pt, enc);
+}
+
+/* Fields only a message header has: not a delivery-status block, not prose. */
+static int
+message_field(const char *p, const char *end)
+{
+	static const char *const names[] = { "From", "To", "Cc", "Subject", "Date",
+	    "Received", "Return-Path", "Delivered-To", "Message-ID", "MIME-Version",
+	    "Content-Type", "Sender", "Reply-To", "X-Failed-Recipients",
+	    "Auto-Submitted", NULL };
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (field_at(p, end, names[i], strlen(names[i])) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Does a message header start at p: fields and their continuation lines, one of
+ * them a field that only a message header has?
+ */
+static int
+message_header_at(const char *p, const char *end)
+{
+	const char *eol;
+
+	if (!field_line(p, end))
+		return 0;
+	for (; p < end; p = eol + 1) {
+		eol = text_eol(p, end);
+		if (p == eol)
+			return 0;
+		if (*p != ' ' && *p != '\t') {
+			if (!field_line(p, eol))
+				return 0;
+			if (message_field(p, eol))
+				return 1;
+		}
+		if (eol == end)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Where the message starts in data[0..len), or NULL when there is nothing but
+ * blank lines. The first line that is not blank decides, and a message header
+ * wins every doubt: a field (or an mbox "From " line, then a field) starts the
+ * header, as does a message header after blank lines that some tools write in
+ * front of a saved message. Anything else starts the body of a message without
+ * a header: a bounce body pasted into a tool, or handed on so by a gateway; the
+ * leading blank lines are then the empty header section (RFC 5322: an empty
+ * line first means no header fields).
+ */
+static const char *
+message_start(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *q, *eol, *next;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;		/* a byte order mark, from a Windows editor */
+	for (q = p; q < end; q = eol + 1) {
+		const char *r = q;
+
+		eol = text_eol(q, end);
+		while (r < eol && (*r == ' ' || *r == '\t'))
+			r++;
+		if (r < eol)
+			break;
+		if (eol == end)
+			return NULL;
+	}
+	if (q >= end)
+		return NULL;
+	if (q == p && field_line(q, end))
+		return q;		/* nearly every message */
+	next = text_eol(q, end);
+	next = next < end ? next + 1 : end;
+	if (q == p && mbox_line(q, end) && field_line(next, end))
+		return next;
+	if (q > p && message_header_at(q, end))
+		return q;
+	return p;
+}
+
+/*
+ * Is s[0..n) text, as input without a header must be to be read as a message?
+ * No NUL, and at most one other control character in a hundred bytes (tab, form
+ * feed, and the ESC, SO and SI of ISO 2022 text are not counted). Random or
+ * binary data has a NUL in about every 256 bytes, and one byte in eight is a
+ * control character.
+ */
+static int
+looks_like_text(const char *s, size_t n)
+{
+	size_t controls = 0, i;
+	unsigned char c;
+
+	if (memchr(s, '\0', n) != NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != 0x1b &&
+		    c != 0x0e && c != 0x0f) || c == 0x7f)
+			controls++;
+	}
+	return controls <= n / 100;
 }
 
 int
 mail_parse(struct mail *m, const char *bytes, size_t len)
 {
-	struct walk w = { m, 0 };
+	struct walk w;
+	const char *start;
 
+	memset(&w, 0, sizeof w);
+	w.m = m;
 	if (len > CLASSIFIER_MAX_BYTES) {
 		snprintf(m->error, sizeof m->error,
 		    "message is %zu bytes, over the cap of %u", len, CLASSIFIER_MAX_BYTES);
 		return -1;
 	}
 	m->data = normalize_newlines(bytes, len, &m->len);
-	split_header(m->data, m->len, &m->headers, &m->headers_len, &m->body,
-	    &m->body_len);
-	if (m->headers_len == 0 || memchr(m->headers, ':', m->headers_len) == NULL) {
-		snprintf(m->error, sizeof m->error, "no message header");
+	if ((start = message_start(m->data, m->len)) == NULL) {
+		snprintf(m->error, sizeof m->error, "empty message");
 		return -1;
 	}
+	split_header(start, (size_t)(m->data + m->len - start), SPLIT_TEXT_ENDS, &m->headers,
+	    &m->headers_len, &m->body, &m->body_len);
+	/* No header: the input is a bounce body, if it is text at all. */
+	if (m->headers_len == 0 && !looks_like_text(m->body, m->body_len)) {
+		snprintf(m->error, sizeof m->error,
+		    "not a message: no header, and binary data rather than text");
+		return -1;
+	}
+	w.hint.message = m->data;
+	w.hint.len = m->len;
 	index_fields(m);
-	m->subject = decoded_header(m, "Subject");
-	m->from = decoded_header(m, "From");
+	m->subject = decoded_header(m, &w.hint, "Subject");
+	m->from = decoded_header(m, &w.hint, "From");
 	walk_entity(&w, m->headers, m->headers_len, m->body, m->body_len, 0, 0);
 	return 0;
 }
@@ -953,23 +1123,23 @@ mail_text(const struct mail *m, size_t *len)
 	return m->body != NULL ? m->body : "";
 }
 
-/* A header with RFC 2047 encoded words decoded to UTF-8; "" when absent. */
+/*
+ * A header with RFC 2047 encoded words decoded to UTF-8; "" when absent. Text
+ * that is not encoded but is not UTF-8 either (raw ISO-2022-JP or 8-bit text, as
+ * some Japanese carriers and old gateways write it) is read as unlabelled text.
+ */
 static char *
-decoded_header(const struct mail *m, const char *name)
+decoded_header(const struct mail *m, struct charset_hint *hint, const char *name)
 {
-	char *v = mail_header(m, name), *out = NULL;
-	size_t idx = 0;
+	char *v = mail_header(m, name), *out;
 
 	if (v == NULL)
 		return xstrdup("");
-	if (strstr(v, "=?") == NULL ||
-	    mailmime_encoded_phrase_parse("utf-8", v, strlen(v), &idx, "utf-8",
-	    &out) != MAILIMF_NO_ERROR)
+	if (strstr(v, "=?") == NULL && charset_plain_ascii(v, strlen(v)))
 		return v;
+	out = charset_decode_header(v, hint);
 	free(v);
-	v = xstrdup(out);
-	free(out);
-	return v;
+	return out;
 }
 
 char *
