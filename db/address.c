@@ -10,7 +10,8 @@
  *
  * Accepted: a dot-atom or quoted-string local part (UTF-8 allowed, RFC 6531) of at
  * most 64 bytes, "@", and a domain of at most 255 bytes made of LDH or UTF-8 labels
- * with at least one dot, or an address literal in brackets. An international
+ * with at least one dot, or an address literal in brackets; at most
+ * STORE_ADDRESS_LONGEST (254) bytes in all, the classifier's limit too. An international
  * domain is judged in the ASCII form IDNA gives it when it has one.
  */
 #include <ctype.h>

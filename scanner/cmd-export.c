@@ -271,6 +271,7 @@ const struct command cmd_export = {
 	"\n"
 	"Filters combine: all must match. Times are UTC. The database is only read.\n"
 	"Exit status: 0, 1 when the database cannot be read or the output cannot be\n"
-	"written, 64 on a usage error.\n",
+	"written, 64 on a usage error, 66 when there is no database or it is not\n"
+	"one, 75 when it is locked, 78 when the configuration is wrong.\n",
 	export_exec
 };

@@ -142,6 +142,7 @@ const struct command cmd_parse = {
 	"delayed, delivered, none.\n"
 	"\n"
 	"Exit status: 0 when every file was read, 1 when any could not be (the\n"
-	"others are still processed; stderr names each one), 64 on a usage error.\n",
+	"others are still processed; stderr names each one), 64 on a usage error,\n"
+	"65 when a --rules file is wrong, 78 when the configuration is wrong.\n",
 	parse_exec
 };

@@ -55,7 +55,8 @@ const struct command cmd_reapply = {
 	"before an \"unsuppress\" still do not count. Prints how many addresses\n"
 	"changed state.\n"
 	"\n"
-	"Exit status: 0, 1 when the database cannot be written, 75 when it is\n"
-	"locked (try again).\n",
+	"Exit status: 0, 1 when the database cannot be written, 64 on a usage\n"
+	"error, 73 when it cannot be opened for writing, 75 when it is locked (try\n"
+	"again), 78 when the configuration is wrong.\n",
 	reapply_exec
 };

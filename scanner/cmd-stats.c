@@ -286,6 +286,7 @@ const struct command cmd_stats = {
 	"                domain, reason, blocks, failures, scan_id)\n"
 	"\n"
 	"The database is only read. Exit status: 0, 1 when it cannot be read, 64 on\n"
-	"a usage error.\n",
+	"a usage error, 66 when there is no database or it is not one, 75 when it\n"
+	"is locked, 78 when the configuration is wrong.\n",
 	stats_exec
 };

@@ -311,6 +311,7 @@ const struct command cmd_status = {
 	"\n"
 	"The database is only read. Exit status: 0 when no address is suppressed,\n"
 	"1 when at least one is, 2 when any could not be checked (an invalid\n"
-	"address, or a database that cannot be read); 2 wins over 1.\n",
+	"address, a database that is missing or cannot be read, a wrong\n"
+	"configuration or command line); 2 wins over 1.\n",
 	status_exec
 };

@@ -138,7 +138,9 @@ const struct command cmd_suppress = {
 	"address is named and nothing is changed.\n"
 	"\n"
 	"Exit status: 0, 1 when the database cannot be written, 64 on a usage\n"
-	"error, 65 when an address is invalid, 75 when the database is locked.\n",
+	"error, 65 when an address is invalid, 73 when the database cannot be\n"
+	"opened for writing, 75 when it is locked, 78 when the configuration is\n"
+	"wrong.\n",
 	suppress_exec
 };
 
@@ -315,7 +317,8 @@ const struct command cmd_unsuppress = {
 	"new bounces can suppress the address again. Prints how many were lifted.\n"
 	"\n"
 	"Exit status: 0 (also when nothing matched), 1 when the database cannot be\n"
-	"written, 64 on a usage error, 65 when an address is invalid, 75 when the\n"
-	"database is locked.\n",
+	"written, 64 on a usage error, 65 when an address is invalid, 73 when the\n"
+	"database cannot be opened for writing, 75 when it is locked, 78 when the\n"
+	"configuration is wrong.\n",
 	unsuppress_exec
 };

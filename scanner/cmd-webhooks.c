@@ -180,7 +180,8 @@ const struct command cmd_webhooks = {
 	"  --all       with --list: delivered events too (kept 30 days)\n"
 	"\n"
 	"Exit status: 0; 1 when some events could not be delivered (they wait in the\n"
-	"outbox) or the database failed; 75 when it is locked; 78 configuration\n"
-	"error.\n",
+	"outbox) or the database failed; 64 usage error; 66 without --deliver when\n"
+	"there is no database or it is not one; 73 with --deliver when it cannot be\n"
+	"opened for writing; 75 when it is locked; 78 configuration error.\n",
 	webhooks_exec
 };

@@ -262,7 +262,9 @@ const struct command cmd_why = {
 	"shown but never count against the address.\n"
 	"\n"
 	"To undo what one rule or one scan did, see \"bouncescan unsuppress --help\".\n"
-	"The database is only read. Exit status: 0, or 1 when the database cannot\n"
-	"be read, 65 when ADDRESS is not an address.\n",
+	"The database is only read. Exit status: 0, 1 when the database cannot be\n"
+	"read, 64 on a usage error, 65 when ADDRESS is not an address, 66 when\n"
+	"there is no database or it is not one, 75 when it is locked, 78 when the\n"
+	"configuration is wrong.\n",
 	why_exec
 };
