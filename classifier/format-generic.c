@@ -316,6 +316,12 @@ static const struct word words[] = {
 	{ "unrouteable", W_ERROR },
 	{ "no mailbox", W_ERROR },
 	{ "no longer", W_ERROR },
+	{ "not listed", W_ERROR },
+	{ "not recogni", W_ERROR },
+	{ "discontinued", W_ERROR },
+	{ "no account", W_ERROR },
+	{ "account is closed", W_ERROR },
+	{ "over quota", W_ERROR },
 	{ "not a valid", W_ERROR },
 	{ "not accept", W_ERROR },
 	{ "unable to", W_ERROR },
@@ -848,15 +854,20 @@ neighbour_error(const struct reading *g, size_t at, size_t to, size_t limit,
     const char **d, size_t *dn)
 {
 	size_t from, end, before;
+	int paragraphs;
 
-	for (from = to; from < limit && from < to + 3 && blank(&g->lines[from]); from++)
-		;
-	for (end = from; end < limit && end < from + PARAGRAPH_LINES &&
-	    !blank(&g->lines[end]); end++)
-		;
-	if (end > from && span_error(g, from, end)) {
-		span(g, from, end, d, dn);
-		return 1;
+	/* The next two paragraphs: Domino puts "because:" between. */
+	for (paragraphs = 0, end = to; paragraphs < 2; paragraphs++) {
+		for (from = end; from < limit && from < end + 3 &&
+		    blank(&g->lines[from]); from++)
+			;
+		for (end = from; end < limit && end < from + PARAGRAPH_LINES &&
+		    !blank(&g->lines[end]); end++)
+			;
+		if (end > from && span_error(g, from, end)) {
+			span(g, from, end, d, dn);
+			return 1;
+		}
 	}
 	for (before = at; before > 0 && at - before < 3 && blank(&g->lines[before - 1]);
 	    before--)

@@ -8,8 +8,9 @@
  *
  * "-" means empty (no recipient, no status, no code), "*" means not checked. The
  * results must match as a set: nothing missing, nothing extra. Lines starting with
- * '#' are comments; "!verp PATTERN" and "!rules FILE" (relative to fixtures/) set
- * up the classifier for that fixture. A file with no result lines expects a
+ * '#' are comments; "!verp PATTERN", "!rules FILE" (relative to fixtures/) and
+ * "!generic-only" (the generic reader alone, as parse --generic-only) set up the
+ * classifier for that fixture. A file with no result lines expects a
  * message that is not a bounce. Adding a case needs no C. FIXTURE=qmail in the
  * environment runs only the fixtures whose names start with "qmail".
  */
@@ -117,6 +118,10 @@ check_fixture(const char *name)
 			continue;
 		if (strncmp(line, "!verp ", 6) == 0) {
 			ck_assert_msg(classifier_set_verp(c, line + 6, &e) == 0, "%s", e.msg);
+			continue;
+		}
+		if (strcmp(line, "!generic-only") == 0) {
+			classifier_set_generic_only(c, 1);
 			continue;
 		}
 		if (strncmp(line, "!rules ", 7) == 0) {
