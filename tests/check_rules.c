@@ -522,6 +522,11 @@ static const struct {
 	    "", 450, "userunknown" },
 	{ "451 recipient kim@example.com not recognised; will be retried",
 	    "4.0.0", 451, "userunknown" },
+	{ "550 Mailbox kim is unavailable", "5.0.0", 550, "userunknown" },
+	{ "550 Indirizzo email non valido", "5.0.0", 550, "userunknown" },
+	{ "550 E-Mail-Adresse ungültig", "5.0.0", 550, "userunknown" },
+	{ "550 Destinatario no válido", "5.0.0", 550, "userunknown" },
+	{ "550 Endereço de e-mail inválido", "5.0.0", 550, "userunknown" },
 	/* the account exists but is disabled or suspended */
 	{ "550 the recipient account was terminated", "5.0.0", 550, "suspend" },
 	{ "550 User account kim@example.com is suspended",
@@ -534,6 +539,9 @@ static const struct {
 	{ "550 La cuenta está suspendida", "5.0.0", 550, "suspend" },
 	{ "550 Учетная запись заблокирована", "5.0.0", 550, "suspend" },
 	{ "550 该邮箱已被停用", "5.0.0", 550, "suspend" },
+	{ "550 account kim has been closed", "5.0.0", 550, "suspend" },
+	{ "550 L'utilisateur a été désactivé", "5.0.0", 550, "suspend" },
+	{ "550 Benutzerkonto deaktiviert", "5.0.0", 550, "suspend" },
 	/* the mailbox is full (not under 552: the reply code alone would say it) */
 	{ "550 kim's inbox has no more room", "5.0.0", 550, "mailboxfull" },
 	{ "450 user kim has reached the quota", "4.0.0", 450, "mailboxfull" },
@@ -561,6 +569,8 @@ static const struct {
 	{ "552 Mensaje demasiado grande", "5.0.0", 552, "mesgtoobig" },
 	{ "552 Сообщение слишком большое", "5.0.0", 552, "mesgtoobig" },
 	{ "552 メールのサイズが超過しています", "5.0.0", 552, "mesgtoobig" },
+	{ "550 Attachment size exceeds the allowable limit",
+	    "5.0.0", 550, "mesgtoobig" },
 	/* over a sending or receiving rate */
 	{ "450 You have exceeded the maximum number of messages per hour",
 	    "4.0.0", 450, "speeding" },
@@ -585,6 +595,9 @@ static const struct {
 	{ "Domain existiert nicht", "5.0.0", 0, "hostunknown" },
 	{ "Le domaine est inexistant", "5.0.0", 0, "hostunknown" },
 	{ "域名无效", "5.0.0", 0, "hostunknown" },
+	{ "Domain example.invalid has no MX or A record",
+	    "5.0.0", 0, "hostunknown" },
+	{ "No DNS records for example.invalid", "5.0.0", 0, "hostunknown" },
 	/* a temporary name-service failure is not hostunknown; the network */
 	{ "Host or domain name not found. Name service error for "
 	    "name=example.com type=MX: Host not found", "4.4.3", 0, "networkerror" },
@@ -612,6 +625,8 @@ static const struct {
 	{ "kim@example.com: DNS resolver timed out looking up "
 	    "example.com, try again later", "", 0, "networkerror" },
 	{ "host example.com not found, retrying", "4.0.0", 0, "networkerror" },
+	{ "Domain example.com has no MX or A record (yet)",
+	    "4.0.0", 0, "networkerror" },
 	/* gave up after retries or a time limit */
 	{ "Could not deliver the message in the last 5 days",
 	    "5.0.0", 0, "expired" },
@@ -622,6 +637,9 @@ static const struct {
 	{ "Retry limit reached for example.com", "", 0, "expired" },
 	{ "Zustellung aufgegeben", "", 0, "expired" },
 	{ "délai d'acheminement dépassé", "", 0, "expired" },
+	{ "The message could not be delivered within the allowed time",
+	    "5.0.0", 0, "expired" },
+	{ "Unable to deliver message after 5 days", "5.0.0", 0, "expired" },
 	/* the receiving system failed */
 	{ "451 Local processing failure, come back later",
 	    "4.0.0", 451, "systemerror" },
@@ -669,6 +687,8 @@ static const struct {
 	    "return-path invalid", "5.0.0", 550, "rejected" },
 	{ "550 5.7.1 <kim@example.com>: Recipient address rejected: "
 	    "client not authorized to send", "5.7.1", 550, "rejected" },
+	{ "550 5.7.1 You are not allowed to send to this user",
+	    "5.7.1", 550, "rejected" },
 	/* log in first */
 	{ "550 login required before sending to kim@example.com",
 	    "5.0.0", 550, "securityerror" },
@@ -709,11 +729,18 @@ static const struct {
 	    "4.0.0", 450, "onhold" },
 	{ "421 recipient address temporarily rejected, retry later",
 	    "", 421, "onhold" },
+	{ "450 4.1.1 <kim@example.com>: Recipient address rejected: unverified address: Address verification in progress",
+	    "4.1.1", 450, "onhold" },
+	{ "451 4.1.1 kim@example.com: Temporary recipient verification failure",
+	    "4.1.1", 451, "onhold" },
+	{ "450 4.2.0 Mailbox temporarily unavailable", "4.2.0", 450, "onhold" },
 	/* a bare 5xx refusal: never onhold, never hard */
 	{ "550 Not delivered.", "5.0.0", 550, "filtered" },
 	{ "551 Not here", "", 551, "filtered" },
 	{ "550 <kim@example.com>: Recipient address rejected: try "
 	    "another route", "5.0.0", 550, "filtered" },
+	{ "550 User kim@example.com does not accept mail from example.org",
+	    "5.0.0", 550, "filtered" },
 };
 
 START_TEST(meaning_vocabulary)
