@@ -79,16 +79,24 @@ static const char *const request_phrases[] = {
 	"confirm your message", "confirm your e-mail", "confirm your email",
 	"verify your message", "verify your e-mail", "verify your email",
 	"verify your address", "confirm your address", "confirm your identity",
-	"confirm the message", "confirm your sending", "awaiting confirmation",
-	"pending confirmation", "waiting for your confirmation",
+	"confirm the message", "confirm your sending", "waiting for your confirmation",
 	"approved senders list", "allowed senders list", "safe senders list",
-	"sender verification request", "verification request",
-	"awaiting moderation", "pending moderation", "pending approval",
-	"awaiting approval", "waiting for approval", "waiting for moderator",
-	"requires moderator approval", "requires approval", "needs approval",
-	"submitted to the moderator", "forwarded to the moderator",
-	"sent to the moderator", "list moderator", "moderation queue",
-	"approval queue", "message is pending",
+	"sender verification request",
+	/*
+	 * Moderation, said of a message: "pending approval" or "the list moderator"
+	 * alone are things a member writes too.
+	 */
+	"message is pending", "message is awaiting", "post is awaiting",
+	"message awaits", "post awaits", "posting awaits", "message has been held",
+	"post has been held", "message is being held", "message is held",
+	"post is held", "moderator approval", "approval by the list",
+	"approval of the list", "approved by the list", "approval by a moderator",
+	"approved by a moderator", "approved by the moderator",
+	"moderator for approval", "awaiting moderation", "pending moderation",
+	"waiting for moderator", "submitted to the moderator",
+	"forwarded to the moderator", "sent to the moderator",
+	"submitted to the list moderator", "forwarded to the list moderator",
+	"sent to the list moderator", "moderation queue", "approval queue",
 	/* German */
 	"bitte best\xc3\xa4tigen", "best\xc3\xa4tigen sie", "wartet auf freigabe",
 	"auf freigabe", "zur freigabe", "freigabe durch",
@@ -364,10 +372,9 @@ has_challenge_header(const struct mail *m)
 }
 
 /*
- * The address a request came from: the sender, with a TMDA confirmation tag or a
- * list's -bounces/-owner/-request suffix taken off; for a robot sender the
- * Reply-To, then the first address of the text that is not the list's own (To:).
- * A new string or NULL.
+ * The member's own address in a (lower-case) sender address, in place: a TMDA
+ * confirmation tag ("dana-confirm-1764990000.7f3a21@") or a list's -bounces,
+ * -owner, -request or owner- taken off.
  */
 static char *
 strip_tag(char *a)
@@ -428,18 +435,24 @@ text_address(const char *text, size_t len, const char *skip1, const char *skip2)
 	return NULL;
 }
 
+/*
+ * The address a request came from: the sender (strip_tag); for a robot sender the
+ * Reply-To, then the first address of the text that is neither the list's own
+ * (To:) nor the sender. A new string or NULL.
+ */
 static char *
 requester(const struct mail *m, const char *text, size_t len)
 {
 	char *from = m->from == NULL ? NULL : address_find(m->from, strlen(m->from));
 	char *to, *a;
 
-	if (from != NULL && !str_any(from, robot_senders))
-		return strip_tag(from);
+	if (from != NULL && !str_any(strip_tag(from), robot_senders))
+		return from;
 	if ((a = header_address(m, "Reply-To")) != NULL) {
-		if (!str_any(a, robot_senders) && (from == NULL || strcmp(a, from) != 0)) {
+		if (!str_any(strip_tag(a), robot_senders) &&
+		    (from == NULL || strcmp(a, from) != 0)) {
 			free(from);
-			return strip_tag(a);
+			return a;
 		}
 		free(a);
 	}
@@ -450,7 +463,7 @@ requester(const struct mail *m, const char *text, size_t len)
 		free(from);
 		return a;
 	}
-	return from == NULL ? NULL : strip_tag(from);
+	return from;
 }
 
 /* An auto-reply result for rcpt, with the request's words as its diagnostic. */
@@ -541,8 +554,10 @@ challenge_bounce(const struct mail *m, struct report *r, const char *text,
 
 /*
  * A message without bounce signals: the first paragraph (or the subject) with an
- * explicit phrase decides; else two kinds of weaker words in one paragraph, with a
- * link or an automatic-reply header, and no failure words.
+ * explicit phrase decides; else two kinds of weaker words in one paragraph, in a
+ * message sent automatically, or with a link and words of a whitelist or of
+ * proving one is human (a member who writes "can you confirm the approval, see
+ * https://..." is not a request), and no failure words.
  */
 static int
 request_message(const struct mail *m, struct report *r, const char *text,
@@ -550,28 +565,42 @@ request_message(const struct mail *m, struct report *r, const char *text,
 {
 	const char *pos = text, *end = text + len, *start;
 	char *para, *diagnostic = NULL, *rcpt;
-	int strong = 0, weak = 0, vetoed = 0, linked;
+	int strong = 0, weak = 0, vetoed = 0, decided = 0, most = 0, linked;
+	int automatic = auto_submitted(m);
 	struct result *res = NULL;
 
 	linked = text_find(text, len, "http://") != NULL ||
 	    text_find(text, len, "https://") != NULL ||
-	    text_find(text, len, "reply to this") != NULL || auto_submitted(m);
+	    text_find(text, len, "reply to this") != NULL;
 	if ((kinds_in_str(m->subject) & STRONG_KINDS) != 0 || has_challenge_header(m))
 		strong = 1;
+	/* The diagnostic: the paragraph that decided, else the one with most words. */
 	while (next_paragraph(&pos, end, &para, &start)) {
 		unsigned mask = kinds_in_str(para);
+		int count = weak_count(mask);
 
 		if (HAS(mask, VETO))
 			vetoed = 1;
-		if (!strong && (mask & STRONG_KINDS) != 0) {
-			strong = 1;
+		if (!decided && (mask & STRONG_KINDS) != 0) {
+			strong = decided = 1;
 			free(diagnostic);
-			diagnostic = xstrdup(para);
-		} else if (!strong && !weak && linked && weak_count(mask) >= 2) {
+			diagnostic = para;
+			continue;
+		}
+		if (!decided && count >= 2 && (automatic ||
+		    (linked && (HAS(mask, LIST) || HAS(mask, HUMAN))))) {
 			weak = 1;
-			diagnostic = xstrdup(para);
-		} else if (diagnostic == NULL)
-			diagnostic = xstrdup(para);
+			most = count;
+			free(diagnostic);
+			diagnostic = para;
+			continue;
+		}
+		if (!decided && (diagnostic == NULL || count > most)) {
+			most = count;
+			free(diagnostic);
+			diagnostic = para;
+			continue;
+		}
 		free(para);
 	}
 	if (strong || (weak && !vetoed)) {
@@ -642,8 +671,8 @@ static const char *const markers[] = {
 	"choicemail", "qurb", "mailwasher", "spamfighter", "sanebox", "active spam killer",
 	/* request_phrases not covered by a word below */
 	"you are a real person", "not a machine", "awaiting confirmation",
-	"pending confirmation", "waiting for your confirmation", "list moderator",
-	"approval queue", "message is pending", "requires approval", "needs approval",
+	"waiting for your confirmation", "approval queue", "message is pending",
+	"awaits",
 	"wartet auf freigabe", "liste blanche", "lista blanca", "lista bianca",
 	"lista branca", "witte lijst", "wacht op goedkeuring",
 	/* the weaker words */
