@@ -47,9 +47,13 @@ descriptor(const char *charset)
 			return cache[i].cd;
 	cd = iconv_open("UTF-8", charset);
 	/* A full cache reuses its slots in turn. */
-	i = cache_used < CHARSET_CACHE ? cache_used++ : cache_next++ % CHARSET_CACHE;
-	if (cache[i].name[0] != '\0' && cache[i].cd != (iconv_t)-1)
-		iconv_close(cache[i].cd);
+	if (cache_used < CHARSET_CACHE)
+		i = cache_used++;
+	else {
+		i = cache_next++ % CHARSET_CACHE;
+		if (cache[i].cd != (iconv_t)-1)
+			iconv_close(cache[i].cd);
+	}
 	snprintf(cache[i].name, sizeof cache[i].name, "%s", charset);
 	cache[i].cd = cd;
 	return cd;
@@ -332,9 +336,13 @@ label_kind(const char *label, const char **name)
 	for (i = 0; label[i] != '\0'; i++)
 		if (!label_char((unsigned char)label[i]))
 			return KIND_NONE;
+	/* iconv_open() reads "" as the locale's charset; names are short. */
+	if (i == 0 || i >= sizeof cache[0].name)
+		return KIND_NONE;
 	if (descriptor(label) != (iconv_t)-1)
 		return KIND_ICONV;
-	if (strncmp(label, "x-", 2) == 0 && descriptor(label + 2) != (iconv_t)-1) {
+	if (strncmp(label, "x-", 2) == 0 && label[2] != '\0' &&
+	    descriptor(label + 2) != (iconv_t)-1) {
 		*name = label + 2;
 		return KIND_ICONV;
 	}
@@ -555,8 +563,8 @@ national(const char *label)
 	const char *name;
 	enum charset_kind kind = label_kind(label, &name);
 
-	return (kind == KIND_JIS || kind == KIND_ICONV) && ascii_compatible(label) &&
-	    strcmp(name, "UTF-7") != 0;
+	return kind == KIND_JIS || (kind == KIND_ICONV && ascii_compatible(label) &&
+	    strcmp(name, "UTF-7") != 0);
 }
 
 /*

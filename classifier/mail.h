@@ -62,7 +62,10 @@ struct mail {
 
 /*
  * Parse bytes into m (zeroed by the caller). Returns 0, or -1 with m->error set when
- * the message is over a cap or has no header at all. Free with mail_free() either way.
+ * the message is over the size cap, empty (blank), or binary data with no header.
+ * Text with no header is a bare bounce body: m->nfields is 0, m->headers points at
+ * an empty block, and the text is the one text/plain part. Free with mail_free()
+ * either way.
  */
 int	mail_parse(struct mail *m, const char *bytes, size_t len);
 void	mail_free(struct mail *m);
