@@ -97,17 +97,20 @@ static const char *const request_phrases[] = {
 	"forwarded to the moderator", "sent to the moderator",
 	"submitted to the list moderator", "forwarded to the list moderator",
 	"sent to the list moderator", "moderation queue", "approval queue",
+	"list editor for approval", "list owner for approval", "owner for approval",
+	"editor for approval", "editors for approval", "sent to the list editor",
 	/* German */
 	"bitte best\xc3\xa4tigen", "best\xc3\xa4tigen sie", "wartet auf freigabe",
-	"auf freigabe", "zur freigabe", "freigabe durch",
+	"auf freigabe", "zur freigabe", "freigabe durch", "wird zur\xc3\xbc" "ckgehalten",
 	/* French */
 	"veuillez confirmer", "merci de confirmer", "confirmer votre",
 	"en attente de validation", "en attente de mod\xc3\xa9ration",
-	"en attente d'approbation", "liste blanche",
+	"en attente d'approbation", "liste blanche", "transmis au mod\xc3\xa9rateur",
+	"transmis aux mod\xc3\xa9rateurs", "est retenu jusqu",
 	/* Spanish */
 	"por favor confirme", "confirme su", "confirmar su", "lista blanca",
 	"pendiente de aprobaci\xc3\xb3n", "en espera de aprobaci\xc3\xb3n",
-	"pendiente de moderaci\xc3\xb3n",
+	"pendiente de moderaci\xc3\xb3n", "se retiene hasta",
 	/* Italian */
 	"si prega di confermare", "conferma il tuo", "lista bianca",
 	"in attesa di approvazione", "in attesa di moderazione",
@@ -140,7 +143,8 @@ static const char *const approval_words[] = {
 	"approvazione", "aprova\xc3\xa7", NULL
 };
 static const char *const waiting_words[] = {
-	"pending", "awaiting", "on hold", "held", "waiting", "queued", NULL
+	"pending", "awaiting", "on hold", "held", "waiting", "queued", "en attente",
+	"en espera", "in attesa", "aguardando", "wartet", "zur\xc3\xbc" "ckgehalten", NULL
 };
 static const char *const human_words[] = {
 	"human", "robot", "spammer", "spam protection", "spam-protection",
@@ -686,6 +690,8 @@ static const char *const markers[] = {
 	"awaiting", "on hold", "held", "waiting", "queued", "human", "robot",
 	"spammer", "spam protection", "spam-protection", "anti-spam", "antispam",
 	"spam filter", "unsolicited", "attente", "espera", "attesa", "aguardando",
+	"wartet", "zur\xc3\xbc" "ckgehalten", "transmis au", "retenu", "se retiene",
+	"list editor", "for approval",
 	/* challenge_headers */
 	"x-challenge", "x-tmda", "x-boxbe", "x-spam-arrest", "x-ask-info",
 	NULL
