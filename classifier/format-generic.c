@@ -396,6 +396,15 @@ static const struct word words[] = {
 	{ "delayed mail", W_DELAY | W_SUBJECT },
 	{ "delivery delay", W_DELAY | W_SUBJECT },
 	{ "warning message only", W_DELAY },
+	{ "still undelivered", W_DELAY },
+	{ "was delayed", W_DELAY },
+	{ "(delay)", W_DELAY | W_SUBJECT },
+	{ "delayed:", W_DELAY | W_SUBJECT },
+	{ "retry until", W_DELAY },
+	{ "not been delivered yet", W_DELAY },
+	{ "zugestellt werden verz", W_DELAY },
+	{ "verzögert", W_DELAY | W_SUBJECT },
+	{ "retard", W_DELAY | W_SUBJECT },
 	{ "do not need to resend", W_DELAY },
 	{ "no action is required", W_DELAY },
 	{ "gave up", W_FINAL },
@@ -404,6 +413,10 @@ static const struct word words[] = {
 	{ "no further attempts", W_FINAL },
 	{ "will not try again", W_FINAL },
 	{ "message deleted", W_FINAL },
+	{ "will be deleted", W_FINAL },
+	{ "deleted from queue", W_FINAL },
+	{ "removed from the queue", W_FINAL },
+	{ "removed from the mail queue", W_FINAL },
 
 
 	/* subjects of auto-replies: not failures unless a mail system sent them */
