@@ -174,12 +174,41 @@ arf_microsoft(const struct mail *m, struct report *r)
 	return res != NULL;
 }
 
+/*
+ * The oldest Hotmail form: no wrapper at all, the complained-of message itself with
+ * Hotmail's headers on top (Return-Path: staff@hotmail.com and the member in
+ * X-HmXmrOriginalRecipient).
+ */
+static int
+arf_hotmail_inline(const struct mail *m, struct report *r)
+{
+	char *rp, *v, *rcpt;
+	struct result *res = NULL;
+
+	if ((rp = mail_header(m, "Return-Path")) == NULL)
+		return 0;
+	if (text_find(rp, strlen(rp), "staff@hotmail.com") == NULL ||
+	    (v = mail_header(m, "X-HmXmrOriginalRecipient")) == NULL) {
+		free(rp);
+		return 0;
+	}
+	free(rp);
+	if ((rcpt = address_find(v, strlen(v))) != NULL &&
+	    (res = add_complaint(r, rcpt, "abuse")) != NULL)
+		result_set_str(&res->diagnostic, "complaint forwarded by Hotmail");
+	free(rcpt);
+	free(v);
+	return res != NULL;
+}
+
 static int
 arf_parse(const struct mail *m, struct report *r)
 {
 	int n = arf_standard(m, r);
 
-	return n > 0 ? n : arf_microsoft(m, r);
+	if (n == 0)
+		n = arf_microsoft(m, r);
+	return n > 0 ? n : arf_hotmail_inline(m, r);
 }
 
 /* Always tried: a feedback report is told by its MIME structure. */
