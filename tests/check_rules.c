@@ -527,6 +527,11 @@ static const struct {
 	{ "550 E-Mail-Adresse ungültig", "5.0.0", 550, "userunknown" },
 	{ "550 Destinatario no válido", "5.0.0", 550, "userunknown" },
 	{ "550 Endereço de e-mail inválido", "5.0.0", 550, "userunknown" },
+	{ "550 Recipient is not registered", "5.0.0", 550, "userunknown" },
+	{ "550 Recipient address is not in our directory",
+	    "5.0.0", 550, "userunknown" },
+	{ "550 Recipient no longer on server", "5.0.0", 550, "userunknown" },
+	{ "550 User's mailbox is not available", "5.0.0", 550, "userunknown" },
 	/* the account exists but is disabled or suspended */
 	{ "550 the recipient account was terminated", "5.0.0", 550, "suspend" },
 	{ "550 User account kim@example.com is suspended",
@@ -627,6 +632,9 @@ static const struct {
 	{ "host example.com not found, retrying", "4.0.0", 0, "networkerror" },
 	{ "Domain example.com has no MX or A record (yet)",
 	    "4.0.0", 0, "networkerror" },
+	{ "451 could not resolve host example.com",
+	    "4.0.0", 451, "networkerror" },
+	{ "Name or service not known", "4.0.0", 0, "networkerror" },
 	/* gave up after retries or a time limit */
 	{ "Could not deliver the message in the last 5 days",
 	    "5.0.0", 0, "expired" },
@@ -640,6 +648,20 @@ static const struct {
 	{ "The message could not be delivered within the allowed time",
 	    "5.0.0", 0, "expired" },
 	{ "Unable to deliver message after 5 days", "5.0.0", 0, "expired" },
+	{ "The message was undeliverable because it was in the queue for too long",
+	    "5.0.0", 0, "expired" },
+	{ "The server tried to deliver this message without success and has stopped trying",
+	    "5.0.0", 0, "expired" },
+	{ "message has been in the queue for 5 days", "5.0.0", 0, "expired" },
+	{ "Die Nachricht konnte innerhalb von 5 Tagen nicht zugestellt werden",
+	    "5.0.0", 0, "expired" },
+	{ "Le message n'a pas pu être remis après plusieurs tentatives",
+	    "5.0.0", 0, "expired" },
+	{ "No se pudo entregar el mensaje después de varios intentos",
+	    "5.0.0", 0, "expired" },
+	{ "не удалось доставить после нескольких попыток",
+	    "5.0.0", 0, "expired" },
+	{ "delivery time exceeded", "4.0.0", 0, "expired" },
 	/* the receiving system failed */
 	{ "451 Local processing failure, come back later",
 	    "4.0.0", 451, "systemerror" },
@@ -741,6 +763,7 @@ static const struct {
 	    "another route", "5.0.0", 550, "filtered" },
 	{ "550 User kim@example.com does not accept mail from example.org",
 	    "5.0.0", 550, "filtered" },
+	{ "550 Administrative prohibition", "5.0.0", 550, "filtered" },
 };
 
 START_TEST(meaning_vocabulary)
