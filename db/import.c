@@ -86,14 +86,70 @@ trim(char *s)
 	return s;
 }
 
-enum csv_state { FIELD_START, UNQUOTED, QUOTED, QUOTE_CLOSED };
+/* Where a CSV record is: QUOTE_SEEN is a '"' in a quoted field, doubled or closing. */
+enum csv_state { FIELD_START, UNQUOTED, QUOTED, QUOTE_SEEN, QUOTE_CLOSED };
+
+static int
+csv_field_end(struct record *rec, enum csv_state *state, size_t *n)
+{
+	if (rec->nfields == FIELDS_MAX) {
+		rec->why = "more than 64 fields";
+		return -1;
+	}
+	rec->text[(*n)++] = '\0';
+	rec->fields[rec->nfields++] = rec->text + *n;
+	*state = FIELD_START;
+	return 0;
+}
+
+/*
+ * One byte of a CSV record (RFC 4180 2.5-2.7), newlines outside quotes aside:
+ * stored, or ending a field, or refused with rec->why (-1). White space around
+ * a quoted field is allowed and dropped.
+ */
+static int
+csv_byte(struct record *rec, enum csv_state *state, int ch, size_t *n)
+{
+	if (*state == QUOTED || (*state == QUOTE_SEEN && ch == '"')) {
+		if (*state == QUOTED && ch == '"')
+			*state = QUOTE_SEEN;
+		else {
+			rec->text[(*n)++] = (char)ch;
+			*state = QUOTED;
+		}
+		return 0;
+	}
+	if (ch == ',')
+		return csv_field_end(rec, state, n);
+	if (*state == QUOTE_SEEN || *state == QUOTE_CLOSED) {
+		*state = QUOTE_CLOSED;
+		if (isspace(ch))
+			return 0;
+		rec->why = "text after the closing '\"' of a field";
+		return -1;
+	}
+	if (ch == '"' && *state == FIELD_START) {
+		*state = QUOTED;
+		return 0;
+	}
+	if (ch == '"') {
+		rec->why = "a '\"' in a field that is not quoted";
+		return -1;
+	}
+	if (*state == UNQUOTED || !isspace(ch)) {
+		rec->text[(*n)++] = (char)ch;
+		*state = UNQUOTED;
+	}
+	return 0;
+}
 
 /*
  * The next record: with csv, one RFC 4180 record, whose quoted fields may hold
  * commas, doubled quotes and newlines; else one line, a single field. A record
  * that cannot be read exactly (a NUL byte, a quote out of place, an unclosed
  * quoted field, too long, too many fields) is refused with why, never guessed
- * at. Returns 0 at the end of the input, else 1.
+ * at, and the rest of its line is dropped. Returns 0 at the end of the input,
+ * else 1.
  */
 static int
 read_record(struct reader *r, int csv, struct record *rec)
@@ -119,39 +175,10 @@ read_record(struct reader *r, int csv, struct record *rec)
 			rec->why = "longer than 4096 bytes";
 			break;
 		}
-		if (!csv) {
+		if (!csv)
 			rec->text[n++] = (char)ch;
-			continue;
-		}
-		if (state == QUOTED && ch == '"') {
-			if ((ch = reader_getc(r)) != '"') {
-				state = QUOTE_CLOSED;
-				if (ch == EOF || (ch == '\n'))
-					break;
-			}
-		}
-		if (state == QUOTED)
-			rec->text[n++] = (char)ch;
-		else if (ch == ',') {
-			if (rec->nfields == FIELDS_MAX) {
-				rec->why = "more than 64 fields";
-				break;
-			}
-			rec->text[n++] = '\0';
-			rec->fields[rec->nfields++] = rec->text + n;
-			state = FIELD_START;
-		} else if (state == FIELD_START && ch == '"')
-			state = QUOTED;
-		else if (ch == '"') {
-			rec->why = "a '\"' in a field that is not quoted";
+		else if (csv_byte(rec, &state, ch, &n) == -1)
 			break;
-		} else if (state == QUOTE_CLOSED && !isspace(ch)) {
-			rec->why = "text after the closing '\"' of a field";
-			break;
-		} else if (state != QUOTE_CLOSED && (state != FIELD_START || !isspace(ch))) {
-			rec->text[n++] = (char)ch;
-			state = UNQUOTED;
-		}
 	}
 	rec->text[n] = '\0';
 	if (rec->why != NULL)

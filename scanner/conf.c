@@ -367,28 +367,6 @@ read_line(char *str, int size, void *stream)
 	return str;
 }
 
-static int on_value(struct conf_parse *, const char *, const char *, const char *);
-
-/* Each key once per section; the first problem is the one reported. */
-static int
-on_key(void *user, const char *section, const char *key, const char *value)
-{
-	struct conf_parse *p = user;
-	int first;
-
-	if (p->problem[0] != '\0')
-		return 0;
-	if ((first = seen_before(p, p->section, key, p->line)) != 0) {
-		snprintf(p->problem, sizeof p->problem, "\"%.100s\" again in section"
-		    " [%.200s] (first on line %d): give each key once", key, p->section,
-		    first);
-	} else if (on_value(p, section, key, value))
-		return 1;
-	if (p->problem[0] != '\0')
-		p->problem_line = p->line;
-	return 0;
-}
-
 static int
 on_value(struct conf_parse *p, const char *section, const char *key,
     const char *value)
@@ -420,6 +398,26 @@ on_value(struct conf_parse *p, const char *section, const char *key,
 	}
 	snprintf(p->problem, sizeof p->problem, "unknown key \"%s\" in section [%s]",
 	    key, section);
+	return 0;
+}
+
+/* Each key once per section; the first problem is the one reported. */
+static int
+on_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct conf_parse *p = user;
+	int first;
+
+	if (p->problem[0] != '\0')
+		return 0;
+	if ((first = seen_before(p, p->section, key, p->line)) != 0) {
+		snprintf(p->problem, sizeof p->problem, "\"%.100s\" again in section"
+		    " [%.200s] (first on line %d): give each key once", key, p->section,
+		    first);
+	} else if (on_value(p, section, key, value))
+		return 1;
+	if (p->problem[0] != '\0')
+		p->problem_line = p->line;
 	return 0;
 }
 
