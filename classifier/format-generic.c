@@ -1066,6 +1066,74 @@ read_summary(struct reading *g, size_t limit)
 	}
 }
 
+/* Is s[0..n) one word that can only be a mailbox name? */
+static int
+bare_name(const char *s, size_t n)
+{
+	size_t i, letters = 0;
+
+	if (n < 2 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' ||
+		    s[i] == '-' || s[i] == '+'))
+			return 0;
+		letters += (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z');
+	}
+	return letters > 0;
+}
+
+/*
+ * A provider that lists its own members by name alone under the heading
+ * ("recipients could not be delivered ...:" then "jdoe"): those names are
+ * mailboxes of the reporting system, the domain of the bounce's From.
+ */
+static void
+read_bare_names(const struct mail *m, struct reading *g, size_t limit)
+{
+	const char *domain;
+	char *from, *a, *p;
+	size_t i, k;
+
+	if (m->from == NULL || (from = address_find(m->from, strlen(m->from))) == NULL)
+		return;
+	domain = strchr(from, '@') + 1;
+	for (i = 0; i < limit; i++) {
+		const struct gline *h = &g->lines[i];
+		const char *e = h->s + h->n;
+
+		while (e > h->s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (!(h->kinds & W_HEADING) || e == h->s || e[-1] != ':')
+			continue;
+		for (k = i + 1; k < limit && k < i + 12; k++) {
+			const struct gline *l = &g->lines[k];
+			const char *t = plain_skip_blanks(l->s, l->s + l->n), *te = l->s + l->n;
+
+			while (te > t && (te[-1] == ' ' || te[-1] == '\t'))
+				te--;
+			if (t == te) {
+				if (k > i + 1 && g->ncands > 0)
+					break;
+				continue;
+			}
+			if (!bare_name(t, (size_t)(te - t)))
+				break;
+			a = xmalloc((size_t)(te - t) + strlen(domain) + 2);
+			memcpy(a, t, (size_t)(te - t));
+			a[te - t] = '@';
+			strcpy(a + (te - t) + 1, domain);
+			for (p = a; *p != '\0'; p++)
+				*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+			/* The heading says why ("... because they are not accepting"). */
+			candidate_add(g, a, h->s, h->n, 0);
+		}
+		break;
+	}
+	free(from);
+}
+
 /*
  * Where the returned message was going (Received: ... for <address>), when that is
  * one address and the message did not come through a list, whose own address it
@@ -1280,6 +1348,8 @@ generic_parse(const struct mail *m, struct report *r)
 	read_error_lines(&g, limit);
 	if (g.ncands == 0)
 		read_summary(&g, limit);
+	if (g.ncands == 0)
+		read_bare_names(m, &g, limit);
 	if (g.ncands == 0)
 		read_envelope(m, &g);
 

@@ -300,6 +300,21 @@ START_TEST(weak_candidates_cross_checked)
 }
 END_TEST
 
+/* A provider that names its own members without a domain: the reporter's domain. */
+START_TEST(bare_names_under_heading)
+{
+	assert_one(
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@provider.example.com>\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Mail Delivery Problem\n"
+	    "\n"
+	    "Your mail to the following recipients could not be delivered because"
+	    " they do not accept mail with attachments or embedded images:\n"
+	    "\tvera42\n",
+	    "vera42@provider.example.com", CLASS_BLOCK);
+}
+END_TEST
+
 /* "Will retry": a delay, not a failure. */
 START_TEST(delay_notice)
 {
@@ -451,6 +466,7 @@ main(void)
 	tcase_add_test(tc, own_addresses_never_named);
 	tcase_add_test(tc, returned_copy_not_read);
 	tcase_add_test(tc, weak_candidates_cross_checked);
+	tcase_add_test(tc, bare_names_under_heading);
 	tcase_add_test(tc, delay_notice);
 	tcase_add_test(tc, languages);
 	tcase_add_test(tc, localised_subjects);
