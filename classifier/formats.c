@@ -9,6 +9,7 @@
 
 extern const struct format format_arf;
 extern const struct format format_challenge;
+extern const struct format format_dovecot;
 extern const struct format format_rfc3464;
 /* BEGIN provider formats (declarations) */
 extern const struct format format_amazonses;
@@ -53,6 +54,7 @@ extern const struct format format_autoreply;
 const struct format *const formats[] = {
 	&format_arf,
 	&format_challenge,	/* before any bounce reading: see format-challenge.c */
+	&format_dovecot,	/* its DSN part is the MTA's guess: see format-dovecot.c */
 	&format_rfc3464,
 	/* BEGIN provider formats (table) */
 	&format_amazonses,
