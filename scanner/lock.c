@@ -12,6 +12,8 @@
 int
 lock_open(struct lock_file *l, const char *database_path, struct err *e)
 {
+	l->held = NULL;
+	l->nheld = 0;
 	l->path = xasprintf("%s.lock", database_path);
 	l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (l->fd == -1) {
@@ -23,22 +25,27 @@ lock_open(struct lock_file *l, const char *database_path, struct err *e)
 	return 0;
 }
 
-/* The byte that stands for spec: spread over 2^40 so collisions do not happen. */
+/* The byte that stands for a mailbox: spread over 2^40, so no two collide. */
 static off_t
 lock_offset(const char *spec)
 {
-	return (off_t)(source_hash(SOURCE_HASH_INIT, spec, strlen(spec)) >> 24);
+	char *key = source_lock_key(spec);
+	off_t offset;
+
+	offset = (off_t)(source_hash(SOURCE_HASH_INIT, key, strlen(key)) >> 24);
+	free(key);
+	return offset;
 }
 
 static int
-set_lock(struct lock_file *l, const char *spec, short type)
+set_lock(struct lock_file *l, off_t offset, short type)
 {
 	struct flock fl;
 
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = type;
 	fl.l_whence = SEEK_SET;
-	fl.l_start = lock_offset(spec);
+	fl.l_start = offset;
 	fl.l_len = 1;
 	return fcntl(l->fd, F_OFD_SETLK, &fl);
 }
@@ -46,26 +53,59 @@ set_lock(struct lock_file *l, const char *spec, short type)
 int
 lock_source(struct lock_file *l, const char *spec, struct err *e)
 {
-	if (set_lock(l, spec, F_WRLCK) == 0)
+	off_t offset;
+	size_t i;
+
+	if (l->fd == -1)
 		return 0;
-	if (errno == EAGAIN || errno == EACCES)
-		return 1;
-	return err_set(e, "%s: cannot lock: %s", l->path, strerror(errno));
+	offset = lock_offset(spec);
+	/* The lock is the process's own: a second spelling would take it again. */
+	for (i = 0; i < l->nheld; i++)
+		if (l->held[i].offset == offset)
+			return 1;
+	if (set_lock(l, offset, F_WRLCK) == -1) {
+		if (errno == EAGAIN || errno == EACCES)
+			return 1;
+		return err_set(e, "%s: cannot lock: %s", l->path, strerror(errno));
+	}
+	l->held = xreallocarray(l->held, l->nheld + 1, sizeof *l->held);
+	l->held[l->nheld].spec = xstrdup(spec);
+	l->held[l->nheld].offset = offset;
+	l->nheld++;
+	return 0;
 }
 
 void
 unlock_source(struct lock_file *l, const char *spec)
 {
-	if (l->fd != -1)
-		set_lock(l, spec, F_UNLCK);
+	size_t i;
+
+	if (l->fd == -1)
+		return;
+	for (i = 0; i < l->nheld; i++) {
+		if (strcmp(l->held[i].spec, spec) != 0)
+			continue;
+		set_lock(l, l->held[i].offset, F_UNLCK);
+		free(l->held[i].spec);
+		l->held[i] = l->held[--l->nheld];
+		return;
+	}
 }
 
 void
 lock_close(struct lock_file *l)
 {
-	if (l->fd != -1)
-		close(l->fd);
+	size_t i;
+
+	if (l->fd == -1)
+		return;
+	close(l->fd);
 	l->fd = -1;
+	for (i = 0; i < l->nheld; i++)
+		free(l->held[i].spec);
+	free(l->held);
+	l->held = NULL;
+	l->nheld = 0;
 	free(l->path);
 	l->path = NULL;
 }

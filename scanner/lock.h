@@ -3,22 +3,37 @@
  * "scan --watch" daemon (or two overlapping cron runs) must never read and move
  * the same mailbox at once. Each source is one byte of a lock file beside the
  * database, locked with an open file description lock: the kernel drops it when
- * the process dies, so a killed scan never leaves a stale lock behind.
+ * the process dies, so a killed scan never leaves a stale lock behind. The byte
+ * stands for the mailbox, not for how its spec is written (source_lock_key()):
+ * "maildir:/x" and a symbolic link to /x take the same one.
  */
 #ifndef BOUNCESCAN_LOCK_H
 #define BOUNCESCAN_LOCK_H
 
+#include <sys/types.h>
+
 #include "err.h"
 
+struct lock_held {
+	char	*spec;		/* as the caller gave it, for unlock_source() */
+	off_t	 offset;	/* the mailbox's byte */
+};
+
 struct lock_file {
-	int	fd;		/* -1 when not open */
-	char	*path;
+	int			 fd;	/* -1 when not open; nothing else is set then */
+	char			*path;
+	struct lock_held	*held;	/* what this process holds */
+	size_t			 nheld;
 };
 
 /* Open (creating) DATABASE.lock. 0, or -1 with e set. */
 int	lock_open(struct lock_file *l, const char *database_path, struct err *e);
 
-/* Lock spec's byte: 0 taken, 1 held by another process, -1 with e on error. */
+/*
+ * Lock the byte of the mailbox spec names: 0 taken (or no lock file is open), 1
+ * held by another process, or by this one under another spelling, -1 with e on
+ * error.
+ */
 int	lock_source(struct lock_file *l, const char *spec, struct err *e);
 void	unlock_source(struct lock_file *l, const char *spec);
 

@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "classifier.h"
 #include "mutf7.h"
 #include "source.h"
+#include "url.h"
 #include "xalloc.h"
 
 /* Drivers by scheme; a spec without a known scheme is a plain file. */
@@ -133,6 +135,36 @@ spec_driver(const char *spec, const struct source_ops **ops, const char **path,
 	if (strncmp(spec + n, "://", 3) == 0)
 		return err_set(e, "%s: unknown source type \"%.*s\"", spec, (int)n, spec);
 	return 0;	/* a plain file whose name holds a colon */
+}
+
+char *
+source_lock_key(const char *spec)
+{
+	const struct source_ops *ops;
+	const char *path;
+	struct err e;
+	struct stat st;
+	struct url u;
+	char *p;
+
+	if (spec_driver(spec, &ops, &path, &e) == -1 || ops == &source_stdin)
+		return xstrdup(spec);
+	if (ops == &source_imap || ops == &source_pop3) {
+		if (url_parse(spec, &u, &e) == -1)
+			return xstrdup(spec);
+		for (p = u.host; *p != '\0'; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		/* RFC 3501: INBOX is INBOX in any case; other names are as written. */
+		if (strcasecmp(u.mailbox, "INBOX") == 0)
+			memcpy(u.mailbox, "INBOX", sizeof "INBOX");
+		return xasprintf("%s %s@%s:%d/%s", u.imap ? "imap" : "pop3", u.user,
+		    u.host, u.port, u.imap ? u.mailbox : "");
+	}
+	/* stat, not lstat: a symbolic link is the mailbox it points to. */
+	if (*path == '\0' || stat(path, &st) == -1)
+		return xstrdup(spec);
+	return xasprintf("local %llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
 }
 
 int

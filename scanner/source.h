@@ -195,6 +195,16 @@ int source_open_spec(const char *spec, const struct source_conf *conf,
     struct source **out, struct err *e);
 
 /*
+ * The mailbox spec names, as a new string, for the per-source scan lock (lock.c),
+ * so that two spellings of one mailbox are one source: a local one by the device
+ * and inode of what its path leads to ("maildir:/x", "maildir:." in /x and a
+ * symbolic link to /x are the same), IMAP and POP3 by protocol, user, host (in
+ * lower case), port and mailbox (INBOX in any case). spec itself when that
+ * cannot be known (no such path, a bad URL): opening the source fails then.
+ */
+char *source_lock_key(const char *spec);
+
+/*
  * Fetch the next message into m (whose previous contents, if any, the caller has
  * already released). Returns
  *   SOURCE_MESSAGE  m is filled; the caller owns it;

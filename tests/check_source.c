@@ -158,6 +158,50 @@ START_TEST(test_spec_errors)
 }
 END_TEST
 
+/* The lock key names the mailbox, however the spec spells it (issue 11, item 4). */
+START_TEST(test_lock_key)
+{
+	char spec[600], link[600];
+	char *a, *b;
+
+	make_maildir("md");
+	snprintf(spec, sizeof spec, "maildir:%s", at("md"));
+	snprintf(link, sizeof link, "%s", at("md-link"));
+	ck_assert_int_eq(symlink(at("md"), link), 0);
+	a = source_lock_key(spec);
+	ck_assert_msg(strncmp(a, "local ", 6) == 0, "%s", a);
+	snprintf(spec, sizeof spec, "maildir:%s", link);
+	b = source_lock_key(spec);
+	ck_assert_str_eq(a, b);
+	free(b);
+	snprintf(spec, sizeof spec, "maildir://%s/", at("md"));
+	b = source_lock_key(spec);
+	ck_assert_str_eq(a, b);
+	free(b);
+	free(a);
+	a = source_lock_key("imaps://bounces@MX.Example.org/inbox");
+	b = source_lock_key("imaps://bounces@mx.example.org:993/INBOX");
+	ck_assert_str_eq(a, b);
+	free(b);
+	b = source_lock_key("imaps://bounces@mx.example.org/Lists");
+	ck_assert_str_ne(a, b);
+	free(b);
+	b = source_lock_key("imaps://other@mx.example.org/INBOX");
+	ck_assert_str_ne(a, b);
+	free(b);
+	free(a);
+	a = source_lock_key("pop3s://bounces@mx.example.org");
+	b = source_lock_key("pop3s://bounces@MX.example.org:995");
+	ck_assert_str_eq(a, b);
+	free(b);
+	free(a);
+	/* Nothing to go by: the spec itself. */
+	a = source_lock_key("maildir:/nonexistent/md");
+	ck_assert_str_eq(a, "maildir:/nonexistent/md");
+	free(a);
+}
+END_TEST
+
 START_TEST(test_action_parse)
 {
 	struct source_action a;
@@ -880,6 +924,7 @@ main(void)
 	tcase_add_test(tc, test_read_regular_sizes);
 	tcase_add_test(tc, test_stdin);
 	tcase_add_test(tc, test_stdin_oversize);
+	tcase_add_test(tc, test_lock_key);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
