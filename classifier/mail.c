@@ -4,6 +4,9 @@
  * Bounds: the input size is capped by the caller; here the nesting depth and the
  * number of parts are capped, and a message that hits either is still read as far
  * as the cap (the delivery report is nearly always at the top).
+ *
+ * Input need not be a whole message: text with no header is read as a bounce body
+ * (message_start() says where a message starts and what it holds).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -724,6 +727,7 @@ base64_decode_simple(const char *s, size_t n, char *out, size_t *out_len)
 	*out_len = (size_t)(o - out);
 	return 1;
 }
+
 /*
  * Is a part of this type text for the rules to read, so to be made UTF-8? The
  * delivery-status fields are: a Diagnostic-Code in Japanese comes in whatever
