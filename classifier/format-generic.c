@@ -350,6 +350,7 @@ static const struct word words[] = {
 	{ "не существует", W_ERROR },
 	{ "不存在", W_ERROR },
 	{ "存在しません", W_ERROR },
+	{ "ありません", W_ERROR },
 	{ "宛先不明", W_ERROR | W_SUBJECT },
 	{ "失败", W_ERROR },
 	{ "失敗", W_ERROR },
@@ -895,6 +896,32 @@ neighbour_error(const struct reading *g, size_t at, size_t to, size_t limit,
 }
 
 /*
+ * The lines just above lines[at] in its paragraph that are neither a heading nor
+ * an address line: the reason, in reports that give it before the address.
+ */
+static void
+reason_before(const struct reading *g, size_t at, const char **d, size_t *dn)
+{
+	size_t from = at;
+	const char *rest;
+	char *a;
+
+	while (from > 0 && at - from < 3 && !blank(&g->lines[from - 1]) &&
+	    !(g->lines[from - 1].kinds & (W_HEADING | W_INTRO))) {
+		const struct gline *l = &g->lines[from - 1];
+		const char *t = plain_skip_blanks(l->s, l->s + l->n);
+
+		if ((a = leading_address(t, (size_t)(l->s + l->n - t), &rest)) != NULL) {
+			free(a);
+			break;
+		}
+		from--;
+	}
+	if (from < at && span_error(g, from, at))
+		span(g, from, at, d, dn);
+}
+
+/*
  * "<address>: error text" and "address:" paragraphs, and addresses listed under a
  * failure heading, each with the text that follows it.
  */
@@ -925,6 +952,9 @@ read_address_lines(struct reading *g, size_t limit)
 			span(g, i + 1, to, &d, &dn);
 		if (dn > GENERIC_MAX_DIAG)
 			dn = GENERIC_MAX_DIAG;
+		/* Or the reason came first: "Failure Reasons / <reason> / address". */
+		if (dn == 0)
+			reason_before(g, i, &d, &dn);
 		if (i < heading_until || span_error(g, i, to > i + 1 ? to : i + 1))
 			candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
 		else if (dn == 0 && neighbour_error(g, i, to, limit, &d, &dn))
@@ -976,6 +1006,37 @@ read_rcpt_to(struct reading *g, size_t limit)
 	}
 }
 
+static int
+span_code(const struct reading *g, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (g->lines[i].code)
+			return 1;
+	return 0;
+}
+
+/*
+ * The paragraph that starts within two blank lines of lines[from], when it holds a
+ * reply or status code: *d and *dn are set to it. Otherwise they are left alone.
+ */
+static void
+coded_after(const struct reading *g, size_t from, size_t limit, const char **d,
+    size_t *dn)
+{
+	size_t start, end;
+
+	for (start = from; start < limit && start < from + 3 && blank(&g->lines[start]);
+	    start++)
+		;
+	for (end = start; end < limit && end < start + PARAGRAPH_LINES &&
+	    !blank(&g->lines[end]); end++)
+		;
+	if (end > start && span_code(g, start, end))
+		span(g, start, end, d, dn);
+}
+
 /* A line that names an address and an error, with its continuation lines. */
 static void
 read_error_lines(struct reading *g, size_t limit)
@@ -994,12 +1055,23 @@ read_error_lines(struct reading *g, size_t limit)
 		    text_find(t, tn, "rcpt to:") != NULL ||
 		    text_find(t, tn, "mail from:") != NULL)
 			continue;
+		/*
+		 * Its continuation: lines indented deeper, or without a code of its
+		 * own the rest of its paragraph ("As their mailbox is full.").
+		 */
 		indent = plain_indent(l->s, l->s + l->n);
 		for (k = i + 1; k < limit && k < i + 6; k++)
-			if (blank(&g->lines[k]) || plain_indent(g->lines[k].s,
-			    g->lines[k].s + g->lines[k].n) <= indent)
+			if (blank(&g->lines[k]) || memchr(g->lines[k].s, '@',
+			    g->lines[k].n) != NULL || (l->code && plain_indent(g->lines[k].s,
+			    g->lines[k].s + g->lines[k].n) <= indent))
 				break;
 		span(g, i, k, &d, &dn);
+		/*
+		 * "Could not be delivered to: <a@b>" points at the address; the server's
+		 * reply, when the report has one, is in the paragraph that follows.
+		 */
+		if (!l->code && !span_code(g, i, k))
+			coded_after(g, k, limit, &d, &dn);
 		candidate_add(g, address_find(t, tn), d, dn, !l->code);
 	}
 }
