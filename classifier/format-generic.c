@@ -1412,6 +1412,12 @@ generic_parse(const struct mail *m, struct report *r)
 		reading_free(&g);
 		return 0;
 	}
+	/* RFC 3464 fields written into the text: the report names its recipients. */
+	if (limit > 0 && (added = plain_inline_dsn(text, g.lines[limit - 1].s +
+	    g.lines[limit - 1].n, r)) > 0) {
+		reading_free(&g);
+		return added;
+	}
 	g.cands = xcalloc(GENERIC_MAX_CANDIDATES, sizeof *g.cands);
 	collect_own(m, &g);
 	read_failed_header(m, &g);
