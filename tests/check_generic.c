@@ -300,6 +300,47 @@ START_TEST(weak_candidates_cross_checked)
 }
 END_TEST
 
+/* RFC 3464 fields in the text itself: they name the recipient and its status. */
+START_TEST(dsn_fields_in_text)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c, BOUNCE_HEAD
+	    "The message could not be delivered.\n"
+	    "\n"
+	    "Final-Recipient: rfc822; yara@example.com\n"
+	    "Action: failed\n"
+	    "Status: 5.2.2\n"
+	    "Diagnostic-Code: smtp; 552 5.2.2 mailbox over quota\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "yara@example.com");
+	ck_assert_str_eq(r.results[0].status, "5.2.2");
+	ck_assert_str_eq(r.results[0].reason, "mailboxfull");
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* A line that only points at the address; the reply is in the next paragraph. */
+START_TEST(reply_after_pointer_line)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c, BOUNCE_HEAD
+	    "There was an error delivering your mail to <zack@example.com>.\n"
+	    "\n"
+	    "mx.example.com [192.0.2.4] did not like our RCPT TO:\n"
+	    "550 5.1.1 <zack@example.com>: Recipient address rejected: no such user\n",
+	    &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "zack@example.com");
+	ck_assert_str_eq(r.results[0].status, "5.1.1");
+	ck_assert_int_eq(r.results[0].class, CLASS_HARD);
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
 /* A provider that names its own members without a domain: the reporter's domain. */
 START_TEST(bare_names_under_heading)
 {
@@ -466,6 +507,8 @@ main(void)
 	tcase_add_test(tc, own_addresses_never_named);
 	tcase_add_test(tc, returned_copy_not_read);
 	tcase_add_test(tc, weak_candidates_cross_checked);
+	tcase_add_test(tc, dsn_fields_in_text);
+	tcase_add_test(tc, reply_after_pointer_line);
 	tcase_add_test(tc, bare_names_under_heading);
 	tcase_add_test(tc, delay_notice);
 	tcase_add_test(tc, languages);
