@@ -37,7 +37,8 @@ struct walker {
 /*
  * The statement for a query of one address (or one time range), prepared once per
  * store and kept: preparing a join cost more than running it on an index. sql
- * must be a fixed string: it is known by its address. Reset and unbound.
+ * must be a fixed string: it is known by its address. Reset and unbound, so a
+ * callback walking its rows must not run the same query again.
  */
 sqlite3_stmt *
 query_statement(struct store *st, const char *sql, struct err *e)
