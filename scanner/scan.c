@@ -1,11 +1,16 @@
 /*
  * scan.c: the scan loop; see scan.h.
  *
- * For each message: hash its bytes, classify it, turn the report into store
- * events, ingest them inside the batch's transaction, keep only the message's
- * name (not its bytes) until the commit, then dispose of it. A read-only source
- * (mbox, a file, stdin) cannot move what it has done, so there a message the
- * store already knows is recognised by its hash and skipped before classifying.
+ * For each message: hash its bytes, classify it, and keep its report and name
+ * (not its bytes) in the batch. When the batch is due, open the store's write
+ * transaction, turn every report into store events and ingest them, commit, and
+ * only then dispose of the messages. Classifying outside the transaction matters:
+ * SQLite has one writer at a time, and `suppress`, `unsuppress` or an MTA pipe
+ * must wait for one batch's ingest at most, never for a scan's parsing (a hostile
+ * message that took 40 s to classify held them all up until they gave up, issue
+ * 11). A read-only source (mbox, a file, stdin) cannot move what it has done, so
+ * there a message the store already knows is recognised by its hash and skipped
+ * before classifying.
  *
  * Not here: choosing sources and the exit status (cmd-scan.c), the summary
  * (scan-summary.c), progress output (progress.c).
@@ -21,21 +26,28 @@
 #include "scan.h"
 #include "xalloc.h"
 
-/* A message waiting for its batch's commit; its bytes are already dropped. */
+/* A message waiting for its batch's ingest and commit; its bytes are dropped. */
 struct pending {
 	struct message	message;
 	enum disposal	disposal;
+	struct report	report;		/* what classify() said; freed at the ingest */
+	char		hash[65];
+	int		classified;	/* classify() could read it */
 };
 
 struct batch {
 	struct pending		*items;
 	size_t			 count;
 	size_t			 cap;
+	size_t			 results;	/* in the reports of items */
 	struct scan_totals	 counts;	/* added to the totals at the commit */
 	int			 open;		/* a transaction is open */
-	struct timespec		 opened;	/* when, on CLOCK_MONOTONIC_COARSE */
+	struct timespec		 started;	/* first message, CLOCK_MONOTONIC_COARSE */
 	int64_t			 scan_id;
 };
+
+static int batch_ingest(struct scan *, const struct source *, const char *,
+    struct batch *);
 
 /* The store's name for a message: SHA-256 of its raw bytes, in hex. */
 static int
@@ -210,36 +222,51 @@ batch_open(struct scan *sc, struct batch *b, const char *name)
 		return -1;
 	}
 	b->open = 1;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &b->opened);
 	return 0;
 }
 
-/* Time to commit: the batch is full, or has been open SCAN_BATCH_SECONDS. */
+/*
+ * Time to ingest and commit: the batch is full (in messages, or in results, which
+ * bound the memory its reports hold), or its first message was read
+ * SCAN_BATCH_SECONDS ago.
+ */
 static int
 batch_due(const struct batch *b, size_t batch)
 {
 	struct timespec now;
 
-	if (b->count >= batch)
+	if (b->count >= batch || b->results >= SCAN_BATCH_RESULTS)
 		return 1;
-	if (!b->open)
+	if (b->count == 0)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	return now.tv_sec - b->opened.tv_sec >= SCAN_BATCH_SECONDS;
+	return now.tv_sec - b->started.tv_sec >= SCAN_BATCH_SECONDS;
 }
 
-static void
-batch_add(struct batch *b, struct message *m, enum disposal d)
+/* Queue m (its bytes dropped) with its report, which the batch now owns. */
+static struct pending *
+batch_add(struct batch *b, struct message *m, enum disposal d, struct report *r)
 {
+	struct pending *p;
+
 	if (b->count == b->cap) {
 		b->cap = b->cap == 0 ? 64 : b->cap * 2;
 		b->items = xreallocarray(b->items, b->cap, sizeof *b->items);
 	}
+	if (b->count == 0)
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &b->started);
 	message_drop_data(m);
-	b->items[b->count].message = *m;
-	b->items[b->count].disposal = d;
-	b->count++;
+	p = &b->items[b->count++];
+	memset(p, 0, sizeof *p);
+	p->message = *m;
+	p->disposal = d;
+	if (r != NULL) {
+		p->report = *r;
+		b->results += r->nresults;
+		memset(r, 0, sizeof *r);
+	}
 	memset(m, 0, sizeof *m);
+	return p;
 }
 
 /* Forget the batch: nothing of it was committed, so nothing of it is disposed. */
@@ -251,9 +278,12 @@ batch_abort(struct scan *sc, struct batch *b)
 	if (b->open)
 		store_rollback(sc->store);
 	b->open = 0;
-	for (i = 0; i < b->count; i++)
+	for (i = 0; i < b->count; i++) {
 		message_free(&b->items[i].message);
+		report_free(&b->items[i].report);
+	}
 	b->count = 0;
+	b->results = 0;
 	memset(&b->counts, 0, sizeof b->counts);
 }
 
@@ -338,7 +368,7 @@ finish_disposals(struct scan *sc, struct source *s, const char *name,
 	}
 }
 
-/* Commit the batch, then (and only then) dispose of its messages. */
+/* Ingest and commit the batch, then (and only then) dispose of its messages. */
 static int
 batch_commit(struct scan *sc, struct source *s, const char *name, struct batch *b,
     struct scan_totals *t, int last)
@@ -346,6 +376,10 @@ batch_commit(struct scan *sc, struct source *s, const char *name, struct batch *
 	struct err e;
 	size_t i;
 
+	if (!sc->options.dry_run && batch_ingest(sc, s, name, b) == -1) {
+		batch_abort(sc, b);
+		return -1;
+	}
 	if (b->open && !sc->options.dry_run && checkpoint(sc, s, &e) == -1) {
 		checkpoint_failed(name, &e);
 		batch_abort(sc, b);
@@ -448,23 +482,31 @@ known_before(struct scan *sc, const struct source *s, const char *name,
 	return 0;
 }
 
-/* Classify, store (in the open batch) and queue one message for disposal. */
+/*
+ * Classify one message and queue it, with its report, for the batch's ingest and
+ * then its disposal. No transaction is open here: classifying takes no lock. A
+ * dry run prints and counts it at once, since nothing is stored.
+ */
 static int
 scan_message(struct scan *sc, struct source *s, const char *name, struct message *m,
     struct batch *b)
 {
+	struct pending *p;
 	struct report r;
 	char hash[65];
 	enum disposal d;
-	int classified, already = 0, rc = 0;
+	int classified, already = 0;
 
 	if (message_hash(m, hash) == -1) {
 		fprintf(stderr, "bouncescan: %s: %s: cannot compute SHA-256\n", name,
 		    m->location);
+		message_free(m);
 		return -1;
 	}
-	if (known_before(sc, s, name, hash, &already) == -1)
+	if (known_before(sc, s, name, hash, &already) == -1) {
+		message_free(m);
 		return -1;
+	}
 	memset(&r, 0, sizeof r);
 	if (already && !sc->options.dry_run) {
 		b->counts.already++;
@@ -473,23 +515,54 @@ scan_message(struct scan *sc, struct source *s, const char *name, struct message
 	}
 	classified = !already && classify(sc->classifier, m->data, m->length, &r) != -1;
 	d = classified ? report_disposal(&r) : DISPOSE_UNRECOGNIZED;
-	if (!already && !classified && !sc->options.dry_run)
+	if (sc->options.dry_run) {
+		message_print(s, m, &r, classified, already, d, 1);
+		if (already)
+			b->counts.already++;
+		else
+			count_message(&b->counts, &r, classified, d);
+		report_free(&r);
+		batch_add(b, m, d, NULL);
+		return 0;
+	}
+	if (!classified)
 		fprintf(stderr, "bouncescan: %s: %s: not a readable message: %s\n",
 		    name, m->location, r.error);
-	if (!already && !sc->options.dry_run)
-		rc = ingest(sc, name, s, m, hash, &r, b, &d, &already);
-	if (sc->options.dry_run || (sc->options.verbose && rc == 0))
-		message_print(s, m, &r, classified, already, d, sc->options.dry_run);
-	if (already)
-		b->counts.already++;
-	else
-		count_message(&b->counts, &r, classified, d);
-	report_free(&r);
-	if (rc == -1)
-		message_free(m);
-	else
-		batch_add(b, m, d);
-	return rc;
+	p = batch_add(b, m, d, &r);
+	memcpy(p->hash, hash, sizeof p->hash);
+	p->classified = classified;
+	return 0;
+}
+
+/*
+ * Open the batch's transaction and store every queued message's report; count
+ * them, and print them for --verbose. The reports are freed as they go in.
+ */
+static int
+batch_ingest(struct scan *sc, const struct source *s, const char *name,
+    struct batch *b)
+{
+	struct pending *p;
+	size_t i;
+	int already;
+
+	for (i = 0; i < b->count; i++) {
+		p = &b->items[i];
+		already = 0;
+		if (ingest(sc, name, s, &p->message, p->hash, &p->report, b,
+		    &p->disposal, &already) == -1)
+			return -1;
+		if (sc->options.verbose)
+			message_print(s, &p->message, &p->report, p->classified, already,
+			    p->disposal, 0);
+		if (already)
+			b->counts.already++;
+		else
+			count_message(&b->counts, &p->report, p->classified, p->disposal);
+		b->results -= p->report.nresults;
+		report_free(&p->report);
+	}
+	return 0;
 }
 
 /* A message the source could not hand out: it stays where it is. */

@@ -23,15 +23,19 @@
 #include "source.h"
 
 /*
- * Messages stored in one transaction, at most, and the longest a transaction
- * stays open. Every commit writes each page the batch touched in the store's
- * random-key indexes (message hashes, addresses) once, so large batches cost
- * far less per message (tests/bench_store; a 100,000-message Maildir scanned
- * 20% faster at 10000 than at 500). The time limit bounds what a slow source
- * leaves undisposed and what an interrupted scan has to do again.
+ * Messages stored in one transaction, at most, and the longest a batch collects
+ * messages before it is stored. Every commit writes each page the batch touched
+ * in the store's random-key indexes (message hashes, addresses) once, so large
+ * batches cost far less per message (tests/bench_store; a 100,000-message
+ * Maildir scanned 20% faster at 10000 than at 500). The time limit bounds what a
+ * slow source leaves undisposed and what an interrupted scan has to do again.
+ * The write transaction itself is open only while a batch is ingested, after
+ * all of it was classified (scan.c).
  */
 #define SCAN_BATCH		10000
 #define SCAN_BATCH_SECONDS	2
+/* A batch is also due at this many results: its reports wait in memory. */
+#define SCAN_BATCH_RESULTS	20000
 
 struct scan_options {
 	int	dry_run;	/* classify and print; store nothing, move nothing */
