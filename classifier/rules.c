@@ -807,7 +807,7 @@ rules_match(const struct rules *rs, const struct result *res, struct rule_match 
 {
 	struct facts f;
 	char *text = NULL;
-	unsigned char *open = NULL;
+	unsigned char *open = NULL, bits[512];
 	int best = INT_MAX;
 
 	memset(&f, 0, sizeof f);
@@ -818,11 +818,17 @@ rules_match(const struct rules *rs, const struct result *res, struct rule_match 
 		decimal(f.code, sizeof f.code, res->smtp_code);
 	if (res->diagnostic != NULL && rs->phrases != NULL) {
 		text = normalise(res->diagnostic, strlen(res->diagnostic));
-		open = xcalloc(rs->gate_base / 4 + 1, 1);
+		/* Two bits a rule; on the stack for any table of a usual size. */
+		if (rs->gate_base / 4 + 1 <= sizeof bits) {
+			open = bits;
+			memset(open, 0, rs->gate_base / 4 + 1);
+		} else
+			open = xcalloc(rs->gate_base / 4 + 1, 1);
 		best = best_phrase(rs, text, &f, open);
 	}
 	best = first_other_rule(rs, text, &f, best, open);
-	free(open);
+	if (open != bits)
+		free(open);
 	free(text);
 	if (best == INT_MAX)
 		return 0;
