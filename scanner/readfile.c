@@ -1,8 +1,11 @@
 /* readfile.c: see readfile.h. */
+#include <sys/stat.h>
+
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "readfile.h"
 #include "xalloc.h"
@@ -10,36 +13,55 @@
 int
 read_file(const char *path, size_t max, char **buf, size_t *len, struct err *e)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 65536, n = 0, got;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	size_t cap = 65536, n = 0;
+	struct stat st;
+	ssize_t got;
 	char *b;
 
-	if (f == NULL)
+	if (fd == -1)
 		return err_set(e, "%s", strerror(errno));
+	/* A regular file says its size: one buffer, one read, no stdio copy. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
+		if ((size_t)st.st_size > max) {
+			err_set(e, "larger than %zu bytes; not read", max);
+			goto fail_fd;
+		}
+		cap = (size_t)st.st_size + 1;
+	}
 	b = xmalloc(cap);
-	while ((got = fread(b + n, 1, cap - n, f)) > 0) {
-		n += got;
+	for (;;) {
+		if (n == cap) {
+			if (cap > max) {
+				err_set(e, "larger than %zu bytes; not read", max);
+				goto fail;
+			}
+			cap *= 2;
+			b = xreallocarray(b, cap, 1);
+		}
+		if ((got = read(fd, b + n, cap - n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			err_set(e, "%s", strerror(errno));
+			goto fail;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 		if (n > max) {
 			err_set(e, "larger than %zu bytes; not read", max);
 			goto fail;
 		}
-		if (n == cap) {
-			cap *= 2;
-			b = xreallocarray(b, cap, 1);
-		}
 	}
-	if (ferror(f)) {
-		err_set(e, "%s", strerror(errno != 0 ? errno : EIO));
-		goto fail;
-	}
-	if (f != stdin)
-		fclose(f);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	*buf = b;
 	*len = n;
 	return 0;
 fail:
-	if (f != stdin)
-		fclose(f);
 	free(b);
+fail_fd:
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return -1;
 }
