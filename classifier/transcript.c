@@ -11,9 +11,11 @@
  * search the whole text for its own prefix and read a window at every place it
  * occurred: a 16 MB DSN without a text part (so the text searched is the report
  * itself) whose 149,000 groups all say "550 5.1.1 user unknown" cost 40 s of CPU
- * (issue 11). Now the results' distinct prefixes go into one automaton that
- * passes over the text once, a prefix reads at most QUOTES_READ windows, and a
- * text that names no command at all is not searched.
+ * (issue 11). Now a prefix reads at most QUOTES_READ windows, and where there
+ * are more than a few distinct prefixes they go into one automaton that passes
+ * over the text once (after a pass that finds whether the text names a command
+ * at all). A few are looked for one by one with text_find(), which costs less
+ * than building an automaton; the work stays linear in the text either way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #define PREFIX_LEN	16	/* bytes of the diagnostic looked for */
 #define PREFIX_MIN	8	/* shorter diagnostics are not looked for */
 #define QUOTES_READ	8	/* windows read per prefix; real bounces quote 1 to 3 */
+#define FEW_PREFIXES	4	/* up to this many, no automaton (see search_each) */
 
 struct prefix {
 	char		 text[PREFIX_LEN + 1];	/* lower-cased */
@@ -70,23 +73,64 @@ paragraph_end(const char *at, const char *end)
 	return stop;
 }
 
-/* One quote of prefix `id` ends at offset `at_end`: read its window. */
+/* Read the window of a quote of px at `at`; 1 when px needs no more quotes. */
+static int
+read_window(const struct search *s, struct prefix *px, const char *at)
+{
+	const char *from = last_command_sent(s->text, at, s->end);
+	const char *to = paragraph_end(at, s->end);
+
+	px->command = text_smtp_command(from, (size_t)(to - from));
+	return px->command != NULL || ++px->quotes >= QUOTES_READ;
+}
+
+/* A quote of prefix `id` ends at offset `at_end`, from the automaton. */
 static int
 quote_found(int id, size_t at_end, void *arg)
 {
 	struct search *s = arg;
 	struct prefix *px = &s->prefixes[id];
-	const char *at, *from, *to;
 
 	if (px->command != NULL || px->quotes >= QUOTES_READ)
 		return 0;
-	at = s->text + at_end - px->len;
-	from = last_command_sent(s->text, at, s->end);
-	to = paragraph_end(at, s->end);
-	px->command = text_smtp_command(from, (size_t)(to - from));
-	if (px->command != NULL || ++px->quotes >= QUOTES_READ)
+	if (read_window(s, px, s->text + at_end - px->len))
 		s->open--;
 	return s->open == 0;
+}
+
+/* Few prefixes: each looked for on its own, which is faster than an automaton. */
+static void
+search_each(struct search *s, size_t distinct)
+{
+	const char *at;
+	size_t i;
+
+	for (i = 0; i < distinct; i++)
+		for (at = s->text; (at = text_find(at, (size_t)(s->end - at),
+		    s->prefixes[i].text)) != NULL; at++)
+			if (read_window(s, &s->prefixes[i], at))
+				break;
+}
+
+/*
+ * Many prefixes: one pass of an automaton of all of them, after one pass that
+ * checks the text names a command at all (no window can name one it does not).
+ */
+static void
+search_all(struct search *s, size_t distinct)
+{
+	struct ac *a;
+	size_t i;
+
+	if (text_smtp_command(s->text, (size_t)(s->end - s->text)) == NULL)
+		return;
+	a = ac_new();
+	for (i = 0; i < distinct; i++)
+		ac_add(a, s->prefixes[i].text, (int)i);
+	ac_compile(a);
+	s->open = distinct;
+	ac_scan_where(a, s->text, (size_t)(s->end - s->text), 1, quote_found, s);
+	ac_free(a);
 }
 
 /* Does res still need its command, and is its diagnostic long enough to look for? */
@@ -143,7 +187,6 @@ void
 transcript_commands(const struct mail *m, struct report *r)
 {
 	struct search s;
-	struct ac *a;
 	size_t len, n = 0, distinct = 0, i;
 
 	for (i = 0; i < r->nresults; i++)
@@ -152,9 +195,6 @@ transcript_commands(const struct mail *m, struct report *r)
 		return;
 	s.text = mail_text(m, &len);
 	s.end = s.text + len;
-	/* No window can name a command the whole text does not. */
-	if (text_smtp_command(s.text, len) == NULL)
-		return;
 	s.prefixes = xreallocarray(NULL, n, sizeof *s.prefixes);
 	for (i = 0; i < r->nresults; i++)
 		if (wanted(&r->results[i]))
@@ -164,13 +204,10 @@ transcript_commands(const struct mail *m, struct report *r)
 		if (distinct == 0 || strcmp(s.prefixes[distinct - 1].text,
 		    s.prefixes[i].text) != 0)
 			s.prefixes[distinct++] = s.prefixes[i];
-	a = ac_new();
-	for (i = 0; i < distinct; i++)
-		ac_add(a, s.prefixes[i].text, (int)i);
-	ac_compile(a);
-	s.open = distinct;
-	ac_scan_where(a, s.text, len, 1, quote_found, &s);
-	ac_free(a);
+	if (distinct <= FEW_PREFIXES)
+		search_each(&s, distinct);
+	else
+		search_all(&s, distinct);
 	for (i = 0; i < r->nresults; i++) {
 		const struct prefix *px;
 
