@@ -44,7 +44,8 @@ enum {
 	W_DELAY		= 1 << 5,	/* the server is still trying */
 	W_FINAL		= 1 << 6,	/* the server has given up */
 	W_NOTFAIL	= 1 << 7,	/* a subject that reports success, not failure */
-	W_AUTOREPLY	= 1 << 8	/* a subject of an auto-reply */
+	W_AUTOREPLY	= 1 << 8,	/* a subject of an auto-reply */
+	W_SUCCESS	= 1 << 9	/* delivery succeeded */
 };
 
 struct word {
@@ -441,6 +442,18 @@ static const struct word words[] = {
 	{ "自動回覆", W_AUTOREPLY },
 	{ "自動応答", W_AUTOREPLY },
 	{ "不在", W_AUTOREPLY },
+
+	/* delivery succeeded: a success notice is not a failure report */
+	{ "successfully delivered", W_SUCCESS },
+	{ "delivered successfully", W_SUCCESS },
+	{ "delivery was successful", W_SUCCESS },
+	{ "delivery succeeded", W_SUCCESS },
+	{ "has been delivered to", W_SUCCESS },
+	{ "was delivered to", W_SUCCESS },
+	{ "successfully relayed", W_SUCCESS },
+	{ "erfolgreich zugestellt", W_SUCCESS },
+	{ "remis avec succès", W_SUCCESS },
+	{ "entregado correctamente", W_SUCCESS },
 
 	/* subjects that report success */
 	{ "(success)", W_NOTFAIL },
@@ -1359,6 +1372,10 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	/* A member's reply about a bounce, or an out-of-office notice, is not one. */
 	if (!system && ((subject & W_AUTOREPLY) || (m->subject != NULL &&
 	    text_starts(m->subject, strlen(m->subject), "re:"))))
+		return 0;
+	/* "Successfully delivered to the following recipients": nothing failed. */
+	if (((subject | body) & W_SUCCESS) && !(body & (W_FINAL | W_DELAY)) &&
+	    !any_code(g, limit) && !(body & W_ERROR))
 		return 0;
 	failing = ((subject & (W_SUBJECT | W_DELAY)) && !(subject & W_NOTFAIL)) ||
 	    (body & (W_INTRO | W_HEADING)) || (system && (body & W_ERROR) &&

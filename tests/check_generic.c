@@ -477,6 +477,21 @@ START_TEST(full_mode_falls_back_to_generic)
 }
 END_TEST
 
+/* A notice of successful delivery lists recipients under a heading too. */
+START_TEST(success_notice_is_not_a_failure)
+{
+	assert_none(
+	    "From: Mail Delivery System <MAILER-DAEMON@relay.example.net>\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Delivery Status Notification\n"
+	    "\n"
+	    "Your message has been successfully delivered to the following"
+	    " recipients:\n"
+	    "\n"
+	    "   bob@example.com\n");
+}
+END_TEST
+
 /* An out-of-office notice that talks about delivery is not a failure. */
 START_TEST(vacation_is_not_a_failure)
 {
@@ -516,6 +531,7 @@ main(void)
 	tcase_add_test(tc, no_recipient_named);
 	tcase_add_test(tc, full_mode_falls_back_to_generic);
 	tcase_add_test(tc, vacation_is_not_a_failure);
+	tcase_add_test(tc, success_notice_is_not_a_failure);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
