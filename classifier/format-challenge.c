@@ -22,8 +22,12 @@
  *   failure says (unknown user, blocklisted, sender verify failed, ...);
  * - any other message is taken on one explicit phrase (in English, German, French,
  *   Spanish, Italian, Portuguese or Dutch) or a challenge header, or on two kinds
- *   of weaker words (confirm + whitelist, approval + pending, ...) together with a
- *   link or an automatic-reply header.
+ *   of weaker words in one paragraph (confirm + whitelist, approval + pending, ...)
+ *   in a message sent automatically, or with a link and words of a whitelist or of
+ *   proving one is human; a member's reply saying "confirm" is not a request.
+ *
+ * Tests: tests/fixtures/challenge-*.eml, the -neg- ones bounces and a reply that
+ * must not be taken.
  *
  * Only the text before a quoted original is read: a bounce that returns a post
  * saying "your message is held in an approval queue" is still a bounce.
