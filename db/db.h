@@ -367,13 +367,27 @@ int	store_set_webhooks(struct store *, const struct store_webhook *, size_t n,
 	    struct err *e);
 /*
  * Take up to limit undelivered rows of webhook with an id above after that are
- * due (all of them with force), oldest first, and lease them: their next attempt moves lease seconds
- * ahead, so another run does not send them meanwhile. *rows: free with
- * store_outbox_rows_free.
+ * due (all of them with force), oldest first, and lease them to owner: their next
+ * attempt moves seconds ahead, so another run does not send them meanwhile, and
+ * owner (a token the caller can later test for life; 0: none) is recorded for
+ * store_outbox_reclaim. Reporting a row's outcome (delivered, failed, defer) ends
+ * its lease. *rows: free with store_outbox_rows_free.
  */
 int	store_outbox_take(struct store *, const char *webhook, int64_t after,
-	    size_t limit, int lease, int force, struct store_outbox_row **rows, size_t *n,
-	    struct err *e);
+	    size_t limit, int seconds, int64_t owner, int force,
+	    struct store_outbox_row **rows, size_t *n, struct err *e);
+/*
+ * Hand back at once the rows leased by owners that are gone: for each owner of a
+ * lease, alive(owner, arg) is asked; the undelivered rows of one that is not
+ * (0) become due now and its leases are forgotten. *count: rows released.
+ */
+int	store_outbox_reclaim(struct store *, int (*alive)(int64_t owner, void *),
+	    void *arg, size_t *count, struct err *e);
+/*
+ * *when: the earliest next attempt of an undelivered row of a subscribed webhook
+ * (past or future), or 0 when none waits. After store_set_webhooks only.
+ */
+int	store_outbox_next_due(struct store *, time_t *when, struct err *e);
 void	store_outbox_rows_free(struct store_outbox_row *, size_t n);
 /* The endpoint took row id (note: why it was not sent at all, or NULL). */
 int	store_outbox_delivered(struct store *, int64_t id, const char *note,

@@ -14,7 +14,19 @@
  * the trigger from the row just written and the rows it points to: it needs no C
  * on the ingest hot path and no second read of what the policy just decided.
  * Other formats (listmonk) are derived from it at delivery time.
+ *
+ * A delivering process leases the rows it takes (their next attempt moves past
+ * the time a whole batch may take) and writes its owner token beside each in
+ * outbox_leases. A process killed in the middle of a batch would otherwise hold
+ * its rows until the lease ran out (minutes); store_outbox_reclaim hands them
+ * back as soon as the caller finds their owner dead (scanner/webhook-owner.c:
+ * the owner holds a lock while it lives). That test only works on one host, as
+ * SQLite does. A PostgreSQL backend would need neither table nor lock file: take
+ * the rows with SELECT ... FOR UPDATE SKIP LOCKED in a transaction kept open for
+ * the batch, or tie the lease to pg_try_advisory_lock(owner), which the server
+ * drops with the owner's session, from whatever host it ran.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,31 +205,63 @@ select_due(struct store *st, const char *webhook, int64_t after, size_t limit,
 	return 0;
 }
 
-/* Run "UPDATE outbox ... WHERE id = ?1" with a time (?2) and a text (?3). */
+/* Run sql with an id (?1), an integer (?2) and a text (?3); no transaction. */
+static int
+outbox_run(struct store *st, const char *sql, int64_t id, int64_t value,
+    const char *text, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, value);
+	bind_text(stmt, 3, text);
+	rc = store_step_done(st, stmt, e, "updating the webhook outbox");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Run "UPDATE outbox ... WHERE id = ?1" with a time (?2) and a text (?3): the
+ * row's outcome, which ends its lease.
+ */
 static int
 outbox_update(struct store *st, const char *sql, int64_t id, time_t when,
     const char *text, struct err *e)
 {
-	sqlite3_stmt *stmt;
 	int own, rc;
 
 	if (store_write_begin(st, &own, e) == -1)
 		return -1;
-	if ((rc = store_prepare(st, sql, &stmt, e)) == 0) {
-		sqlite3_bind_int64(stmt, 1, id);
-		sqlite3_bind_int64(stmt, 2, when);
-		bind_text(stmt, 3, text);
-		rc = store_step_done(st, stmt, e, "updating the webhook outbox");
-		sqlite3_finalize(stmt);
-	}
+	rc = outbox_run(st, sql, id, when, text, e);
+	if (rc == 0)
+		rc = outbox_run(st, "DELETE FROM outbox_leases WHERE id = ?1", id, 0,
+		    NULL, e);
 	return store_write_end(st, own, rc, e);
+}
+
+/* Lease row id to owner until a time (owner 0: nobody to name). */
+static int
+lease(struct store *st, int64_t id, time_t until, int64_t owner, struct err *e)
+{
+	if (outbox_run(st, "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1", id,
+	    until, NULL, e) == -1)
+		return -1;
+	if (owner == 0)
+		return outbox_run(st, "DELETE FROM outbox_leases WHERE id = ?1", id, 0,
+		    NULL, e);
+	return outbox_run(st, "INSERT OR REPLACE INTO outbox_leases (id, owner)"
+	    " VALUES (?1, ?2)", id, owner, NULL, e);
 }
 
 int
 store_outbox_take(struct store *st, const char *webhook, int64_t after, size_t limit,
-    int lease, int force, struct store_outbox_row **rows, size_t *n, struct err *e)
+    int seconds, int64_t owner, int force, struct store_outbox_row **rows, size_t *n,
+    struct err *e)
 {
-	time_t until = store_now(st) + lease;
+	time_t until = store_now(st) + seconds;
 	size_t i;
 	int own, rc;
 
@@ -227,8 +271,7 @@ store_outbox_take(struct store *st, const char *webhook, int64_t after, size_t l
 		return -1;
 	rc = select_due(st, webhook, after, limit, force, rows, n, e);
 	for (i = 0; rc == 0 && i < *n; i++)
-		rc = outbox_update(st, "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1",
-		    (*rows)[i].id, until, NULL, e);
+		rc = lease(st, (*rows)[i].id, until, owner, e);
 	if (store_write_end(st, own, rc, e) == -1) {
 		store_outbox_rows_free(*rows, *n);
 		*rows = NULL;
@@ -259,6 +302,91 @@ store_outbox_defer(struct store *st, int64_t id, time_t retry, struct err *e)
 {
 	return outbox_update(st, "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1", id,
 	    retry, NULL, e);
+}
+
+#define OWNERS_AT_ONCE	32
+
+/* Up to OWNERS_AT_ONCE owners of leases above after, in order. */
+static int
+lease_owners(struct store *st, int64_t after, int64_t *owners, size_t *n,
+    struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (store_prepare(st, "SELECT DISTINCT owner FROM outbox_leases WHERE owner > ?1"
+	    " ORDER BY owner LIMIT ?2", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, after);
+	sqlite3_bind_int(stmt, 2, OWNERS_AT_ONCE);
+	while (*n < OWNERS_AT_ONCE && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		owners[(*n)++] = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (*n < OWNERS_AT_ONCE && rc != SQLITE_DONE)
+		return store_fail(st, e, "reading the webhook outbox leases");
+	return 0;
+}
+
+/* Make the rows owner leased due now, and forget its leases; *count += rows. */
+static int
+release_owner(struct store *st, int64_t owner, size_t *count, struct err *e)
+{
+	int own, rc;
+
+	if (store_write_begin(st, &own, e) == -1)
+		return -1;
+	rc = outbox_run(st, "UPDATE outbox SET next_attempt = min(next_attempt, ?2)"
+	    " WHERE delivered IS NULL AND id IN"
+	    " (SELECT id FROM outbox_leases WHERE owner = ?1)", owner, store_now(st),
+	    NULL, e);
+	if (rc == 0) {
+		*count += (size_t)sqlite3_changes(st->db);
+		rc = outbox_run(st, "DELETE FROM outbox_leases WHERE owner = ?1", owner,
+		    0, NULL, e);
+	}
+	return store_write_end(st, own, rc, e);
+}
+
+int
+store_outbox_reclaim(struct store *st, int (*alive)(int64_t owner, void *), void *arg,
+    size_t *count, struct err *e)
+{
+	int64_t owners[OWNERS_AT_ONCE], after = INT64_MIN;
+	size_t n, i;
+
+	*count = 0;
+	do {
+		if (lease_owners(st, after, owners, &n, e) == -1)
+			return -1;
+		for (i = 0; i < n; i++) {
+			after = owners[i];
+			if (!alive(owners[i], arg) &&
+			    release_owner(st, owners[i], count, e) == -1)
+				return -1;
+		}
+	} while (n == OWNERS_AT_ONCE);
+	return 0;
+}
+
+int
+store_outbox_next_due(struct store *st, time_t *when, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*when = 0;
+	if (store_prepare(st, "SELECT min(next_attempt) FROM outbox"
+	    " WHERE delivered IS NULL"
+	    " AND webhook IN (SELECT name FROM temp.webhook_subscriptions)", &stmt,
+	    e) == -1)
+		return -1;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*when = (time_t)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, e, "reading the webhook outbox");
+	return 0;
 }
 
 static const char summary_sql[] =

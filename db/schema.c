@@ -340,6 +340,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS events_time ON events(bounce_time, class, domain, reason);"
 	"CREATE INDEX IF NOT EXISTS recipients_address ON recipients(address);"
 	"CREATE INDEX IF NOT EXISTS recipients_domain ON recipients(domain);",
+	/*
+	 * 7 -> 8: who holds each webhook outbox lease (outbox.c). A delivering
+	 * process writes its owner token beside each row it takes; when that owner
+	 * is found dead (its lock is gone), the next process releases the rows at
+	 * once instead of waiting for the lease to run out. A table of its own, not
+	 * a column, so that running this again (a test lowers user_version) and the
+	 * rebuild of outbox in 3 -> 4 are both harmless.
+	 */
+	"CREATE TABLE IF NOT EXISTS outbox_leases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner INTEGER NOT NULL"
+	");"
+	"CREATE INDEX IF NOT EXISTS outbox_leases_owner ON outbox_leases(owner);",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))

@@ -10,6 +10,14 @@
  * and scanned every poll_interval. A source that fails (the server went away,
  * a password was refused) is retried after 1, 2, 4 ... up to 300 seconds; the
  * others go on meanwhile.
+ *
+ * The webhook outbox is a reason to wake as well: an event put off by a backoff,
+ * or left by a process that died while sending it, comes due with no new mail,
+ * and a quiet list may bring none for hours. After each delivery round the
+ * daemon asks for the earliest due time of a waiting event, sleeps no longer
+ * than that (nor sooner than WATCH_OUTBOX_PAUSE after the round, so that an
+ * event that cannot be sent at all is not retried in a loop), and then delivers
+ * (sc->after_scan) without scanning.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,10 +31,12 @@
 
 #include "lock.h"
 #include "scan.h"
+#include "webhook.h"
 #include "xalloc.h"
 
 #define WATCH_IDLE_SECONDS	(25 * 60)
 #define WATCH_BACKOFF_MAX	300
+#define WATCH_OUTBOX_PAUSE	30	/* the first webhook backoff */
 
 struct watched {
 	const struct scan_target	*target;
@@ -175,14 +185,32 @@ idle_done(struct watched *w, int woken, time_t now)
 		w->due = now;
 }
 
-/* Sleep until new mail, the next due scan, or a signal. */
+/*
+ * When to deliver webhooks again without new mail, after a round that ended at
+ * now: 0 for never (nothing waits, or the daemon delivers none).
+ */
+static time_t
+outbox_wake(struct scan *sc, time_t now)
+{
+	time_t when;
+
+	if (sc->after_scan == NULL ||
+	    webhooks_next_due(sc->store, sc->conf, &when) == -1 || when == 0)
+		return 0;
+	return when > now + WATCH_OUTBOX_PAUSE ? when : now + WATCH_OUTBOX_PAUSE;
+}
+
+/* Sleep until new mail, the next due scan, the outbox's wake (if any), or a signal. */
 static void
-watch_wait(struct watched *w, size_t n)
+watch_wait(struct watched *w, size_t n, time_t outbox)
 {
 	struct pollfd fds[n + 1];
 	time_t now = time(NULL), until = now + WATCH_IDLE_SECONDS;
 	char drain[64];
 	size_t i;
+
+	if (outbox != 0 && outbox < until)
+		until = outbox;
 
 	for (i = 0; i < n; i++) {
 		idle_start(&w[i], now);
@@ -231,6 +259,7 @@ watch_sources(struct scan *sc, struct lock_file *locks,
     const struct scan_target *targets, size_t count, int *reload)
 {
 	struct watched *w = xcalloc(count, sizeof *w);
+	time_t outbox = 0;	/* deliver webhooks at this time; 0: when mail comes */
 	size_t i;
 	int status = 0;
 
@@ -247,12 +276,24 @@ watch_sources(struct scan *sc, struct lock_file *locks,
 	}
 	while (!watch_stop && !watch_reload && status == 0) {
 		time_t now = time(NULL);
+		int delivered = 0;
 
 		for (i = 0; i < count && !watch_stop && status == 0; i++)
-			if (w[i].due <= now && watch_scan(sc, &w[i], now) == -1)
-				status = 1;
+			if (w[i].due <= now) {
+				delivered = 1;	/* watch_scan ends with after_scan */
+				if (watch_scan(sc, &w[i], now) == -1)
+					status = 1;
+			}
+		/* No mail, but the outbox has an event due: deliver it. */
+		if (!delivered && outbox != 0 && outbox <= now && !watch_stop &&
+		    status == 0) {
+			sc->after_scan(sc);
+			delivered = 1;
+		}
+		if (delivered)
+			outbox = outbox_wake(sc, time(NULL));
 		if (status == 0 && !watch_stop)
-			watch_wait(w, count);
+			watch_wait(w, count, outbox);
 	}
 	for (i = 0; i < count; i++) {
 		source_close(w[i].source);

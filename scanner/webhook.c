@@ -10,6 +10,11 @@
  * that webhook's rows wait with it, since an endpoint that just failed will
  * most likely fail them too. Nothing is ever dropped: a row waits until it is
  * delivered (or "bouncescan webhooks" shows it stuck).
+ *
+ * Each run first hands back the rows leased by a process that died in the
+ * middle of a batch (kill -9, a crash; webhook-owner.c tells), so they go now
+ * rather than when the lease runs out. The one being sent when it died may
+ * reach the endpoint twice, with the same delivery id.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +106,7 @@ struct run {
 	struct store			*store;
 	const struct conf_webhook	*webhook;
 	struct webhook_endpoint		*endpoint;
+	int64_t				 owner;		/* of the leases taken */
 	struct webhook_totals		 totals;
 	time_t				 stopped;	/* a row failed: retry time */
 	char				 error[512];	/* its error */
@@ -153,8 +159,8 @@ deliver_all(struct run *run, int force, struct err *e)
 	int rc = 0;
 
 	do {
-		if (store_outbox_take(run->store, w->name, after, BATCH, lease, force,
-		    &rows, &n, e) == -1)
+		if (store_outbox_take(run->store, w->name, after, BATCH, lease,
+		    run->owner, force, &rows, &n, e) == -1)
 			return -1;
 		for (i = 0; i < n && rc == 0; i++) {
 			rc = deliver_row(run, &rows[i], e);
@@ -182,7 +188,8 @@ report(const struct run *run, int verbose)
 
 /* One webhook: 0 all sent, 1 something failed, -1 the database failed. */
 static int
-deliver_webhook(struct store *st, const struct conf_webhook *w, int force, int verbose)
+deliver_webhook(struct store *st, const struct conf_webhook *w, int64_t owner,
+    int force, int verbose)
 {
 	struct run run;
 	struct err e;
@@ -191,6 +198,7 @@ deliver_webhook(struct store *st, const struct conf_webhook *w, int force, int v
 	memset(&run, 0, sizeof run);
 	run.store = st;
 	run.webhook = w;
+	run.owner = owner;
 	if ((run.endpoint = webhook_endpoint_new(w, &e)) == NULL) {
 		fprintf(stderr, "bouncescan: webhook %s: %s; nothing was sent\n", w->name,
 		    e.msg);
@@ -206,21 +214,49 @@ deliver_webhook(struct store *st, const struct conf_webhook *w, int force, int v
 	return run.totals.failed > 0 || run.totals.waiting > 0;
 }
 
+/*
+ * This process's owner token, after handing back what dead owners leased: 0
+ * when the store failed (e). *owner 0 (leases without an owner: they run out
+ * as before) when there is no lock file to hold.
+ */
+static int
+reclaim(struct store *st, int64_t *owner, struct err *e)
+{
+	size_t released;
+
+	if (webhook_owner(st, owner, e) == -1) {
+		fprintf(stderr, "bouncescan: webhooks: %s\n", e->msg);
+		*owner = 0;
+		return 0;
+	}
+	if (store_outbox_reclaim(st, webhook_owner_alive, NULL, &released, e) == -1)
+		return -1;
+	if (released > 0)
+		fprintf(stderr, "bouncescan: webhooks: %zu event(s) taken by a process"
+		    " that stopped are due again\n", released);
+	return 0;
+}
+
 int
 webhooks_deliver(struct store *st, const struct conf *conf, int force, int verbose)
 {
 	size_t i, purged;
+	int64_t owner;
 	struct err e;
 	int rc, status = 0;
 
 	if (conf->webhooks.count == 0)
 		return 0;
+	if (reclaim(st, &owner, &e) == -1) {
+		fprintf(stderr, "bouncescan: webhooks: %s\n", e.msg);
+		return -1;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "bouncescan: webhooks: cannot set up libcurl\n");
 		return 1;
 	}
 	for (i = 0; i < conf->webhooks.count && status != -1; i++)
-		if ((rc = deliver_webhook(st, &conf->webhooks.list[i], force,
+		if ((rc = deliver_webhook(st, &conf->webhooks.list[i], owner, force,
 		    verbose)) != 0)
 			status = rc;
 	curl_global_cleanup();
@@ -237,4 +273,19 @@ webhooks_run(struct store *st, const struct conf *conf)
 {
 	if (st != NULL)
 		(void)webhooks_deliver(st, conf, 0, 0);
+}
+
+int
+webhooks_next_due(struct store *st, const struct conf *conf, time_t *when)
+{
+	struct err e;
+
+	*when = 0;
+	if (st == NULL || conf == NULL || conf->webhooks.count == 0)
+		return 0;
+	if (store_outbox_next_due(st, when, &e) == -1) {
+		fprintf(stderr, "bouncescan: webhooks: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
 }

@@ -4,13 +4,14 @@
  * The store writes an outbox row per event and webhook in the transaction that
  * recorded the event (db/outbox.c); these functions subscribe the store and
  * deliver the rows: webhook.c the loop (leases, retries, backoff),
- * webhook-payload.c the body each format wants, webhook-http.c the POST itself
+ * webhook-owner.c whose leases are whose, webhook-payload.c the body each format wants, webhook-http.c the POST itself
  * (libcurl, TLS verified, signature, basic auth).
  */
 #ifndef BOUNCESCAN_WEBHOOK_H
 #define BOUNCESCAN_WEBHOOK_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "conf.h"
 #include "db.h"
@@ -45,6 +46,25 @@ int	webhooks_deliver(struct store *st, const struct conf *conf, int force,
  * stays in the outbox for the next run or "bouncescan webhooks --deliver".
  */
 void	webhooks_run(struct store *st, const struct conf *conf);
+/*
+ * When the daemon should run webhooks_run again without new mail: *when gets
+ * the earliest next attempt of a waiting event (a backoff or a lease running
+ * out; possibly past), 0 when nothing waits or no webhook is configured. 0, or
+ * -1 printed on stderr.
+ */
+int	webhooks_next_due(struct store *st, const struct conf *conf, time_t *when);
+
+/* webhook-owner.c */
+/*
+ * This process's owner token for outbox leases (see db/outbox.c), a lock held
+ * beside st's database until the process exits. 0, or -1 with e.
+ */
+int	webhook_owner(struct store *st, int64_t *token, struct err *e);
+/*
+ * Whether the process that took token lives (1) or is gone (0), for
+ * store_outbox_reclaim. Alive when it cannot tell. arg is unused.
+ */
+int	webhook_owner_alive(int64_t token, void *arg);
 
 /* webhook-payload.c */
 /*

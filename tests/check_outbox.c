@@ -2,7 +2,8 @@
  * check_outbox.c: the webhook outbox of db/outbox.c on real SQLite files. Rows
  * appear only for the kinds a webhook wants, in the transaction of the event (a
  * rolled-back batch leaves none), from every path that suppresses or lifts; the
- * payload carries the event; leases, failures, backoff times and purging behave.
+ * payload carries the event; leases, failures, backoff times and purging behave;
+ * the leases of a dead owner are handed back at once; the next due time.
  */
 #include <check.h>
 #include <stdio.h>
@@ -209,7 +210,7 @@ START_TEST(take_lease_fail_deliver_purge)
 	subscribe("a", STORE_WEBHOOK_BOUNCE, "b", STORE_WEBHOOK_BOUNCE);
 	bounce("alice@example.com", "soft", 0);
 	bounce("bob@example.com", "soft", 0);
-	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, &r, &n, &e), 0);
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, 0, &r, &n, &e), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(r[0].webhook, "a");
 	ck_assert_int_lt(r[0].id, r[1].id);
@@ -218,25 +219,25 @@ START_TEST(take_lease_fail_deliver_purge)
 	ck_assert_int_eq(store_outbox_delivered(st, r[1].id, NULL, &e), 0);
 	store_outbox_rows_free(r, n);
 	/* Leased or put off: nothing due now; b's rows are b's. */
-	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, &r, &n, &e), 0);
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, 0, &r, &n, &e), 0);
 	ck_assert_uint_eq(n, 0);
 	store_outbox_rows_free(r, n);
 	store_set_now(st, T0 + 30);
-	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, &r, &n, &e), 0);
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, 0, &r, &n, &e), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(r[0].attempts, 1);
 	ck_assert_str_eq(r[0].last_error, "HTTP status 503");
 	store_outbox_rows_free(r, n);
 	/* Leased again, but force takes it; after: only later ids. */
-	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 1, &r, &n, &e), 0);
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, 1, &r, &n, &e), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(store_outbox_delivered(st, r[0].id, NULL, &e), 0);
 	store_outbox_rows_free(r, n);
-	ck_assert_int_eq(store_outbox_take(st, "b", 0, 10, 100, 1, &r, &n, &e), 0);
+	ck_assert_int_eq(store_outbox_take(st, "b", 0, 10, 100, 0, 1, &r, &n, &e), 0);
 	ck_assert_uint_eq(n, 2);
 	after = r[0].id;
 	store_outbox_rows_free(r, n);
-	ck_assert_int_eq(store_outbox_take(st, "b", after, 10, 100, 1, &r, &n, &e), 0);
+	ck_assert_int_eq(store_outbox_take(st, "b", after, 10, 100, 0, 1, &r, &n, &e), 0);
 	ck_assert_uint_eq(n, 1);	/* b's second row only */
 	ck_assert_int_gt(r[0].id, after);
 	ck_assert_int_eq(store_outbox_defer(st, r[0].id, T0, &e), 0);
@@ -244,6 +245,144 @@ START_TEST(take_lease_fail_deliver_purge)
 	ck_assert_int_eq(store_outbox_purge(st, T0 + 31, &purged, &e), 0);
 	ck_assert_uint_eq(purged, 2);
 	ck_assert_int_eq(rows()->rows, 2);	/* b's two, never delivered */
+}
+END_TEST
+
+/* Owners 7 and 9 have died; every other one lives. asked counts the questions. */
+static int asked;
+
+static int
+alive_but_7_9(int64_t owner, void *arg)
+{
+	(void)arg;
+	asked++;
+	return owner != 7 && owner != 9;
+}
+
+static size_t
+take_now(const char *webhook, int64_t owner, int64_t *first_id)
+{
+	struct store_outbox_row *r;
+	struct err e;
+	size_t n;
+
+	ck_assert_msg(store_outbox_take(st, webhook, 0, 10, 600, owner, 0, &r, &n,
+	    &e) == 0, "%s", e.msg);
+	if (first_id != NULL)
+		*first_id = n > 0 ? r[0].id : 0;
+	store_outbox_rows_free(r, n);
+	return n;
+}
+
+/*
+ * A process killed in the middle of a batch: its undelivered rows come back at
+ * once when its owner is found dead; what it delivered or put off by a backoff
+ * before dying stays so; a live owner's rows stay leased.
+ */
+START_TEST(reclaim_dead_owner)
+{
+	struct store_outbox_row *r;
+	struct err e;
+	size_t n, released;
+
+	subscribe("a", STORE_WEBHOOK_BOUNCE, "b", STORE_WEBHOOK_BOUNCE);
+	bounce("alice@example.com", "soft", 0);
+	bounce("bob@example.com", "soft", 0);
+	bounce("carol@example.com", "soft", 0);
+	/* Owner 7 takes a's three rows, delivers one, fails one, dies on the third. */
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 600, 7, 0, &r, &n, &e), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(store_outbox_delivered(st, r[0].id, NULL, &e), 0);
+	ck_assert_int_eq(store_outbox_failed(st, r[1].id, "HTTP status 500", T0 + 300,
+	    &e), 0);
+	store_outbox_rows_free(r, n);
+	/* Owner 8, alive, takes b's rows. */
+	ck_assert_uint_eq(take_now("b", 8, NULL), 3);
+	ck_assert_uint_eq(take_now("a", 1, NULL), 0);
+	store_set_now(st, T0 + 5);
+	ck_assert_int_eq(store_outbox_reclaim(st, alive_but_7_9, NULL, &released, &e),
+	    0);
+	ck_assert_uint_eq(released, 1);
+	ck_assert_int_eq(asked, 2);	/* 7 and 8, once each */
+	/* Only carol's row is due again; bob's waits for its backoff. */
+	ck_assert_uint_eq(take_now("a", 1, NULL), 1);
+	ck_assert_uint_eq(take_now("b", 1, NULL), 0);
+	/* Nothing more to reclaim: 7's leases are forgotten, 8 still lives. */
+	asked = 0;
+	ck_assert_int_eq(store_outbox_reclaim(st, alive_but_7_9, NULL, &released, &e),
+	    0);
+	ck_assert_uint_eq(released, 0);
+	ck_assert_int_eq(asked, 2);	/* 1 (took carol's row again) and 8 */
+	/* Leases without an owner are not reclaimed: they run out. */
+	store_set_now(st, T0 + 700);
+	ck_assert_uint_eq(take_now("b", 0, NULL), 3);
+	asked = 0;
+	ck_assert_int_eq(store_outbox_reclaim(st, alive_but_7_9, NULL, &released, &e),
+	    0);
+	ck_assert_int_eq(asked, 1);	/* owner 1 alone */
+}
+END_TEST
+
+/* Many owners, dead and alive: the walk asks each once and releases the dead. */
+START_TEST(reclaim_many_owners)
+{
+	struct store_outbox_row *r;
+	struct err e;
+	size_t n, i, released;
+	char address[64];
+
+	subscribe("a", STORE_WEBHOOK_BOUNCE, NULL, 0);
+	for (i = 0; i < 80; i++) {
+		snprintf(address, sizeof address, "u%zu@example.com", i);
+		bounce(address, "soft", 0);
+	}
+	/* 80 rows, one per owner: 1..80 (7 and 9 dead). */
+	for (i = 0; i < 80; i++) {
+		ck_assert_int_eq(store_outbox_take(st, "a", 0, 1, 600, (int64_t)i + 1, 0,
+		    &r, &n, &e), 0);
+		ck_assert_uint_eq(n, 1);
+		store_outbox_rows_free(r, n);
+	}
+	asked = 0;
+	ck_assert_int_eq(store_outbox_reclaim(st, alive_but_7_9, NULL, &released, &e),
+	    0);
+	ck_assert_uint_eq(released, 2);
+	ck_assert_int_eq(asked, 80);
+	ck_assert_uint_eq(take_now("a", 100, NULL), 2);
+}
+END_TEST
+
+/* When the daemon must wake for the outbox without new mail. */
+START_TEST(next_due_time)
+{
+	struct store_outbox_row *r;
+	struct err e;
+	time_t when;
+	size_t n;
+
+	subscribe("a", STORE_WEBHOOK_BOUNCE, NULL, 0);
+	ck_assert_int_eq(store_outbox_next_due(st, &when, &e), 0);
+	ck_assert_int_eq(when, 0);
+	bounce("alice@example.com", "soft", 0);
+	ck_assert_int_eq(store_outbox_next_due(st, &when, &e), 0);
+	ck_assert_int_eq(when, T0);
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 600, 7, 0, &r, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(store_outbox_next_due(st, &when, &e), 0);
+	ck_assert_int_eq(when, T0 + 600);	/* the lease runs out */
+	ck_assert_int_eq(store_outbox_failed(st, r[0].id, "HTTP status 500", T0 + 30,
+	    &e), 0);
+	ck_assert_int_eq(store_outbox_next_due(st, &when, &e), 0);
+	ck_assert_int_eq(when, T0 + 30);	/* the backoff ends */
+	ck_assert_int_eq(store_outbox_delivered(st, r[0].id, NULL, &e), 0);
+	store_outbox_rows_free(r, n);
+	ck_assert_int_eq(store_outbox_next_due(st, &when, &e), 0);
+	ck_assert_int_eq(when, 0);
+	/* A webhook no longer configured does not wake anyone. */
+	bounce("bob@example.com", "soft", 0);
+	subscribe("b", STORE_WEBHOOK_BOUNCE, NULL, 0);
+	ck_assert_int_eq(store_outbox_next_due(st, &when, &e), 0);
+	ck_assert_int_eq(when, 0);
 }
 END_TEST
 
@@ -261,6 +400,9 @@ outbox_suite(void)
 	tcase_add_test(tc, manual_import_and_unsuppress);
 	tcase_add_test(tc, incident_row);
 	tcase_add_test(tc, take_lease_fail_deliver_purge);
+	tcase_add_test(tc, reclaim_dead_owner);
+	tcase_add_test(tc, reclaim_many_owners);
+	tcase_add_test(tc, next_due_time);
 	suite_add_tcase(s, tc);
 	return s;
 }
