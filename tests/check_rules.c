@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "check_main.h"
 #include "classifier.h"
 #include "reason.h"
@@ -438,16 +441,34 @@ static const struct {
 	    "command)", "5.0.0", 550, "userunknown" },
 };
 
+/*
+ * The built-in table for the table-driven tests, compiled once in the parent
+ * process (an unchecked fixture): each test's fork inherits it instead of
+ * compiling some 200 regular expressions again.
+ */
+static struct rules *table_rules;
+
+static void
+table_setup(void)
+{
+	table_rules = builtin();
+}
+
+static void
+table_teardown(void)
+{
+	rules_free(table_rules);
+}
+
 START_TEST(what_mtas_say)
 {
-	struct rules *rs = builtin();
+	const struct rules *rs = table_rules;
 	const char *got;
 	int i = _i;
 
 	got = match(rs, said[i].diagnostic, said[i].status, said[i].code);
 	ck_assert_msg(strcmp(got, said[i].reason) == 0, "\"%s\" (%s, %d): got %s, want %s",
 	    said[i].diagnostic, said[i].status, said[i].code, got, said[i].reason);
-	rules_free(rs);
 }
 END_TEST
 
@@ -768,7 +789,7 @@ static const struct {
 
 START_TEST(meaning_vocabulary)
 {
-	struct rules *rs = builtin();
+	const struct rules *rs = table_rules;
 	const char *got;
 	int i = _i;
 
@@ -776,7 +797,6 @@ START_TEST(meaning_vocabulary)
 	ck_assert_msg(strcmp(got, meanings[i].reason) == 0,
 	    "\"%s\" (%s, %d): got %s, want %s", meanings[i].diagnostic,
 	    meanings[i].status, meanings[i].code, got, meanings[i].reason);
-	rules_free(rs);
 }
 END_TEST
 
@@ -811,6 +831,76 @@ START_TEST(regex_gates_never_hide_a_match)
 	ck_assert_str_eq(match(rs, "451 Temporary failure", "", 0), "systemerror");
 	ck_assert_str_eq(match(rs, "451 temporary trouble", "", 0), "-");
 	rules_free(rs);
+}
+END_TEST
+
+/* A small deterministic generator for the property test below. */
+static unsigned
+next_random(unsigned *state)
+{
+	*state = *state * 1103515245 + 12345;
+	return *state >> 16;
+}
+
+/*
+ * The gates again, as a property: patterns put together at random from pieces
+ * that make gates hard to read (optional parts, alternatives, escapes with
+ * arguments, look-arounds, Cyrillic and CJK), matched through the rules and by
+ * PCRE2 directly on texts without white space (which normalising only lower-cases):
+ * the two always agree.
+ */
+START_TEST(regex_gates_agree_with_pcre2)
+{
+	static const char *const pieces[] = { "user", "mail", "box", "(?:un|no)",
+	    "known", "s?", "\\b", ".{0,5}", "[a-c]", "(?:a|bc|def)", "x*", "y+",
+	    "z{0,2}", "q{2}", "|", "(?:ab)?", "\\x41", "\\d", "(?=ab)", "(?<!c)",
+	    "Ёж", "ЖЁ", "日本", "é" };
+	static const char *const words[] = { "user", "mail", "box", "un", "no",
+	    "known", "s", "a", "bc", "def", "x", "y", "z", "q", "ab", "c", "A", "1",
+	    "ёж", "ЁЖ", "жё", "日本", "é", "É", "USER", "Box" };
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	unsigned state = 1;
+	int i, k, t, compared = 0;
+
+	for (i = 0; i < 3000; i++) {
+		char pattern[200] = "", rule[260], text[200];
+		pcre2_code *re;
+		struct rules *rs;
+		struct err e;
+		PCRE2_SIZE off;
+		int code, n = 1 + (int)(next_random(&state) % 6);
+
+		for (k = 0; k < n; k++)
+			strcat(pattern, pieces[next_random(&state) % (sizeof pieces /
+			    sizeof pieces[0])]);
+		re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+		    PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off,
+		    NULL);
+		if (re == NULL)
+			continue;
+		snprintf(rule, sizeof rule, "blocked\tregex\t%s\n", pattern);
+		rs = rules_new();
+		ck_assert_int_eq(rules_add_text(rs, "t", rule, strlen(rule), &e), 0);
+		rules_compile(rs);
+		for (t = 0; t < 20; t++) {
+			int want, words_n = (int)(next_random(&state) % 8);
+
+			text[0] = '\0';
+			for (k = 0; k < words_n; k++)
+				strcat(text, words[next_random(&state) % (sizeof words /
+				    sizeof words[0])]);
+			want = pcre2_match(re, (PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, 0,
+			    0, md, NULL) >= 0;
+			ck_assert_msg(strcmp(match(rs, text, "", 0), want ? "blocked" :
+			    "-") == 0, "/%s/ on \"%s\": rules and PCRE2 disagree",
+			    pattern, text);
+			compared++;
+		}
+		rules_free(rs);
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+	ck_assert_int_gt(compared, 20000);
 }
 END_TEST
 
@@ -862,11 +952,13 @@ main(void)
 	tcase_add_test(format, status_and_code_rules);
 	tcase_add_test(format, site_rules_come_first);
 	tcase_add_test(format, bad_site_file_is_refused);
+	tcase_add_unchecked_fixture(table, table_setup, table_teardown);
 	tcase_add_test(table, builtin_fallbacks);
 	tcase_add_loop_test(table, what_mtas_say, 0, (int)(sizeof said / sizeof said[0]));
 	tcase_add_loop_test(table, meaning_vocabulary, 0,
 	    (int)(sizeof meanings / sizeof meanings[0]));
 	tcase_add_test(table, regex_gates_never_hide_a_match);
+	tcase_add_test(table, regex_gates_agree_with_pcre2);
 	tcase_add_test(table, permanent_failures_are_never_onhold);
 	suite_add_tcase(s, format);
 	suite_add_tcase(s, table);
