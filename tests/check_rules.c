@@ -722,6 +722,9 @@ static const struct {
 	{ "550 return path example.org is unverifiable",
 	    "5.0.0", 550, "rejected" },
 	{ "550 Absender abgelehnt", "5.0.0", 550, "rejected" },
+	{ "550 Invalid address in MAIL FROM", "5.0.0", 550, "rejected" },
+	{ "553 unknown domain for the sender kim@example.org", "5.0.0", 553,
+	    "rejected" },
 	{ "550 Recipient kim@example.com refused: sender example.org "
 	    "unverifiable", "5.0.0", 550, "rejected" },
 	{ "550 <kim@example.com>: Recipient address rejected: the "
