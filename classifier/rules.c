@@ -36,6 +36,7 @@ struct rule {
 	char		*action;	/* constraint, or NULL */
 	char		*where;		/* "origin:line" */
 	pcre2_code	*re;
+	unsigned	 tries;		/* regex: matches tried, up to JIT_AFTER */
 	int		 gates;		/* regex: tried only when its 0, 1 or 2 gates
 					   are all found (bits 2i and 2i+1) */
 };
@@ -213,7 +214,6 @@ compile_regex(struct rule *r, struct err *e)
 		return err_set(e, "%s: bad regular expression at offset %zu: %s", r->where,
 		    (size_t)off, (char *)msg);
 	}
-	pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 	return 0;
 }
 
@@ -677,6 +677,26 @@ rules_compile(struct rules *rs)
 		rs->md = pcre2_match_data_create(4, NULL);
 }
 
+/*
+ * A regex is JIT-compiled when it has been tried JIT_AFTER times, not when the
+ * table is loaded: compiling all 200-odd built-in regexes took 36M instructions,
+ * most of a process's start (an MTA pipe starts one per bounce), and most regexes
+ * are tried seldom (the gates keep them off most texts). Interpreted, a pass over
+ * the Sisimai corpus cost 4M more instructions in rules_match; those it runs
+ * often are compiled after a few messages. Like the shared match data, this makes
+ * rules_match() unfit for two threads at once.
+ */
+#define JIT_AFTER	32
+
+static void
+jit_when_used(const struct rules *rs, const struct rule *r)
+{
+	struct rule *w = &rs->rules[r - rs->rules];
+
+	if (w->tries < JIT_AFTER && ++w->tries == JIT_AFTER)
+		pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE);
+}
+
 /* What a result offers the rules besides its text. */
 struct facts {
 	const char	*status;	/* "" when unknown */
@@ -755,8 +775,11 @@ other_rule_matches(const struct rules *rs, const struct rule *r, const char *tex
 		return 0;
 	switch (r->kind) {
 	case RULE_REGEX:
-		return text != NULL && pcre2_match(r->re, (PCRE2_SPTR)text,
-		    PCRE2_ZERO_TERMINATED, 0, 0, rs->md, NULL) >= 0;
+		if (text == NULL)
+			return 0;
+		jit_when_used(rs, r);
+		return pcre2_match(r->re, (PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, 0, 0,
+		    rs->md, NULL) >= 0;
 	case RULE_STATUS:
 		return f->status[0] != '\0' && fnmatch(r->pattern, f->status, 0) == 0;
 	case RULE_CODE:
