@@ -269,6 +269,14 @@ static const struct word words[] = {
 	{ "配送できません", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "届けることができませ", W_INTRO | W_HEADING },
 	{ "配信に失敗", W_SUBJECT | W_INTRO },
+	{ "不達", W_SUBJECT | W_INTRO },
+	{ "未達", W_SUBJECT | W_INTRO },
+	{ "届きませんでした", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "配達できません", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "送達できません", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "配信されませんでした", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "返送されました", W_SUBJECT | W_INTRO },
+	{ "エラーメール", W_SUBJECT },
 	{ "送信に失敗", W_SUBJECT | W_INTRO },
 
 	/* Korean */
@@ -1362,7 +1370,8 @@ static int
 is_report(const struct mail *m, const struct reading *g, size_t limit,
     unsigned subject, unsigned body)
 {
-	int system = system_sender(m), failing, support;
+	/* A bare body (pasted, or handed on by a gateway) has no sender to show. */
+	int system = system_sender(m) || m->nfields == 0, failing, support;
 	size_t i, coded = 0;
 
 	/* Lines that name an address beside a code or words of an error. */
@@ -1487,7 +1496,8 @@ generic_parse(const struct mail *m, struct report *r)
 	 * A mail system says delivery failed and names nobody we can trust: a result
 	 * without a recipient, which the list's VERP address may still name.
 	 */
-	if (kept == 0 && system_sender(m) && ((subject & W_SUBJECT) || (body & W_INTRO)) &&
+	if (kept == 0 && (system_sender(m) || m->nfields == 0) &&
+	    ((subject & W_SUBJECT) || (body & W_INTRO)) &&
 	    !(subject & W_NOTFAIL)) {
 		struct result *res = report_add(r, NULL);
 

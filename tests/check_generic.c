@@ -477,6 +477,18 @@ START_TEST(full_mode_falls_back_to_generic)
 }
 END_TEST
 
+/* A bare bounce body, no header at all (pasted into a tool, or a gateway's). */
+START_TEST(bare_body_without_header)
+{
+	assert_one(
+	    "Your message could not be delivered to the following recipient:\n"
+	    "\n"
+	    "  abe@example.com\n"
+	    "    550 5.1.1 no such user\n",
+	    "abe@example.com", CLASS_HARD);
+}
+END_TEST
+
 /* A notice of successful delivery lists recipients under a heading too. */
 START_TEST(success_notice_is_not_a_failure)
 {
@@ -530,6 +542,7 @@ main(void)
 	tcase_add_test(tc, localised_subjects);
 	tcase_add_test(tc, no_recipient_named);
 	tcase_add_test(tc, full_mode_falls_back_to_generic);
+	tcase_add_test(tc, bare_body_without_header);
 	tcase_add_test(tc, vacation_is_not_a_failure);
 	tcase_add_test(tc, success_notice_is_not_a_failure);
 	suite_add_tcase(s, tc);
