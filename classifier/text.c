@@ -304,16 +304,20 @@ text_smtp_code(const char *s, size_t n)
 		p++;
 	if ((code = code_at(p, end)) != 0)
 		return code;
+	/*
+	 * Every place a lead occurs, not only the first: a relay quotes another
+	 * ("Remote host said: host mx.example.com said: 550 ...").
+	 */
 	for (i = 0; leads[i] != NULL; i++) {
-		const char *q = text_find(s, n, leads[i]);
+		const char *q = s;
 
-		if (q == NULL)
-			continue;
-		q += strlen(leads[i]);
-		while (q < end && (*q == ' ' || *q == '<' || *q == '('))
-			q++;
-		if ((code = code_at(q, end)) != 0)
-			return code;
+		while ((q = text_find(q, (size_t)(end - q), leads[i])) != NULL) {
+			q += strlen(leads[i]);
+			while (q < end && (*q == ' ' || *q == '<' || *q == '('))
+				q++;
+			if ((code = code_at(q, end)) != 0)
+				return code;
+		}
 	}
 	return 0;
 }

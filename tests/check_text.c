@@ -83,6 +83,9 @@ START_TEST(smtp_code_at_start_or_after_lead)
 	ck_assert_int_eq(code_of("smtp; 550 no such user"), 550);
 	ck_assert_int_eq(code_of("remote server replied: 451 temporary failure"), 451);
 	ck_assert_int_eq(code_of("SAID: 550 upper-case lead"), 550);
+	/* A relay quoting another: the lead's second occurrence holds the code. */
+	ck_assert_int_eq(code_of("Remote host said: host mx.example.com[192.0.2.3] said: "
+	    "550 Requested action not taken: mailbox unavailable"), 550);
 }
 END_TEST
 
