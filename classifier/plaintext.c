@@ -196,6 +196,9 @@ host_token(const char *a, const char *b)
 		a++;
 	if (b <= a || b - a > 255)
 		return NULL;
+	/* A host has a dot (or is an IPv6 literal): "Remote host said:" names none. */
+	if (memchr(a, '.', (size_t)(b - a)) == NULL && memchr(a, ':', (size_t)(b - a)) == NULL)
+		return NULL;
 	return xstrndup(a, (size_t)(b - a));
 }
 
