@@ -305,13 +305,15 @@ text_smtp_code(const char *s, size_t n)
 	if ((code = code_at(p, end)) != 0)
 		return code;
 	/*
-	 * Every place a lead occurs, not only the first: a relay quotes another
-	 * ("Remote host said: host mx.example.com said: 550 ...").
+	 * The first few places a lead occurs, not only the first: a relay quotes
+	 * another ("Remote host said: host mx.example.com said: 550 ..."). A few:
+	 * each text_find may read to the end, and hostile text repeats a lead.
 	 */
 	for (i = 0; leads[i] != NULL; i++) {
 		const char *q = s;
+		int seen = 0;
 
-		while ((q = text_find(q, (size_t)(end - q), leads[i])) != NULL) {
+		while (seen++ < 4 && (q = text_find(q, (size_t)(end - q), leads[i])) != NULL) {
 			q += strlen(leads[i]);
 			while (q < end && (*q == ' ' || *q == '<' || *q == '('))
 				q++;

@@ -299,6 +299,29 @@ START_TEST(tab_indented_last_line)
 }
 END_TEST
 
+/*
+ * A diagnostic of 8 MB that repeats "said: " with no code after it: looking for
+ * the reply code after each lead must not turn into a search per occurrence.
+ */
+START_TEST(diagnostic_repeating_said)
+{
+	struct buffer b = { NULL, 0, 0 };
+	struct report r;
+	int i;
+
+	append(&b, "From: MAILER-DAEMON@mx.example.net\n"
+	    "Subject: failure notice\n\n"
+	    "Hi. This is the qmail-send program at mx.example.net.\n"
+	    "I'm afraid I wasn't able to deliver your message to the following"
+	    " addresses.\n\n<vic@example.org>:\nRemote host ");
+	for (i = 0; i < 8 * 1024 * 1024 / 8; i++)
+		append(&b, "said: x ");
+	append(&b, "\n");
+	ck_assert_int_ge(classify_timed(&b, &r), 0);
+	report_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -315,6 +338,7 @@ main(void)
 	tcase_add_test(tc, dsn_149000_groups);
 	tcase_add_test(tc, report_add_200000);
 	tcase_add_test(tc, recipient_paragraphs_300);
+	tcase_add_test(tc, diagnostic_repeating_said);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
