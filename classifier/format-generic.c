@@ -539,6 +539,7 @@ struct reading {
 	char		*via[GENERIC_MAX_OWN];	/* its Received: ... for <address> */
 	size_t		 nvia;
 	int		 cut;		/* the returned message starts at lines[cut] */
+	int		 full;		/* a candidate was dropped: GENERIC_MAX_CANDIDATES */
 };
 
 /* A reply code ("550 ", "<<< 421-") or an enhanced status of class 4 or 5 in s. */
@@ -743,6 +744,7 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 		}
 	}
 	if (g->ncands >= GENERIC_MAX_CANDIDATES) {
+		g->full = 1;
 		free(a);
 		return;
 	}
@@ -1457,6 +1459,9 @@ generic_parse(const struct mail *m, struct report *r)
 	if (g.ncands == 0)
 		read_envelope(m, &g);
 
+	if (g.full)
+		report_warn(r, "more than %d addresses next to errors; only the first %d"
+		    " were read", GENERIC_MAX_CANDIDATES, GENERIC_MAX_CANDIDATES);
 	/* Cross-check: where the returned message names its recipients, trust them. */
 	for (i = 0; i < g.ncands; i++)
 		any_sent |= sent_to(&g, g.cands[i].address);

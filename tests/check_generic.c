@@ -477,6 +477,25 @@ START_TEST(full_mode_falls_back_to_generic)
 }
 END_TEST
 
+/* Past its cap of addresses the reader stops, and says so. */
+START_TEST(candidates_capped_with_warning)
+{
+	struct classifier *c = generic();
+	struct report r;
+	char *msg = malloc(300 * 64 + 256), *p;
+	int i;
+
+	p = msg + sprintf(msg, BOUNCE_HEAD "Delivery failed:\n");
+	for (i = 0; i < 300; i++)
+		p += sprintf(p, "u%d@example.org: 550 5.1.1 unknown user\n", i);
+	ck_assert_int_eq(read_message(c, msg, &r), 200);
+	ck_assert_msg(strstr(r.error, "more than 200") != NULL, "warning: %s", r.error);
+	report_free(&r);
+	classifier_free(c);
+	free(msg);
+}
+END_TEST
+
 /* A bare bounce body, no header at all (pasted into a tool, or a gateway's). */
 START_TEST(bare_body_without_header)
 {
@@ -542,6 +561,7 @@ main(void)
 	tcase_add_test(tc, localised_subjects);
 	tcase_add_test(tc, no_recipient_named);
 	tcase_add_test(tc, full_mode_falls_back_to_generic);
+	tcase_add_test(tc, candidates_capped_with_warning);
 	tcase_add_test(tc, bare_body_without_header);
 	tcase_add_test(tc, vacation_is_not_a_failure);
 	tcase_add_test(tc, success_notice_is_not_a_failure);
