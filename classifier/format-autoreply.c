@@ -42,12 +42,8 @@ static int
 auto_submitted(const struct mail *m)
 {
 	char *v;
-	int yes = 0;
+	int yes = mail_auto_submitted(m);
 
-	if ((v = mail_header(m, "Auto-Submitted")) != NULL) {
-		yes = !text_starts(v, strlen(v), "no");
-		free(v);
-	}
 	if (!yes && (v = mail_header(m, "Precedence")) != NULL) {
 		yes = text_starts(v, strlen(v), "auto_reply");
 		free(v);

@@ -15,8 +15,6 @@
 #include <string.h>
 
 #include "address.h"
-#include "dsn.h"
-#include "dsn-result.h"
 #include "format.h"
 #include "plaintext.h"
 #include "reason.h"
@@ -25,6 +23,8 @@
 #include "xalloc.h"
 
 #define REJECTED	"was automatically rejected:"
+
+extern const struct format format_rfc3464;
 
 /* Dovecot's words for a mailbox that cannot take the message: its own reason. */
 static const char *const full_mailbox[] = {
@@ -49,27 +49,18 @@ fill(struct result *res, const char *reason, size_t n)
 	}
 }
 
-/* The recipients of the delivery-status part, or 0 when there is none. */
+/*
+ * The recipients of the delivery-status part as the RFC 3464 reader finds them,
+ * with Dovecot's reason as their diagnostic; 0 when there is no such part.
+ */
 static int
 dsn_recipients(const struct mail *m, struct report *r, const char *reason, size_t n)
 {
-	const struct part *pt = mail_part(m, "message/delivery-status", 1);
-	struct dsn d;
-	struct result *res;
-	size_t i;
-	int added = 0;
+	size_t i, first = r->nresults;
+	int added = format_rfc3464.parse(m, r);
 
-	if (pt == NULL || pt->text == NULL)
-		return 0;
-	memset(&d, 0, sizeof d);
-	dsn_parse(pt->text, pt->text_len, &d);
-	for (i = 0; i < d.nrecipients; i++) {
-		if ((res = dsn_group_result(&d.recipients[i], r)) != NULL) {
-			fill(res, reason, n);
-			added++;
-		}
-	}
-	dsn_free(&d);
+	for (i = first; added > 0 && i < r->nresults; i++)
+		fill(&r->results[i], reason, n);
 	return added;
 }
 

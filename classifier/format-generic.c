@@ -37,7 +37,7 @@
 /* What a phrase is evidence of. A phrase may be several. */
 enum {
 	W_SUBJECT	= 1 << 0,	/* a subject that says delivery failed */
-	W_INTRO		= 1 << 1,	/* an opening sentence that says delivery failed */
+	W_INTRO		= 1 << 1,	/* an opening sentence: delivery failed */
 	W_HEADING	= 1 << 2,	/* introduces a list of failed recipients */
 	W_ERROR		= 1 << 3,	/* words of an error next to an address */
 	W_RETURNED	= 1 << 4,	/* the returned message starts after this line */
@@ -517,7 +517,7 @@ struct gline {
 	const char	*s;
 	size_t		 n;
 	unsigned	 kinds;
-	int		 code;		/* holds a 4xx/5xx reply code or 4.x.x/5.x.x status */
+	int		 code;		/* a 4xx/5xx reply or 4.x.x/5.x.x status */
 };
 
 struct candidate {
@@ -532,14 +532,14 @@ struct reading {
 	size_t		 nlines;
 	struct candidate *cands;
 	size_t		 ncands;
-	char		*own[GENERIC_MAX_OWN];	/* the list's and the reporter's addresses */
+	char		*own[GENERIC_MAX_OWN];	/* the list's and the reporter's */
 	size_t		 nown;
-	char		*sent_to[GENERIC_MAX_OWN];	/* the returned message's To, Cc */
+	char		*sent_to[GENERIC_MAX_OWN];	/* the returned To, Cc */
 	size_t		 nsent_to;
 	char		*via[GENERIC_MAX_OWN];	/* its Received: ... for <address> */
 	size_t		 nvia;
 	int		 cut;		/* the returned message starts at lines[cut] */
-	int		 full;		/* a candidate was dropped: GENERIC_MAX_CANDIDATES */
+	int		 full;		/* past GENERIC_MAX_CANDIDATES */
 };
 
 /* A reply code ("550 ", "<<< 421-") or an enhanced status of class 4 or 5 in s. */
@@ -837,7 +837,8 @@ leading_address(const char *s, size_t n, const char **rest)
 static char *
 labelled_address(const char *s, size_t n, const char **rest)
 {
-	static const char *const labels[] = { "recipient", "address", "receiver", "addressee", "destinat", "empfänger", "adresse", "indirizzo",
+	static const char *const labels[] = { "recipient", "address", "receiver",
+	    "addressee", "destinat", "empfänger", "adresse", "indirizzo",
 	    "geadresseerde", "ontvanger", "user", "mailbox", "failed", "invalid",
 	    "unknown", "получател", "收件人", "宛先", NULL };
 	const char *colon = memchr(s, ':', n < 48 ? n : 48), *at;
@@ -970,7 +971,8 @@ read_address_lines(struct reading *g, size_t limit)
 			d = rest;
 			dn = (size_t)(l->s + l->n - rest);
 			if (to > i + 1)
-				dn = (size_t)(g->lines[to - 1].s + g->lines[to - 1].n - d);
+				dn = (size_t)(g->lines[to - 1].s +
+				    g->lines[to - 1].n - d);
 		} else
 			span(g, i + 1, to, &d, &dn);
 		if (dn > GENERIC_MAX_DIAG)
@@ -1019,10 +1021,11 @@ read_rcpt_to(struct reading *g, size_t limit)
 			if (has_error_code(s, n)) {
 				size_t to = paragraph_to(g, k + 1, limit);
 				const char *e = g->lines[to - 1].s + g->lines[to - 1].n;
+				size_t dn = (size_t)(e - s);
 
 				a = address_find(p, (size_t)(l->s + l->n - p));
-				candidate_add(g, a, s, (size_t)(e - s) > GENERIC_MAX_DIAG ?
-				    GENERIC_MAX_DIAG : (size_t)(e - s), 0);
+				candidate_add(g, a, s, dn > GENERIC_MAX_DIAG ?
+				    GENERIC_MAX_DIAG : dn, 0);
 				break;
 			}
 		}
@@ -1083,11 +1086,13 @@ read_error_lines(struct reading *g, size_t limit)
 		 * own the rest of its paragraph ("As their mailbox is full.").
 		 */
 		indent = plain_indent(l->s, l->s + l->n);
-		for (k = i + 1; k < limit && k < i + 6; k++)
-			if (blank(&g->lines[k]) || memchr(g->lines[k].s, '@',
-			    g->lines[k].n) != NULL || (l->code && plain_indent(g->lines[k].s,
-			    g->lines[k].s + g->lines[k].n) <= indent))
+		for (k = i + 1; k < limit && k < i + 6; k++) {
+			const struct gline *c = &g->lines[k];
+
+			if (blank(c) || memchr(c->s, '@', c->n) != NULL ||
+			    (l->code && plain_indent(c->s, c->s + c->n) <= indent))
 				break;
+		}
 		span(g, i, k, &d, &dn);
 		/*
 		 * "Could not be delivered to: <a@b>" points at the address; the server's
@@ -1204,7 +1209,7 @@ read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 			continue;
 		for (k = i + 1; k < limit && k < i + 12; k++) {
 			const struct gline *l = &g->lines[k];
-			const char *t = plain_skip_blanks(l->s, l->s + l->n), *te = l->s + l->n;
+			const char *te = l->s + l->n, *t = plain_skip_blanks(l->s, te);
 
 			while (te > t && (te[-1] == ' ' || te[-1] == '\t'))
 				te--;
@@ -1315,16 +1320,6 @@ read_lines(struct reading *g, const char *text, size_t len)
 	}
 }
 
-static int
-auto_submitted(const struct mail *m)
-{
-	char *v = mail_header(m, "Auto-Submitted");
-	int yes = v != NULL && !text_starts(v, strlen(v), "no");
-
-	free(v);
-	return yes;
-}
-
 /* A null sender or a mail system's name in From. */
 static int
 system_sender(const struct mail *m)
@@ -1391,8 +1386,9 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	failing = ((subject & (W_SUBJECT | W_DELAY)) && !(subject & W_NOTFAIL)) ||
 	    (body & (W_INTRO | W_HEADING)) || (system && (body & W_ERROR) &&
 	    any_code(g, limit));
-	support = system || g->cut >= 0 || has_returned_part(m) || auto_submitted(m) ||
-	    mail_header_has(m, "X-Failed-Recipients") || coded > 0;
+	support = system || g->cut >= 0 || has_returned_part(m) ||
+	    mail_auto_submitted(m) || mail_header_has(m, "X-Failed-Recipients") ||
+	    coded > 0;
 	return (failing && support) || (system && coded > 0);
 }
 

@@ -1157,3 +1157,13 @@ mail_from(const struct mail *m)
 {
 	return xstrdup(m->from != NULL ? m->from : "");
 }
+
+int
+mail_auto_submitted(const struct mail *m)
+{
+	char *v = mail_header(m, "Auto-Submitted");
+	int yes = v != NULL && !text_starts(v, strlen(v), "no");
+
+	free(v);
+	return yes;
+}

@@ -112,4 +112,10 @@ int	 mail_header_has(const struct mail *m, const char *name);
 char	*mail_subject(const struct mail *m);
 char	*mail_from(const struct mail *m);
 
+/*
+ * Was m sent automatically, by its Auto-Submitted field (RFC 3834: any value but
+ * "no")? Decoders add the other signs they trust (Precedence, X-Autoreply).
+ */
+int	 mail_auto_submitted(const struct mail *m);
+
 #endif
