@@ -62,11 +62,51 @@ output_json(FILE *f, const char *file, const struct report *r)
 	show_json_line(f, o);
 }
 
+/*
+ * The table is printed as the files are read, so its columns have fixed widths;
+ * a file name or recipient longer than its column is cut from the left, where
+ * "..." replaces what is gone (the end of a path names the file, and the end of
+ * an address its domain), so the columns after it stay where the header put them.
+ */
+#define FILE_WIDTH	30
+#define RCPT_WIDTH	32
+
 void
 output_table_header(FILE *f)
 {
-	fprintf(f, "%-30s %-32s %-9s %-15s %-7s %-4s %s\n", "FILE", "RECIPIENT", "CLASS",
-	    "REASON", "STATUS", "CODE", "DIAGNOSTIC");
+	fprintf(f, "%-*s %-*s %-9s %-15s %-7s %-4s %s\n", FILE_WIDTH, "FILE",
+	    RCPT_WIDTH, "RECIPIENT", "CLASS", "REASON", "STATUS", "CODE", "DIAGNOSTIC");
+}
+
+/* Characters of s, a string of valid UTF-8 (utf8_clean), not bytes. */
+static size_t
+text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* s in a column of width characters and a space: padded, or cut from the left. */
+static void
+table_cell(FILE *f, const char *s, size_t width)
+{
+	size_t n = text_width(s);
+
+	if (n <= width) {
+		fprintf(f, "%s%*s ", s, (int)(width - n), "");
+		return;
+	}
+	n -= width - 3;	/* characters to drop, so that "..." and the rest fill width */
+	while (n > 0) {
+		s++;
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n--;
+	}
+	fprintf(f, "...%s ", s);
 }
 
 static void
@@ -75,15 +115,19 @@ table_row(FILE *f, const char *file, const char *rcpt, const char *cls,
 {
 	char *d = utf8_clean(diag != NULL ? diag : "-");
 	char *r = utf8_clean(rcpt != NULL ? rcpt : "-");
+	char *name = utf8_clean(file);
 	char codebuf[16] = "-";
 
 	if (code > 0)
 		snprintf(codebuf, sizeof codebuf, "%d", code);
 	if (strlen(d) > 100)
 		strcpy(d + 97, "...");
-	fprintf(f, "%-30s %-32s %-9s %-15s %-7s %-4s %s\n", file, r, cls,
+	table_cell(f, name, FILE_WIDTH);
+	table_cell(f, r, RCPT_WIDTH);
+	fprintf(f, "%-9s %-15s %-7s %-4s %s\n", cls,
 	    reason != NULL ? reason : "-", status != NULL && *status ? status : "-",
 	    codebuf, d);
+	free(name);
 	free(d);
 	free(r);
 }
