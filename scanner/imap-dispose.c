@@ -92,10 +92,10 @@ move(struct imap_session *is, const struct uid_list *l, const char *folder,
     struct err *e)
 {
 	struct mailimap_set *set = uid_set(l->uid, l->count);
-	char what[SOURCE_FOLDER_MAX + 64], wire[IMAP_WIRE_NAME_MAX];
+	char what[SOURCE_FOLDER_MAX + 64], wire[IMAP_PLACED_NAME_MAX];
 	int r;
 
-	if (imap_session_wire_name(is, folder, wire, sizeof wire, e) == -1) {
+	if (imap_session_place_name(is, folder, wire, sizeof wire, e) == -1) {
 		mailimap_set_free(set);
 		return -1;
 	}

@@ -8,6 +8,9 @@
  * is sent only on a verified connection, or in clear when the configuration says
  * allow_plaintext. Capabilities are read again after STARTTLS and after LOGIN,
  * since a server may announce different ones (and libetpan does not re-read).
+ * Folder names are placed in the personal namespace the server announces
+ * (RFC 2342): Courier, and Cyrus with altnamespace off, keep a user's folders
+ * below "INBOX." and refuse to create "Processed" beside INBOX.
  */
 #include <stdio.h>
 #include <string.h>
@@ -170,6 +173,93 @@ read_delimiter(struct imap_session *is)
 		mailimap_list_result_free(found);
 }
 
+/* Copy a prefix of a NAMESPACE reply into to[IMAP_PREFIX_MAX]; "" if too long. */
+static void
+copy_prefix(char *to, const struct mailimap_namespace_info *info)
+{
+	const char *p = info->ns_prefix != NULL ? info->ns_prefix : "";
+
+	to[0] = '\0';
+	if (strlen(p) < IMAP_PREFIX_MAX)
+		strcpy(to, p);
+}
+
+/*
+ * The personal namespace, and the others' prefixes so that a folder already
+ * named in one of them is left there. A server without NAMESPACE, or one whose
+ * reply cannot be read, keeps names as they are: what bouncescan did before.
+ */
+static void
+read_namespace(struct imap_session *is)
+{
+	struct mailimap_namespace_data *ns = NULL;
+	struct mailimap_namespace_item *items[2];
+	clistiter *it;
+	size_t i, n = 0;
+
+	is->personal[0] = '\0';
+	memset(is->other, 0, sizeof is->other);
+	if (!mailimap_has_namespace(is->imap) ||
+	    mailimap_namespace(is->imap, &ns) != MAILIMAP_NO_ERROR || ns == NULL)
+		return;
+	if (ns->ns_personal != NULL && ns->ns_personal->ns_data_list != NULL &&
+	    (it = clist_begin(ns->ns_personal->ns_data_list)) != NULL)
+		copy_prefix(is->personal, clist_content(it));
+	items[0] = ns->ns_other;
+	items[1] = ns->ns_shared;
+	for (i = 0; i < 2; i++) {
+		if (items[i] == NULL || items[i]->ns_data_list == NULL)
+			continue;
+		for (it = clist_begin(items[i]->ns_data_list);
+		    it != NULL && n < IMAP_OTHER_PREFIXES; it = clist_next(it))
+			copy_prefix(is->other[n++], clist_content(it));
+	}
+	mailimap_namespace_data_free(ns);
+}
+
+/* Whether name starts with prefix, its leading "INBOX" in any case. */
+static int
+has_prefix(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (n == 0)
+		return 0;
+	if (n >= 5 && strncasecmp(prefix, "INBOX", 5) == 0)
+		return strncasecmp(name, prefix, 5) == 0 &&
+		    strncmp(name + 5, prefix + 5, n - 5) == 0;
+	return strncmp(name, prefix, n) == 0;
+}
+
+int
+imap_namespace_place(const char *personal, const char (*other)[IMAP_PREFIX_MAX],
+    size_t count, const char *name, char *out, size_t size, struct err *e)
+{
+	size_t i;
+	int keep;
+
+	keep = personal[0] == '\0' || strcasecmp(name, "INBOX") == 0 ||
+	    has_prefix(name, personal);
+	for (i = 0; i < count && !keep; i++)
+		keep = has_prefix(name, other[i]);
+	if (snprintf(out, size, "%s%s", keep ? "" : personal, name) >= (int)size)
+		return err_set(e, "\"%s%s\": too long a mailbox name",
+		    keep ? "" : personal, name);
+	return 0;
+}
+
+int
+imap_session_place_name(const struct imap_session *is, const char *name,
+    char *wire, size_t size, struct err *e)
+{
+	char bare[IMAP_WIRE_NAME_MAX];
+
+	if (imap_session_wire_name(is, name, bare, sizeof bare, e) == -1)
+		return -1;
+	return imap_namespace_place(is->personal, is->other, IMAP_OTHER_PREFIXES,
+	    bare, wire, size, e);
+}
+
 int
 imap_session_wire_name(const struct imap_session *is, const char *name, char *wire,
     size_t size, struct err *e)
@@ -189,11 +279,12 @@ imap_session_wire_name(const struct imap_session *is, const char *name, char *wi
 static int
 select_mailbox(struct imap_session *is, struct err *e)
 {
-	char what[URL_PART_MAX + 32], wire[IMAP_WIRE_NAME_MAX];
+	char what[URL_PART_MAX + 32], wire[IMAP_PLACED_NAME_MAX];
 	int r;
 
 	read_delimiter(is);
-	if (imap_session_wire_name(is, is->url.mailbox, wire, sizeof wire, e) == -1)
+	read_namespace(is);
+	if (imap_session_place_name(is, is->url.mailbox, wire, sizeof wire, e) == -1)
 		return -1;
 	if ((r = mailimap_select(is->imap, wire)) != MAILIMAP_NO_ERROR) {
 		snprintf(what, sizeof what, "opening the mailbox %s", is->url.mailbox);
@@ -229,10 +320,10 @@ int
 imap_session_folder(struct imap_session *is, const char *folder, struct err *e)
 {
 	clist *found = NULL;
-	char what[SOURCE_FOLDER_MAX + 32], wire[IMAP_WIRE_NAME_MAX];
+	char what[IMAP_PLACED_NAME_MAX + 32], wire[IMAP_PLACED_NAME_MAX];
 	int r, exists;
 
-	if (imap_session_wire_name(is, folder, wire, sizeof wire, e) == -1)
+	if (imap_session_place_name(is, folder, wire, sizeof wire, e) == -1)
 		return -1;
 	r = mailimap_list(is->imap, "", wire, &found);
 	exists = r == MAILIMAP_NO_ERROR && found != NULL && clist_count(found) > 0;
@@ -241,7 +332,7 @@ imap_session_folder(struct imap_session *is, const char *folder, struct err *e)
 	if (exists)
 		return 0;
 	if ((r = mailimap_create(is->imap, wire)) != MAILIMAP_NO_ERROR) {
-		snprintf(what, sizeof what, "creating the folder %s", folder);
+		snprintf(what, sizeof what, "creating the folder %s", wire);
 		return imap_session_error(is, what, r, e);
 	}
 	return 0;

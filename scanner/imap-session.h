@@ -18,6 +18,12 @@
 
 /* Room for a mailbox name of the URL or a folder in modified UTF-7. */
 #define IMAP_WIRE_NAME_MAX	MUTF7_MAX(URL_PART_MAX)
+/* A namespace prefix (RFC 2342) longer than this is ignored. */
+#define IMAP_PREFIX_MAX		128
+/* Namespaces of other users and shared ones remembered beyond the personal. */
+#define IMAP_OTHER_PREFIXES	4
+/* Room for a name placed in the personal namespace. */
+#define IMAP_PLACED_NAME_MAX	(IMAP_WIRE_NAME_MAX + IMAP_PREFIX_MAX)
 
 struct imap_session {
 	mailimap	*imap;
@@ -27,6 +33,9 @@ struct imap_session {
 	int		 has_uidplus;	/* RFC 4315: UID EXPUNGE */
 	int		 has_idle;	/* RFC 2177 */
 	char		 delimiter;	/* of the hierarchy; NUL when flat */
+	/* From NAMESPACE, on the wire as the server wrote them; "" when none. */
+	char		 personal[IMAP_PREFIX_MAX];	/* e.g. "INBOX." */
+	char		 other[IMAP_OTHER_PREFIXES][IMAP_PREFIX_MAX];
 };
 
 /*
@@ -41,6 +50,25 @@ int	imap_session_open(struct imap_session *, const struct url *u,
  * with each "/" written as the server's hierarchy delimiter. 0, or -1 with e.
  */
 int	imap_session_wire_name(const struct imap_session *, const char *name,
+	    char *wire, size_t size, struct err *e);
+
+/*
+ * A name already on the wire (wire_name above) placed in the personal
+ * namespace whose prefix is personal: out = personal + name, except for INBOX,
+ * a name that already starts with personal, or one that starts with one of the
+ * count prefixes in other (another user's or a shared folder), which are kept
+ * as they are. "INBOX" at the start of a prefix matches in any case, as INBOX
+ * does (RFC 3501, 5.1). 0, or -1 with e when out[size] is too small.
+ */
+int	imap_namespace_place(const char *personal,
+	    const char (*other)[IMAP_PREFIX_MAX], size_t count, const char *name,
+	    char *out, size_t size, struct err *e);
+
+/*
+ * wire_name, then placed in the personal namespace the server announced, if
+ * it did. For the URL's mailbox and the folders of "move:". 0, or -1 with e.
+ */
+int	imap_session_place_name(const struct imap_session *, const char *name,
 	    char *wire, size_t size, struct err *e);
 
 /* CREATE folder unless LIST finds it. 0, or -1 with e. */

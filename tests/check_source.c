@@ -18,6 +18,7 @@
 
 #include "check_main.h"
 #include "classifier.h"
+#include "imap-session.h"
 #include "source.h"
 
 static char root[64];
@@ -894,6 +895,45 @@ START_TEST(test_stdin_oversize)
 }
 END_TEST
 
+/* IMAP folder names placed in the personal namespace (RFC 2342). */
+START_TEST(test_imap_namespace_place)
+{
+	static const char other[IMAP_OTHER_PREFIXES][IMAP_PREFIX_MAX] = {
+		"#shared.", "user."
+	};
+	static const struct {
+		const char *personal, *name, *want;
+	} cases[] = {
+		{ "", "Processed", "Processed" },		/* Dovecot */
+		{ "INBOX.", "Processed", "INBOX.Processed" },	/* Courier, Cyrus */
+		{ "INBOX.", "INBOX.Done", "INBOX.Done" },	/* not doubled */
+		{ "INBOX.", "inbox.Done", "inbox.Done" },	/* INBOX in any case */
+		{ "INBOX.", "INBOX", "INBOX" },
+		{ "INBOX.", "Inbox", "Inbox" },
+		{ "INBOX.", "INBOXES", "INBOX.INBOXES" },
+		{ "INBOX.", "#shared.lists", "#shared.lists" },	/* another namespace */
+		{ "INBOX.", "user.bob.x", "user.bob.x" },
+		{ "INBOX.", "&XfJZBHQG-", "INBOX.&XfJZBHQG-" },
+		{ "Mail/", "Mail/Done", "Mail/Done" },
+		{ "Mail/", "mail/Done", "Mail/mail/Done" },	/* only INBOX ignores case */
+	};
+	char out[IMAP_PLACED_NAME_MAX];
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert_int_eq(imap_namespace_place(cases[i].personal, other, 2,
+		    cases[i].name, out, sizeof out, &e), 0);
+		ck_assert_str_eq(out, cases[i].want);
+	}
+	/* Too little room is an error, never a cut name. */
+	ck_assert_int_eq(imap_namespace_place("INBOX.", other, 2, "Processed", out,
+	    15, &e), -1);
+	ck_assert_int_eq(imap_namespace_place("INBOX.", other, 2, "Processed", out,
+	    16, &e), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -925,6 +965,7 @@ main(void)
 	tcase_add_test(tc, test_stdin);
 	tcase_add_test(tc, test_stdin_oversize);
 	tcase_add_test(tc, test_lock_key);
+	tcase_add_test(tc, test_imap_namespace_place);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
