@@ -200,7 +200,7 @@ outbox_wake(struct scan *sc, time_t now)
 	return when > now + WATCH_OUTBOX_PAUSE ? when : now + WATCH_OUTBOX_PAUSE;
 }
 
-/* Sleep until new mail, the next due scan, the outbox's wake (if any), or a signal. */
+/* Sleep until new mail, the next due scan, the outbox's wake, or a signal. */
 static void
 watch_wait(struct watched *w, size_t n, time_t outbox)
 {
