@@ -31,9 +31,10 @@ struct store_policy {
 	int	soft_threshold;		/* distinct soft-bounce days that suppress (5) */
 	int	soft_window_days;	/* ... within this many days (30) */
 	int	complaint_threshold;	/* complaints that suppress (1) */
-	int	incident_domain_blocks;	/* block results for one domain in a scan (5) */
-	int	incident_min_failures;	/* failures in a scan before the share counts (20) */
+	int	incident_domain_blocks;	/* block results for one domain (5) */
+	int	incident_min_failures;	/* failures before the share counts (20) */
 	int	incident_block_percent;	/* block share of those failures, percent (50) */
+	int	incident_window_minutes; /* ... in a scan or within this many minutes (60) */
 };
 
 /* One message, as the caller saw it. */

@@ -14,7 +14,9 @@
  *   older than that do not count, however close together they were: a first scan
  *   of a year of backlog does not suppress everybody who was once full for a
  *   week. The counter shown is the number of days in the window ending now.
- * - block: counted, never held against the recipient.
+ * - block: counted, never held against the recipient. A burst of them for one
+ *   receiving domain (or a high share among all failures), in one scan or within
+ *   the last incident_window_minutes whatever the scans, is a sender-side incident.
  * - autoreply, delayed, delivered: recorded, not counted.
  * A manual unsuppress sets the recipient's reset time: only events after it count.
  * Suppressions made by hand or by import are never lifted here.
@@ -417,50 +419,113 @@ out:
 	return store_write_end(st, own, rc, e);
 }
 
-/* The block counts of one scan, per receiving domain, at or above the threshold. */
+/*
+ * The events an incident is judged on: the scan's own, and every failure that
+ * bounced within the last incident_window_minutes whatever scan stored it. A
+ * pipe stores one message per scan, so counting per scan alone never saw a
+ * burst arriving as 350 pipes; a backlog scanned from a Maildir still counts
+ * as a whole, however old its bounces. Both halves use an index (events_scan,
+ * events_time).
+ */
+#define INCIDENT_EVENTS \
+	" WITH s AS MATERIALIZED (SELECT id, domain, class, reason FROM events" \
+	"  WHERE scan_id = ?1 UNION SELECT id, domain, class, reason FROM events" \
+	"  WHERE bounce_time >= ?2 AND class IN ('hard', 'soft', 'block'))"
+
+/* The block counts per receiving domain at or above the threshold. */
 static const char domain_incidents_sql[] =
-	"INSERT INTO incidents (scan_id, kind, domain, reason, blocks, failures, created)"
-	" WITH s AS MATERIALIZED (SELECT domain, class, reason FROM events"
-	"  WHERE scan_id = ?1),"
+	INCIDENT_EVENTS ","
 	" d AS (SELECT domain, sum(class = 'block') AS blocks,"
 	"  sum(class IN ('hard', 'soft', 'block')) AS failures FROM s GROUP BY domain"
-	"  HAVING blocks >= ?2),"
+	"  HAVING blocks >= ?3),"
 	" r AS (SELECT domain, reason, row_number() OVER (PARTITION BY domain"
 	"  ORDER BY count(*) DESC, reason) AS rank FROM s WHERE class = 'block'"
 	"  GROUP BY domain, reason)"
-	" SELECT ?1, 'domain', d.domain, r.reason, d.blocks, d.failures, ?3"
+	" SELECT d.domain, r.reason, d.blocks, d.failures"
 	" FROM d JOIN r ON r.domain = d.domain AND r.rank = 1";
 
-/* The whole scan: a high share of block results among its failures. */
+/* All domains together: a high share of block results among the failures. */
 static const char share_incident_sql[] =
-	"INSERT INTO incidents (scan_id, kind, domain, reason, blocks, failures, created)"
-	" SELECT ?1, 'share', NULL,"
-	"  (SELECT reason FROM events WHERE scan_id = ?1 AND class = 'block'"
+	INCIDENT_EVENTS
+	" SELECT NULL, (SELECT reason FROM s WHERE class = 'block'"
 	"   GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 1),"
-	"  s.blocks, s.failures, ?3"
+	"  t.blocks, t.failures"
 	" FROM (SELECT sum(class = 'block') AS blocks,"
-	"  sum(class IN ('hard', 'soft', 'block')) AS failures"
-	"  FROM events WHERE scan_id = ?1) s"
-	" WHERE s.failures >= ?2 AND s.blocks * 100 >= s.failures * ?4";
+	"  sum(class IN ('hard', 'soft', 'block')) AS failures FROM s) t"
+	" WHERE t.failures >= ?3 AND t.blocks * 100 >= t.failures * ?4";
 
+/*
+ * One burst is one incident: when an incident of this kind and domain was
+ * recorded within the window (by an earlier pipe, say), it takes the larger
+ * counts instead of a new row, so 350 pipes make one incident of 350 block
+ * results, and webhooks (a trigger on insert) announce it once.
+ */
 static int
-incident_insert(struct store *st, const char *sql, int64_t scan_id, int threshold,
-    int percent, struct err *e)
+incident_upsert(struct store *st, sqlite3_stmt *found, int64_t scan_id, time_t since,
+    const char *kind, struct err *e)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (threshold <= 0)
-		return 0;
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	if (store_prepare(st, "UPDATE incidents SET reason = ?3,"
+	    " blocks = max(blocks, ?4), failures = max(failures, ?5)"
+	    " WHERE id = (SELECT max(id) FROM incidents WHERE kind = ?1"
+	    " AND domain IS ?2 AND created >= ?6)", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_value(stmt, 2, sqlite3_column_value(found, 0));
+	sqlite3_bind_value(stmt, 3, sqlite3_column_value(found, 1));
+	sqlite3_bind_int64(stmt, 4, sqlite3_column_int64(found, 2));
+	sqlite3_bind_int64(stmt, 5, sqlite3_column_int64(found, 3));
+	sqlite3_bind_int64(stmt, 6, since);
+	rc = store_step_done(st, stmt, e, "recording an incident");
+	sqlite3_finalize(stmt);
+	if (rc == -1 || sqlite3_changes(st->db) > 0)
+		return rc;
+	if (store_prepare(st, "INSERT INTO incidents (scan_id, kind, domain, reason,"
+	    " blocks, failures, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    &stmt, e) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, scan_id);
-	sqlite3_bind_int(stmt, 2, threshold);
-	sqlite3_bind_int64(stmt, 3, store_now(st));
-	sqlite3_bind_int(stmt, 4, percent);
+	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_value(stmt, 3, sqlite3_column_value(found, 0));
+	sqlite3_bind_value(stmt, 4, sqlite3_column_value(found, 1));
+	sqlite3_bind_int64(stmt, 5, sqlite3_column_int64(found, 2));
+	sqlite3_bind_int64(stmt, 6, sqlite3_column_int64(found, 3));
+	sqlite3_bind_int64(stmt, 7, store_now(st));
 	rc = store_step_done(st, stmt, e, "recording an incident");
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+static int
+incident_find(struct store *st, const char *sql, const char *kind, int64_t scan_id,
+    int threshold, int percent, struct err *e)
+{
+	const struct store_policy *p = &st->policy;
+	sqlite3_stmt *stmt;
+	time_t since;
+	int rc;
+
+	if (threshold <= 0)
+		return 0;
+	since = store_now(st) - (time_t)(p->incident_window_minutes > 0 ?
+	    p->incident_window_minutes : 60) * 60;
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	sqlite3_bind_int64(stmt, 2, since);
+	sqlite3_bind_int(stmt, 3, threshold);
+	sqlite3_bind_int(stmt, 4, percent);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (incident_upsert(st, stmt, scan_id, since, kind, e) == -1)
+			break;
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return -1;
+	if (rc != SQLITE_DONE)
+		return store_fail(st, e, "finding incidents");
+	return 0;
 }
 
 /* Finishing a scan twice records its incidents once. */
@@ -478,12 +543,12 @@ incidents_record(struct store *st, int64_t scan_id, struct err *e)
 	sqlite3_finalize(stmt);
 	if (rc == -1)
 		return -1;
-	if (incident_insert(st, domain_incidents_sql, scan_id, p->incident_domain_blocks,
-	    0, e) == -1)
+	if (incident_find(st, domain_incidents_sql, "domain", scan_id,
+	    p->incident_domain_blocks, 0, e) == -1)
 		return -1;
 	if (p->incident_block_percent <= 0)
 		return 0;
-	return incident_insert(st, share_incident_sql, scan_id,
+	return incident_find(st, share_incident_sql, "share", scan_id,
 	    p->incident_min_failures > 0 ? p->incident_min_failures : 1,
 	    p->incident_block_percent, e);
 }

@@ -110,6 +110,7 @@ store_policy_defaults(struct store_policy *p)
 	p->incident_domain_blocks = 5;
 	p->incident_min_failures = 20;
 	p->incident_block_percent = 50;
+	p->incident_window_minutes = 60;
 }
 
 /* What the user can do about each kind of failure, and whether waiting helps. */
@@ -273,7 +274,8 @@ column_text(sqlite3_stmt *stmt, int column)
 
 static const char *const policy_keys[] = {
 	"hard_threshold", "soft_threshold", "soft_window_days", "complaint_threshold",
-	"incident_domain_blocks", "incident_min_failures", "incident_block_percent"
+	"incident_domain_blocks", "incident_min_failures", "incident_block_percent",
+	"incident_window_minutes"
 };
 
 static int *
@@ -282,7 +284,8 @@ policy_field(struct store_policy *p, size_t i)
 	int *fields[] = {
 		&p->hard_threshold, &p->soft_threshold, &p->soft_window_days,
 		&p->complaint_threshold, &p->incident_domain_blocks,
-		&p->incident_min_failures, &p->incident_block_percent
+		&p->incident_min_failures, &p->incident_block_percent,
+		&p->incident_window_minutes
 	};
 
 	return fields[i];

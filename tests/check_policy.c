@@ -292,6 +292,80 @@ START_TEST(block_share_incident)
 }
 END_TEST
 
+/* Counts every incident, and the blocks of the last one seen. */
+static int
+last_incident(const struct store_incident *i, void *arg)
+{
+	int64_t *seen = arg;
+
+	seen[0]++;
+	seen[1] = i->blocks;
+	return 0;
+}
+
+/* One scan per block result, as pipes from the MTA are: finish each. */
+static void
+pipe_block(struct store *s, const char *address, time_t when)
+{
+	struct store_scan_summary summary;
+	struct err e;
+	int64_t scan;
+
+	store_set_now(s, when);
+	ck_assert_int_eq(store_scan_begin(s, "-", &scan, &e), 0);
+	bounce_at(s, address, "block", "blocked", when, scan);
+	ck_assert_msg(store_scan_finish(s, scan, &summary, &e) == 0, "%s", e.msg);
+}
+
+START_TEST(block_incident_over_pipes)
+{
+	struct store_policy p;
+	struct err e;
+	int64_t seen[2];
+	char address[64];
+	int i;
+
+	/* Four pipes an hour and more before: too old to join the burst. */
+	for (i = 0; i < 4; i++) {
+		snprintf(address, sizeof address, "old%d@example.net", i);
+		pipe_block(st, address, T0 - 2 * 3600 + i);
+	}
+	/* Four within the hour: no incident yet (the threshold is 5). */
+	for (i = 0; i < 4; i++) {
+		snprintf(address, sizeof address, "u%d@example.net", i);
+		pipe_block(st, address, T0 + i * 600);
+	}
+	memset(seen, 0, sizeof seen);
+	ck_assert_int_eq(store_incidents(st, 0, last_incident, seen, &e), 0);
+	ck_assert_int_eq(seen[0], 0);
+	/* The fifth makes one; later ones in the window grow it, not add to it. */
+	for (i = 4; i < 8; i++) {
+		snprintf(address, sizeof address, "u%d@example.net", i);
+		pipe_block(st, address, T0 + 2400 + i * 60);
+	}
+	memset(seen, 0, sizeof seen);
+	ck_assert_int_eq(store_incidents(st, 0, last_incident, seen, &e), 0);
+	ck_assert_int_eq(seen[0], 1);
+	ck_assert_int_eq(seen[1], 8);
+	/* A shorter window leaves the early ones out: a new burst needs 5 again. */
+	store_get_policy(st, &p);
+	p.incident_window_minutes = 10;
+	store_set_policy(st, &p);
+	for (i = 0; i < 4; i++) {
+		snprintf(address, sizeof address, "v%d@example.net", i);
+		pipe_block(st, address, T0 + 4 * 3600 + i * 60);
+	}
+	memset(seen, 0, sizeof seen);
+	ck_assert_int_eq(store_incidents(st, 0, last_incident, seen, &e), 0);
+	ck_assert_int_eq(seen[0], 1);
+	pipe_block(st, "v4@example.net", T0 + 4 * 3600 + 300);
+	memset(seen, 0, sizeof seen);
+	ck_assert_int_eq(store_incidents(st, 0, last_incident, seen, &e), 0);
+	ck_assert_int_eq(seen[0], 2);
+	ck_assert_int_eq(seen[1], 5);
+}
+END_TEST
+
 START_TEST(complaint_suppresses)
 {
 	ck_assert_uint_eq(bounce_at(st, "g@example.com", "complaint", "feedback", T0,
@@ -424,6 +498,7 @@ policy_suite(void)
 	tcase_add_test(tc, soft_window_and_reapply);
 	tcase_add_test(tc, block_never_suppresses);
 	tcase_add_test(tc, block_share_incident);
+	tcase_add_test(tc, block_incident_over_pipes);
 	tcase_add_test(tc, complaint_suppresses);
 	tcase_add_test(tc, hard_suppresses_at_one);
 	tcase_add_test(tc, duplicate_message_counts_once);
