@@ -242,6 +242,26 @@ on_source_url(struct conf_parse *p, struct conf_source *s, const char *value)
 	return 1;
 }
 
+/*
+ * How a Maildir names its folder directories: in modified UTF-7 as Dovecot
+ * does (and Courier before 5), or in UTF-8 as Courier 5 does.
+ */
+static int
+on_source_folder_names(struct conf_parse *p, struct conf_source *s,
+    const char *value)
+{
+	if (strcmp(value, "utf-7") == 0)
+		s->settings.folder_names_utf8 = 0;
+	else if (strcmp(value, "utf-8") == 0)
+		s->settings.folder_names_utf8 = 1;
+	else {
+		snprintf(p->problem, sizeof p->problem, "folder_names: \"%.100s\":"
+		    " want utf-7 (Dovecot) or utf-8 (Courier 5)", value);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 on_source(struct conf_parse *p, struct conf_source *s, const char *key,
     const char *value)
@@ -263,6 +283,8 @@ on_source(struct conf_parse *p, struct conf_source *s, const char *key,
 		return set_bool(p, &s->settings.tls_verify, key, value);
 	if (strcmp(key, "allow_plaintext") == 0)
 		return set_bool(p, &s->settings.allow_plaintext, key, value);
+	if (strcmp(key, "folder_names") == 0)
+		return on_source_folder_names(p, s, value);
 	if (strcmp(key, "timeout") == 0 || strcmp(key, "poll_interval") == 0 ||
 	    strcmp(key, "batch") == 0)
 		return on_source_number(p, s, key, value);

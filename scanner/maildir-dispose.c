@@ -91,7 +91,8 @@ make_dir(const char *path, struct err *e)
 
 /*
  * The directory of Maildir++ folder name: ROOT/.NAME, with name in modified
- * UTF-7 as Dovecot and Courier store it, and "/" in it written as "."; when the
+ * UTF-7 as Dovecot (and Courier before 5) store it, or as it is, in UTF-8, as
+ * Courier 5 does when folder_names = utf-8; "/" in it written as "."; when the
  * source is itself a subfolder (it holds the maildirfolder marker), the new
  * folder is its sibling ROOT/.SOURCE.NAME, as Maildir++ wants. NULL for a name
  * source_action_parse() would have refused.
@@ -102,7 +103,11 @@ folder_path(struct source *s, const char *name)
 	char dotted[MUTF7_MAX(SOURCE_FOLDER_MAX)], *marker, *p, *path;
 	int subfolder;
 
-	if (mutf7_encode(name, dotted, sizeof dotted, NULL) == -1)
+	if (s->conf.folder_names_utf8) {
+		if (strlen(name) >= sizeof dotted)
+			return NULL;
+		strcpy(dotted, name);
+	} else if (mutf7_encode(name, dotted, sizeof dotted, NULL) == -1)
 		return NULL;
 	marker = xasprintf("%s/maildirfolder", s->path);
 	subfolder = access(marker, F_OK) == 0;

@@ -67,6 +67,11 @@ struct source_conf {
 	size_t			 batch;		/* messages per transaction; 0: default */
 #define SOURCE_NETWORK_BATCH	2000	/* the default for IMAP and POP3 */
 	int			 poll_interval;	/* seconds between polls; default 60 */
+	/*
+	 * Maildir only: folder directories named in UTF-8 (Courier 5) rather
+	 * than in modified UTF-7 (Dovecot, Courier before 5). Default 0.
+	 */
+	int			 folder_names_utf8;
 };
 
 /*

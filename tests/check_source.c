@@ -493,6 +493,28 @@ START_TEST(test_maildir_folder_utf7)
 }
 END_TEST
 
+/* Courier 5 names its folders in UTF-8: folder_names = utf-8. */
+START_TEST(test_maildir_folder_utf8)
+{
+	struct source_conf conf;
+	struct source *s;
+	struct err e;
+
+	source_conf_init(&conf);
+	conf.folder_names_utf8 = 1;
+	ck_assert_int_eq(source_action_parse("move:\xe5\xb7\xb2\xe5\xa4\x84\xe7\x90\x86/"
+	    "A & B", 1, &conf.processed, &e), 0);
+	make_maildir("u8");
+	put("u8/new/1700000011.M11P1.host", "Subject: eleven\n\n11\n");
+	s = open_spec("maildir:", "u8", &conf);
+	ck_assert_int_eq(dispose_all(s, DISPOSE_PROCESSED), 1);
+	source_close(s);
+	ck_assert(exists("u8/.\xe5\xb7\xb2\xe5\xa4\x84\xe7\x90\x86.A & B/new/"
+	    "1700000011.M11P1.host"));
+	ck_assert(!exists("u8/.&XfJZBHQG-.A &- B"));
+}
+END_TEST
+
 /* Messages 0 .. n-1 in the Maildir rel: the first in_cur in cur/, the rest in new/. */
 static void
 fill_many(const char *rel, int n, int in_cur)
@@ -953,6 +975,7 @@ main(void)
 	tcase_add_test(tc, test_maildir_no_overwrite);
 	tcase_add_test(tc, test_maildir_subfolder_layout);
 	tcase_add_test(tc, test_maildir_folder_utf7);
+	tcase_add_test(tc, test_maildir_folder_utf8);
 	tcase_add_test(tc, test_maildir_windows_seen);
 	tcase_add_test(tc, test_maildir_windows_move);
 	tcase_add_test(tc, test_maildir_failures_counted);
