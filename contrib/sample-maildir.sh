@@ -29,10 +29,13 @@ date_of() {
 
 mkdir -p "$dest/tmp"
 cp -R "$sample/cur" "$sample/new" "$dest/"
+chmod -R u+w "$dest"	# a sample read-only (an unpacked "make distcheck") gives a read-only copy
 newest=0
 for f in "$dest"/cur/* "$dest"/new/*; do
 	t=$(date_of "$f")
-	[ "$t" -gt "$newest" ] && newest=$t
+	if [ "$t" -gt "$newest" ]; then
+		newest=$t
+	fi
 done
 shift=$(($(date +%s) - 600 - newest))
 for f in "$dest"/cur/* "$dest"/new/*; do
