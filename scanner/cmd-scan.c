@@ -7,7 +7,10 @@
  * Exit status matters here because an MTA reads it: in pipe mode ("-") every
  * database failure exits 75 (EX_TEMPFAIL), so the MTA keeps the message and
  * tries again later; the store knows each message by its hash, so a retry
- * never counts a bounce twice.
+ * never counts a bounce twice. A piped message that is not stored as a bounce
+ * is kept as [pipe] unrecognized says (pipe-keep.c) before exit 0, or refused
+ * with exit 65 (EX_DATAERR) so the MTA returns it to its sender: it is never
+ * dropped.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -22,6 +25,7 @@
 #include "conf.h"
 #include "lock.h"
 #include "net.h"
+#include "pipe-keep.h"
 #include "scan.h"
 #include "setup.h"
 #include "url.h"
@@ -169,6 +173,62 @@ scan_troubled(const struct scan_totals *t)
 	    t->source_failed || t->store_failed;
 }
 
+/* 1 when the classifier finds a recipient in the message: it was a bounce. */
+static int
+is_bounce(const struct classifier *c, const char *data, size_t length)
+{
+	struct report r;
+	size_t i;
+	int found = 0;
+
+	memset(&r, 0, sizeof r);
+	if (classify(c, data, length, &r) != -1)
+		for (i = 0; i < r.nresults && !found; i++)
+			found = r.results[i].class != CLASS_NONE &&
+			    r.results[i].recipient != NULL;
+	report_free(&r);
+	return found;
+}
+
+/*
+ * The piped message when it was not stored as a bounce (not a bounce, a bounce
+ * naming no address, not a message at all): keep it as [pipe] says, or refuse
+ * it. One stored by an earlier delivery of the same bytes is looked at again,
+ * since that delivery may have ended in exit 75 before it was kept. Returns
+ * the exit status, status when there is nothing to keep.
+ */
+static int
+pipe_unrecognized(const struct scan *sc, const struct source *s,
+    const struct scan_totals *t, int status)
+{
+	static const struct pipe_conf refuse;	/* no configuration: the default */
+	const struct pipe_conf *keep = sc->conf != NULL ? &sc->conf->pipe : &refuse;
+	const char *data;
+	size_t length;
+	struct err e;
+	int rc;
+
+	if (sc->options.dry_run || t->store_failed || status == EX_TEMPFAIL ||
+	    t->bounces > 0 || source_stdin_message(s, &data, &length) == -1)
+		return status;
+	if (t->already > 0 && is_bounce(sc->classifier, data, length))
+		return status;
+	if ((rc = pipe_keep(keep, data, length, &e)) == -1) {
+		fprintf(stderr, "bouncescan: -: not a bounce it could store, and not"
+		    " kept: %s\n", e.msg);
+		return EX_TEMPFAIL;
+	}
+	if (rc == 1) {
+		fprintf(stderr, "bouncescan: %s\n", PIPE_REFUSAL);
+		return EX_DATAERR;
+	}
+	if (sc->options.verbose)
+		printf("-: not a bounce it could store; %s %s\n",
+		    keep->unrecognized == PIPE_KEEP_MAILDIR ? "delivered into" :
+		    "forwarded to", keep->target);
+	return 0;
+}
+
 /* Scan every target; returns the exit status. */
 /* 0 when the source is ours to scan; 1 when another process is scanning it. */
 static int
@@ -199,7 +259,7 @@ scan_targets(struct scan *sc, const struct conf *conf, struct lock_file *locks,
 	struct source *s;
 	struct err e;
 	size_t i;
-	int status = 0;
+	int status = 0, one;
 
 	for (i = 0; i < count; i++) {
 		if (take_lock(sc, locks, &targets[i], &status) != 0)
@@ -212,9 +272,13 @@ scan_targets(struct scan *sc, const struct conf *conf, struct lock_file *locks,
 			continue;
 		}
 		if (scan_source(sc, s, targets[i].label, &totals) == -1 && pipe)
-			status = EX_TEMPFAIL;
-		else if (scan_troubled(&totals) && status == 0)
-			status = 1;
+			one = EX_TEMPFAIL;
+		else
+			one = scan_troubled(&totals);
+		if (strcmp(targets[i].spec, "-") == 0)
+			one = pipe_unrecognized(sc, s, &totals, one);
+		if (one == EX_TEMPFAIL || (one != 0 && status == 0))
+			status = one;
 		if (!sc->options.quiet)
 			scan_summary_print(sc, s, targets[i].label, &totals);
 		source_close(s);

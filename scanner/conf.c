@@ -412,6 +412,9 @@ on_value(struct conf_parse *p, const char *section, const char *key,
 	}
 	if (strcmp(section, "policy") == 0)
 		return on_policy(p, key, value);
+	if (strcmp(section, "pipe") == 0)
+		return pipe_conf_key(&p->conf->pipe, key, value, p->problem,
+		    sizeof p->problem);
 	if (conf_webhook_section(section))	/* webhook: conf-webhook.c */
 		return conf_webhook_key(p->conf, section, key, value, p->problem,
 		    sizeof p->problem);

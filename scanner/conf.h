@@ -13,6 +13,8 @@
  *     url = maildir:/srv/mail/bounces
  *     processed = move:Processed
  *     unrecognized = move:Unrecognized
+ *     [pipe]
+ *     unrecognized = maildir:/srv/mail/unrecognized   (pipe-keep.h)
  *
  * An unknown section or key, or a value that does not parse, is an error that names
  * the file and line, so that a typing mistake never silently changes what the
@@ -23,6 +25,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "pipe-keep.h"
 #include "source.h"
 
 #define CONF_DEFAULT_PATH	"/etc/bouncescan/bouncescan.conf"
@@ -87,6 +90,7 @@ struct conf {
 	struct conf_source	 sources[CONF_MAX_SOURCES];
 	size_t			 nsources;
 	struct conf_webhooks	 webhooks;	/* webhook: [webhook NAME] sections */
+	struct pipe_conf	 pipe;		/* [pipe]: unrecognized mail on stdin */
 };
 
 /*

@@ -4,16 +4,22 @@
  * At most max_bytes + 1 bytes are read: a larger message is reported as skipped
  * and the rest of it is left unread, so the caller can tell the MTA (by its exit
  * status) instead of this source deciding. The message cannot be disposed of
- * here: once the caller exits successfully the MTA considers it delivered.
+ * here: once the caller exits successfully the MTA considers it delivered. A
+ * copy of it is kept for the caller (source_stdin_message), which delivers one
+ * that was not stored as a bounce as [pipe] says (pipe-keep.c).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "pipe-keep.h"
 #include "source.h"
 #include "xalloc.h"
 
 struct stdin_state {
-	int	done;
+	int	 done;
+	char	*copy;		/* the message read, for source_stdin_message */
+	size_t	 length;
 };
 
 static int
@@ -46,7 +52,22 @@ stdin_next(struct source *s, struct message *m, struct err *e)
 		return SOURCE_SKIPPED;
 	}
 	m->size = m->length;
+	st->copy = xmalloc(m->length + 1);
+	memcpy(st->copy, m->data, m->length);
+	st->length = m->length;
 	return SOURCE_MESSAGE;
+}
+
+int
+source_stdin_message(const struct source *s, const char **data, size_t *length)
+{
+	const struct stdin_state *st = s->state;
+
+	if (s->ops != &source_stdin || st == NULL || st->copy == NULL)
+		return -1;
+	*data = st->copy;
+	*length = st->length;
+	return 0;
 }
 
 static int
@@ -63,6 +84,10 @@ stdin_dispose(struct source *s, const struct message *m, enum disposal d,
 static void
 stdin_close(struct source *s)
 {
+	struct stdin_state *st = s->state;
+
+	if (st != NULL)
+		free(st->copy);
 	free(s->state);
 	s->state = NULL;
 }
