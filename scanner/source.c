@@ -73,7 +73,10 @@ source_action_parse(const char *text, int allow_delete, struct source_action *a,
 	else if (strncmp(text, "move:", 5) == 0) {
 		if (!folder_valid(text + 5))
 			return err_set(e, "\"%s\": not a usable folder name", text + 5);
-		/* Both IMAP and Maildir++ store names in modified UTF-7. */
+		/*
+		 * IMAP sends names in modified UTF-7, and Maildir++ stores them
+		 * so by default: the name must fit once encoded.
+		 */
 		if (mutf7_encode(text + 5, wire, sizeof wire, e) == -1)
 			return -1;
 		a->kind = SOURCE_ACTION_MOVE;
