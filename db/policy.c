@@ -424,13 +424,15 @@ out:
  * bounced within the last incident_window_minutes whatever scan stored it. A
  * pipe stores one message per scan, so counting per scan alone never saw a
  * burst arriving as 350 pipes; a backlog scanned from a Maildir still counts
- * as a whole, however old its bounces. Both halves use an index (events_scan,
- * events_time).
+ * as a whole, however old its bounces. A bounce dated more than a window
+ * ahead (a wrong clock, a forged Date) is left out, or it would join every
+ * burst until that date. Both halves use an index (events_scan, events_time).
  */
 #define INCIDENT_EVENTS \
 	" WITH s AS MATERIALIZED (SELECT id, domain, class, reason FROM events" \
 	"  WHERE scan_id = ?1 UNION SELECT id, domain, class, reason FROM events" \
-	"  WHERE bounce_time >= ?2 AND class IN ('hard', 'soft', 'block'))"
+	"  WHERE bounce_time BETWEEN ?2 AND ?5" \
+	"  AND class IN ('hard', 'soft', 'block'))"
 
 /* The block counts per receiving domain at or above the threshold. */
 static const char domain_incidents_sql[] =
@@ -504,19 +506,21 @@ incident_find(struct store *st, const char *sql, const char *kind, int64_t scan_
 {
 	const struct store_policy *p = &st->policy;
 	sqlite3_stmt *stmt;
-	time_t since;
+	time_t since, window;
 	int rc;
 
 	if (threshold <= 0)
 		return 0;
-	since = store_now(st) - (time_t)(p->incident_window_minutes > 0 ?
+	window = (time_t)(p->incident_window_minutes > 0 ?
 	    p->incident_window_minutes : 60) * 60;
+	since = store_now(st) - window;
 	if (store_prepare(st, sql, &stmt, e) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, scan_id);
 	sqlite3_bind_int64(stmt, 2, since);
 	sqlite3_bind_int(stmt, 3, threshold);
 	sqlite3_bind_int(stmt, 4, percent);
+	sqlite3_bind_int64(stmt, 5, store_now(st) + window);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		if (incident_upsert(st, stmt, scan_id, since, kind, e) == -1)
 			break;

@@ -319,8 +319,10 @@ pipe_block(struct store *s, const char *address, time_t when)
 
 START_TEST(block_incident_over_pipes)
 {
+	struct store_scan_summary summary;
 	struct store_policy p;
 	struct err e;
+	int64_t scan;
 	int64_t seen[2];
 	char address[64];
 	int i;
@@ -363,6 +365,17 @@ START_TEST(block_incident_over_pipes)
 	ck_assert_int_eq(store_incidents(st, 0, last_incident, seen, &e), 0);
 	ck_assert_int_eq(seen[0], 2);
 	ck_assert_int_eq(seen[1], 5);
+	/* Bounces dated a day ahead never join a burst of now. */
+	for (i = 0; i < 4; i++) {
+		snprintf(address, sizeof address, "w%d@example.org", i);
+		pipe_block(st, address, T0 + 5 * DAY + i);
+	}
+	snprintf(address, sizeof address, "w4@example.org");
+	store_set_now(st, T0 + 4 * DAY);
+	ck_assert_int_eq(store_scan_begin(st, "-", &scan, &e), 0);
+	bounce_at(st, address, "block", "blocked", T0 + 4 * DAY - 60, scan);
+	ck_assert_int_eq(store_scan_finish(st, scan, &summary, &e), 0);
+	ck_assert_int_eq(summary.incidents, 0);
 }
 END_TEST
 
