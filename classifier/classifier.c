@@ -368,18 +368,6 @@ original_headers(const struct mail *m, struct report *r)
 	r->list_id = values[2];
 }
 
-/* snprintf(res->smtp_command, size, "%s", command) without its cost per result. */
-static void
-copy_command(struct result *res, const char *command)
-{
-	size_t n = strlen(command);
-
-	if (n > sizeof res->smtp_command - 1)
-		n = sizeof res->smtp_command - 1;
-	memcpy(res->smtp_command, command, n);
-	res->smtp_command[n] = '\0';
-}
-
 /* Status and reply code from the diagnostic where the format gave none. */
 static void
 codes_from_text(struct result *res)
@@ -391,7 +379,7 @@ codes_from_text(struct result *res)
 		return;
 	if (res->smtp_command[0] == '\0' && (command = text_smtp_command(res->diagnostic,
 	    strlen(res->diagnostic))) != NULL)
-		copy_command(res, command);
+		result_set_command(res, command);
 	if (res->smtp_code == 0)
 		res->smtp_code = text_smtp_code(res->diagnostic, strlen(res->diagnostic));
 	if (!text_status(res->diagnostic, strlen(res->diagnostic), found))

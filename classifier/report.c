@@ -148,6 +148,17 @@ result_set_str(char **field, const char *s)
 	result_set(field, s, s == NULL ? 0 : strlen(s));
 }
 
+void
+result_set_command(struct result *res, const char *command)
+{
+	size_t n = strlen(command);
+
+	if (n > sizeof res->smtp_command - 1)
+		n = sizeof res->smtp_command - 1;
+	memcpy(res->smtp_command, command, n);
+	res->smtp_command[n] = '\0';
+}
+
 static void
 result_clear(struct result *res)
 {

@@ -28,4 +28,7 @@ void report_warn(struct report *r, const char *fmt, ...)
 void result_set(char **field, const char *s, size_t n);
 void result_set_str(char **field, const char *s);
 
+/* Copy the SMTP command ("RCPT") into res, cut to fit: snprintf without its cost. */
+void result_set_command(struct result *res, const char *command);
+
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "ac.h"
+#include "report.h"
 #include "text.h"
 #include "transcript.h"
 #include "xalloc.h"
@@ -172,17 +173,6 @@ prefix_index(const struct prefix *prefixes, size_t n, const char *diagnostic)
 	return (size_t)(found - prefixes);
 }
 
-static void
-copy_command(struct result *res, const char *command)
-{
-	size_t n = strlen(command);
-
-	if (n > sizeof res->smtp_command - 1)
-		n = sizeof res->smtp_command - 1;
-	memcpy(res->smtp_command, command, n);
-	res->smtp_command[n] = '\0';
-}
-
 void
 transcript_commands(const struct mail *m, struct report *r)
 {
@@ -216,7 +206,7 @@ transcript_commands(const struct mail *m, struct report *r)
 		px = &s.prefixes[prefix_index(s.prefixes, distinct,
 		    r->results[i].diagnostic)];
 		if (px->command != NULL)
-			copy_command(&r->results[i], px->command);
+			result_set_command(&r->results[i], px->command);
 	}
 	free(s.prefixes);
 }
