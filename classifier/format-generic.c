@@ -562,14 +562,13 @@ has_error_code(const char *s, size_t n)
 	return text_status(s, n, status) && (status[0] == '4' || status[0] == '5');
 }
 
+/* Each comma-separated address of a field's value, onto list. */
 static void
-own_add(struct reading *g, char **list, size_t *n, const char *value)
+add_addresses(char **list, size_t *n, const char *value)
 {
 	const char *p = value, *end = value + strlen(value), *comma;
 	char *a;
 
-	(void)g;
-	/* Each comma-separated address of the field. */
 	while (p < end && *n < GENERIC_MAX_OWN) {
 		comma = memchr(p, ',', (size_t)(end - p));
 		if (comma == NULL)
@@ -580,8 +579,9 @@ own_add(struct reading *g, char **list, size_t *n, const char *value)
 	}
 }
 
+/* The addresses of the fields names[0..count) of a header block, onto list. */
 static void
-own_from_header(struct reading *g, char **list, size_t *n, const char *h, size_t hl,
+header_addresses(char **list, size_t *n, const char *h, size_t hl,
     const char *const names[], size_t count)
 {
 	char *values[8];
@@ -590,7 +590,7 @@ own_from_header(struct reading *g, char **list, size_t *n, const char *h, size_t
 	header_get_each(h, hl, names, values, count);
 	for (i = 0; i < count; i++) {
 		if (values[i] != NULL)
-			own_add(g, list, n, values[i]);
+			add_addresses(list, n, values[i]);
 		free(values[i]);
 	}
 }
@@ -656,12 +656,12 @@ collect_own(const struct mail *m, struct reading *g)
 	const char *h;
 	size_t hl;
 
-	own_from_header(g, g->own, &g->nown, m->headers, m->headers_len, mine, 6);
+	header_addresses(g->own, &g->nown, m->headers, m->headers_len, mine, 6);
 	returned_headers(m, g, &h, &hl);
 	if (h == NULL)
 		return;
-	own_from_header(g, g->own, &g->nown, h, hl, theirs, 4);
-	own_from_header(g, g->sent_to, &g->nsent_to, h, hl, sent, 2);
+	header_addresses(g->own, &g->nown, h, hl, theirs, 4);
+	header_addresses(g->sent_to, &g->nsent_to, h, hl, sent, 2);
 	received_for(g, h, hl);
 }
 
@@ -725,7 +725,7 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 
 	if (a == NULL)
 		return;
-	if (strlen(a) > 254 || own_address(g, a, weak)) {
+	if (strlen(a) > CLASSIFIER_MAX_ADDRESS || own_address(g, a, weak)) {
 		free(a);
 		return;
 	}
