@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "plaintext.h"
 #include "text.h"
 
 static const char *
@@ -146,6 +147,23 @@ START_TEST(eol)
 }
 END_TEST
 
+/* A host token has a dot or is an IPv6 literal: "Remote host said:" names none. */
+START_TEST(host_tokens)
+{
+	static const char said[] = "Remote host said: 550 no such user";
+	static const char named[] = "remote host mx.example.com [192.0.2.4] refused";
+	char *h;
+
+	ck_assert_ptr_null(plain_token_after(said, strlen(said), "remote host "));
+	h = plain_token_after(named, strlen(named), "remote host ");
+	ck_assert_str_eq(h, "mx.example.com");
+	free(h);
+	h = plain_token_before(named, strlen(named), " refused");
+	ck_assert_str_eq(h, "mx.example.com");
+	free(h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -160,6 +178,7 @@ main(void)
 	tcase_add_test(tc, find_and_starts);
 	tcase_add_test(tc, unfold_and_trim);
 	tcase_add_test(tc, eol);
+	tcase_add_test(tc, host_tokens);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
