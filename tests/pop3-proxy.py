@@ -30,14 +30,29 @@ def relay(client, args):
     in_capa = threading.Event()
 
     def to_server():
-        reader = client.makefile("rb")
-        for line in reader:
+        # Whole reads, counted before any line of them is forwarded: a pipelined
+        # batch arrives in one TLS record, and counting it line by line let an
+        # answer to its first command reset the count before its second was
+        # read (seen once in CI on a loaded machine).
+        pending = b""
+        while True:
+            data = client.recv(65536)
+            if not data:
+                break
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            lines = [line + b"\n" for line in lines]
+            if not lines:
+                continue
             with lock:
-                state["in_flight"] += 1
+                state["in_flight"] += len(lines)
                 state["most"] = max(state["most"], state["in_flight"])
-            if line.strip().upper() == b"CAPA":
-                in_capa.set()
-            upstream.sendall(line)
+            for line in lines:
+                if line.strip().upper() == b"CAPA":
+                    in_capa.set()
+            upstream.sendall(b"".join(lines))
+        if pending:
+            upstream.sendall(pending)
         upstream.shutdown(socket.SHUT_WR)
 
     sender = threading.Thread(target=to_server, daemon=True)
