@@ -24,7 +24,7 @@ static int
 recipient_lookup(struct store *st, const char *key, const char *display, int create,
     int64_t *id, time_t *reset_time, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	*id = 0;
@@ -32,12 +32,12 @@ recipient_lookup(struct store *st, const char *key, const char *display, int cre
 	if ((stmt = store_statement(st, STMT_RECIPIENT_FIND, e)) == NULL)
 		return -1;
 	bind_text(stmt, 1, key);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
-		*reset_time = (time_t)sqlite3_column_int64(stmt, 1);
+	if ((rc = sql_step(stmt)) == SQL_ROW) {
+		*id = sql_column_int64(stmt, 0);
+		*reset_time = (time_t)sql_column_int64(stmt, 1);
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sql_reset(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "looking up a recipient");
 	if (*id != 0 || !create)
 		return 0;
@@ -46,10 +46,10 @@ recipient_lookup(struct store *st, const char *key, const char *display, int cre
 	bind_text(stmt, 1, key);
 	bind_text(stmt, 2, display);
 	bind_text(stmt, 3, strrchr(key, '@') + 1);
-	sqlite3_bind_int64(stmt, 4, store_now(st));
+	sql_bind_int64(stmt, 4, store_now(st));
 	if (store_step_done(st, stmt, e, "adding a recipient") == -1)
 		return -1;
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = sql_insert_id(st->sql);
 	return 0;
 }
 
@@ -70,7 +70,7 @@ static int
 message_insert(struct store *st, const struct store_message *m, time_t bounce_time,
     size_t events, int64_t *message_id, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_MESSAGE_INSERT, e)) == NULL)
 		return -1;
@@ -78,15 +78,15 @@ message_insert(struct store *st, const struct store_message *m, time_t bounce_ti
 	bind_text(stmt, 2, m->source);
 	bind_text(stmt, 3, m->origin);
 	if (m->scan_id != 0)
-		sqlite3_bind_int64(stmt, 4, m->scan_id);
-	sqlite3_bind_int64(stmt, 5, bounce_time);
-	sqlite3_bind_int64(stmt, 6, store_now(st));
-	sqlite3_bind_int64(stmt, 7, (int64_t)events);
+		sql_bind_int64(stmt, 4, m->scan_id);
+	sql_bind_int64(stmt, 5, bounce_time);
+	sql_bind_int64(stmt, 6, store_now(st));
+	sql_bind_int64(stmt, 7, (int64_t)events);
 	if (store_step_done(st, stmt, e, "recording a message") == -1)
 		return -1;
-	if (sqlite3_changes(st->db) == 0)
+	if (sql_changes(st->sql) == 0)
 		return 0;
-	*message_id = sqlite3_last_insert_rowid(st->db);
+	*message_id = sql_insert_id(st->sql);
 	return 1;
 }
 
@@ -95,25 +95,25 @@ event_insert(struct store *st, const struct store_event *ev, int64_t recipient_i
     int64_t message_id, const struct store_message *m, time_t bounce_time,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_EVENT_INSERT, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
-	sqlite3_bind_int64(stmt, 2, message_id);
+	sql_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 2, message_id);
 	bind_text(stmt, 3, ev->class);
 	bind_text(stmt, 4, ev->reason);
 	bind_text(stmt, 5, ev->status != NULL && ev->status[0] != '\0' ? ev->status : NULL);
 	if (ev->smtp_code != 0)
-		sqlite3_bind_int(stmt, 6, ev->smtp_code);
+		sql_bind_int64(stmt, 6, ev->smtp_code);
 	bind_text(stmt, 7, ev->diagnostic);
 	bind_text(stmt, 8, ev->remote_mta);
 	bind_text(stmt, 9, ev->rule);
 	if (m->scan_id != 0)
-		sqlite3_bind_int64(stmt, 10, m->scan_id);
+		sql_bind_int64(stmt, 10, m->scan_id);
 	bind_text(stmt, 11, strrchr(ev->recipient, '@') + 1);
-	sqlite3_bind_int64(stmt, 12, bounce_time);
-	sqlite3_bind_int64(stmt, 13, store_now(st));
+	sql_bind_int64(stmt, 12, bounce_time);
+	sql_bind_int64(stmt, 13, store_now(st));
 	return store_step_done(st, stmt, e, "recording an event");
 }
 
@@ -135,23 +135,23 @@ static int
 recipient_find(struct store *st, const char *key, struct recipient_row *r,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	if ((stmt = store_statement(st, STMT_RECIPIENT_FIND, e)) == NULL)
 		return -1;
 	bind_text(stmt, 1, key);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		r->id = sqlite3_column_int64(stmt, 0);
-		r->reset_time = (time_t)sqlite3_column_int64(stmt, 1);
-		r->suppressed = sqlite3_column_int(stmt, 2);
-		r->hard_bounces = sqlite3_column_int(stmt, 3);
-		r->complaints = sqlite3_column_int(stmt, 4);
-		rc = SQLITE_DONE;
+	if ((rc = sql_step(stmt)) == SQL_ROW) {
+		r->id = sql_column_int64(stmt, 0);
+		r->reset_time = (time_t)sql_column_int64(stmt, 1);
+		r->suppressed = sql_column_int(stmt, 2);
+		r->hard_bounces = sql_column_int(stmt, 3);
+		r->complaints = sql_column_int(stmt, 4);
+		rc = SQL_DONE;
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
+	sql_reset(stmt);
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "looking up a recipient");
 	return 0;
 }
@@ -183,7 +183,7 @@ static int
 recipient_count(struct store *st, const char *key, const char *display,
     const char *class, time_t bounce_time, struct recipient_row *r, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if (recipient_find(st, key, r, e) == -1)
 		return -1;
@@ -196,17 +196,17 @@ recipient_count(struct store *st, const char *key, const char *display,
 		bind_text(stmt, 1, key);
 		bind_text(stmt, 2, display);
 		bind_text(stmt, 3, strrchr(key, '@') + 1);
-		sqlite3_bind_int(stmt, 8, r->soft_days > 0 ? r->soft_days : 0);
+		sql_bind_int64(stmt, 8, r->soft_days > 0 ? r->soft_days : 0);
 	} else
-		sqlite3_bind_int64(stmt, 1, r->id);
-	sqlite3_bind_int64(stmt, 4, store_now(st));
+		sql_bind_int64(stmt, 1, r->id);
+	sql_bind_int64(stmt, 4, store_now(st));
 	bind_text(stmt, 5, class);
-	sqlite3_bind_int64(stmt, 6, bounce_time);
+	sql_bind_int64(stmt, 6, bounce_time);
 	bind_text(stmt, 7, r->reached ? "suppressed" : NULL);
 	if (store_step_done(st, stmt, e, "counting for a recipient") == -1)
 		return -1;
 	if (r->id == 0)
-		r->id = sqlite3_last_insert_rowid(st->db);
+		r->id = sql_insert_id(st->sql);
 	return 0;
 }
 
@@ -262,11 +262,11 @@ ingest_event(struct store *st, const struct store_message *m, int64_t message_id
 		return -1;
 	if (r.reached) {
 		if (suppression_of_event(st, r.id, ev, m->scan_id,
-		    sqlite3_last_insert_rowid(st->db), e) == -1)
+		    sql_insert_id(st->sql), e) == -1)
 			return -1;
 		newly = 1;
 	} else if (r.judged && strcmp(ev->class, "soft") == 0 && r.soft_days == -1 &&
-	    policy_on_soft(st, &r, bounce_time, sqlite3_last_insert_rowid(st->db),
+	    policy_on_soft(st, &r, bounce_time, sql_insert_id(st->sql),
 	    &newly, e) == -1)
 		return -1;
 	out->events++;
@@ -310,17 +310,17 @@ out:
 int
 store_message_seen(struct store *st, const char *hash, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if ((stmt = store_statement(st, STMT_MESSAGE_SEEN, e)) == NULL)
 		return -1;
 	bind_hash(stmt, 1, hash);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	rc = sql_step(stmt);
+	sql_reset(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "looking up a message");
-	return rc == SQLITE_ROW;
+	return rc == SQL_ROW;
 }
 
 /*
@@ -331,7 +331,7 @@ static int
 run(struct store *st, const char *sql, const char *p1, const char *p2, const char *p3,
     int64_t number, const char *what, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, sql, &stmt, e) == -1)
@@ -339,9 +339,9 @@ run(struct store *st, const char *sql, const char *p1, const char *p2, const cha
 	bind_text(stmt, 1, p1);
 	bind_text(stmt, 2, p2);
 	bind_text(stmt, 3, p3);
-	sqlite3_bind_int64(stmt, 4, number);
+	sql_bind_int64(stmt, 4, number);
 	rc = store_step_done(st, stmt, e, what);
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	return rc;
 }
 
@@ -353,9 +353,10 @@ store_scan_begin(struct store *st, const char *description, int64_t *scan_id,
 
 	if (store_write_begin(st, &own, e) == -1)
 		return -1;
-	rc = run(st, "INSERT INTO scans (description, started) VALUES (?1, ?4)",
+	rc = run(st, "INSERT INTO scans (description, started) VALUES (?1, ?4)"
+	    SQL_RETURNING_ID,
 	    description, NULL, NULL, store_now(st), "starting a scan", e);
-	*scan_id = sqlite3_last_insert_rowid(st->db);
+	*scan_id = sql_insert_id(st->sql);
 	return store_write_end(st, own, rc, e);
 }
 
@@ -379,7 +380,7 @@ int
 store_progress_get(struct store *st, const char *source, const char *key, char **value,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	*value = NULL;
@@ -388,13 +389,13 @@ store_progress_get(struct store *st, const char *source, const char *key, char *
 		return -1;
 	bind_text(stmt, 1, source);
 	bind_text(stmt, 2, key);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && column_text(stmt, 0) != NULL)
+	rc = sql_step(stmt);
+	if (rc == SQL_ROW && column_text(stmt, 0) != NULL)
 		*value = xstrdup(column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sql_finalize(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "reading a source's progress");
-	return rc == SQLITE_ROW;
+	return rc == SQL_ROW;
 }
 
 int
@@ -405,8 +406,10 @@ store_progress_set(struct store *st, const char *source, const char *key,
 
 	if (store_write_begin(st, &own, e) == -1)
 		return -1;
-	rc = run(st, "INSERT OR REPLACE INTO source_progress (source, key, value, updated)"
-	    " VALUES (?1, ?2, ?3, ?4)", source, key, value, store_now(st),
+	rc = run(st, "INSERT INTO source_progress (source, key, value, updated)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, key) DO UPDATE"
+	    " SET value = excluded.value, updated = excluded.updated", source, key,
+	    value, store_now(st),
 	    "recording a source's progress", e);
 	return store_write_end(st, own, rc, e);
 }
@@ -428,17 +431,17 @@ store_progress_delete(struct store *st, const char *source, const char *key,
 static int
 scan_mark_finished(struct store *st, int64_t scan_id, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "UPDATE scans SET finished = ?2 WHERE id = ?1", &stmt,
 	    e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, scan_id);
-	sqlite3_bind_int64(stmt, 2, store_now(st));
+	sql_bind_int64(stmt, 1, scan_id);
+	sql_bind_int64(stmt, 2, store_now(st));
 	rc = store_step_done(st, stmt, e, "finishing a scan");
-	sqlite3_finalize(stmt);
-	if (rc == 0 && sqlite3_changes(st->db) == 0)
+	sql_finalize(stmt);
+	if (rc == 0 && sql_changes(st->sql) == 0)
 		return err_set(e, "%s: no scan %lld", st->path, (long long)scan_id);
 	return rc;
 }
@@ -447,16 +450,16 @@ static int
 scan_count(struct store *st, const char *sql, int64_t scan_id, int64_t *out,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, sql, &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, scan_id);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
+	sql_bind_int64(stmt, 1, scan_id);
+	if ((rc = sql_step(stmt)) == SQL_ROW)
+		*out = sql_column_int64(stmt, 0);
+	sql_finalize(stmt);
+	if (rc != SQL_ROW)
 		return store_fail(st, e, "summing up a scan");
 	return 0;
 }
@@ -466,22 +469,22 @@ scan_by_class(struct store *st, int64_t scan_id, struct store_scan_summary *s,
     struct err *e)
 {
 	const char *const *names = store_class_names();
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	size_t i;
 	int rc;
 
 	if (store_prepare(st, "SELECT class, count(*) FROM events WHERE scan_id = ?1"
 	    " GROUP BY class", &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, scan_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	sql_bind_int64(stmt, 1, scan_id);
+	while ((rc = sql_step(stmt)) == SQL_ROW) {
 		for (i = 0; names[i] != NULL; i++)
 			if (strcmp(names[i], column_text(stmt, 0)) == 0)
-				s->by_class[i] = sqlite3_column_int64(stmt, 1);
-		s->events += sqlite3_column_int64(stmt, 1);
+				s->by_class[i] = sql_column_int64(stmt, 1);
+		s->events += sql_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
+	sql_finalize(stmt);
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "summing up a scan");
 	return 0;
 }
@@ -547,7 +550,7 @@ store_progress_each(struct store *st, const char *source, const char *prefix,
     int (*fn)(void *arg, const char *key, const char *value), void *arg,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "SELECT key, value FROM source_progress"
@@ -555,11 +558,11 @@ store_progress_each(struct store *st, const char *source, const char *prefix,
 		return -1;
 	bind_text(stmt, 1, source);
 	bind_text(stmt, 2, prefix);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while ((rc = sql_step(stmt)) == SQL_ROW)
 		if (fn(arg, column_text(stmt, 0), column_text(stmt, 1)) != 0)
 			break;
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sql_finalize(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "reading a source's progress");
 	return 0;
 }

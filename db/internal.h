@@ -1,14 +1,14 @@
 /*
  * internal.h: what the files of db/ share and nobody else sees: the store itself,
- * its prepared statements, and the SQLite error helpers.
+ * its prepared statements, and the error helpers. The engine is behind sql.h.
  */
 #ifndef BOUNCESCAN_DB_INTERNAL_H
 #define BOUNCESCAN_DB_INTERNAL_H
 
-#include <sqlite3.h>
 #include <sys/types.h>
 
 #include "db.h"
+#include "sql.h"
 
 /* The statements used once per event are prepared once per store. */
 enum store_statement {
@@ -36,12 +36,12 @@ enum store_statement {
 #define STORE_QUERIES_MAX	12
 
 struct store {
-	sqlite3			*db;
+	struct sql		*sql;
 	char			*path;
-	sqlite3_stmt		*statements[STMT_COUNT];
+	struct sql_stmt		*statements[STMT_COUNT];
 	struct {
 		const char	*sql;		/* compared by address: fixed strings */
-		sqlite3_stmt	*stmt;
+		struct sql_stmt	*stmt;
 	}			 queries[STORE_QUERIES_MAX];
 	struct stats_memo	*stats;		/* stats.c: the last counts made */
 	struct store_policy	 policy;
@@ -83,21 +83,22 @@ struct recipient_row {
 /* store.c */
 int	store_cache_size(struct store *, int kib, struct err *e);
 int	store_fail(struct store *, struct err *e, const char *what);
-sqlite3_stmt *store_statement(struct store *, enum store_statement, struct err *e);
-int	store_prepare(struct store *, const char *sql, sqlite3_stmt **out,
+struct sql_stmt *store_statement(struct store *, enum store_statement, struct err *e);
+int	store_prepare(struct store *, const char *sql, struct sql_stmt **out,
 	    struct err *e);
-int	store_step_done(struct store *, sqlite3_stmt *, struct err *e, const char *what);
+int	store_step_done(struct store *, struct sql_stmt *, struct err *e,
+	    const char *what);
 int	store_exec(struct store *, const char *sql, struct err *e);
 int	store_write_begin(struct store *, int *own, struct err *e);
 int	store_write_end(struct store *, int own, int rc, struct err *e);
 int	store_ingest_begin(struct store *, int *own, struct err *e);
 int	store_ingest_end(struct store *, int own, int rc, struct err *e);
 int	store_save_policy(struct store *, struct err *e);
-void	bind_text(sqlite3_stmt *, int column, const char *s);
+void	bind_text(struct sql_stmt *, int column, const char *s);
 #define HASH_DIGEST_SIZE	32
 int	hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE]);
-void	bind_hash(sqlite3_stmt *, int column, const char *hash);
-const char *column_text(sqlite3_stmt *, int column);
+void	bind_hash(struct sql_stmt *, int column, const char *hash);
+const char *column_text(struct sql_stmt *, int column);
 int	store_is_class(const char *class);
 
 /* address-key.c: the comparison forms of an address's parts; -1: too long. */
@@ -106,7 +107,7 @@ ssize_t	address_key_domain(const char *s, size_t n, char *out, size_t size, int 
 ssize_t	address_display_domain(const char *s, size_t n, char *out, size_t size);
 
 /* query.c */
-sqlite3_stmt *query_statement(struct store *, const char *sql, struct err *e);
+struct sql_stmt *query_statement(struct store *, const char *sql, struct err *e);
 
 /* stats.c */
 void	stats_forget(struct store *);

@@ -107,7 +107,7 @@ static int
 subscribe(struct store *st, const struct store_webhook *w, size_t n, unsigned *wanted,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	size_t i, k;
 	int rc = 0;
 
@@ -124,7 +124,7 @@ subscribe(struct store *st, const struct store_webhook *w, size_t n, unsigned *w
 			bind_text(stmt, 2, kinds[k]);
 			rc = store_step_done(st, stmt, e, "subscribing a webhook");
 		}
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	return rc;
 }
 
@@ -148,18 +148,18 @@ store_set_webhooks(struct store *st, const struct store_webhook *w, size_t n,
 }
 
 static void
-row_read(sqlite3_stmt *stmt, struct store_outbox_row *r)
+row_read(struct sql_stmt *stmt, struct store_outbox_row *r)
 {
 	const char *error = column_text(stmt, 8);
 
-	r->id = sqlite3_column_int64(stmt, 0);
+	r->id = sql_column_int64(stmt, 0);
 	r->webhook = xstrdup(column_text(stmt, 1));
 	r->kind = xstrdup(column_text(stmt, 2));
 	r->payload = xstrdup(column_text(stmt, 3));
-	r->created = (time_t)sqlite3_column_int64(stmt, 4);
-	r->attempts = sqlite3_column_int(stmt, 5);
-	r->next_attempt = (time_t)sqlite3_column_int64(stmt, 6);
-	r->delivered = (time_t)sqlite3_column_int64(stmt, 7);
+	r->created = (time_t)sql_column_int64(stmt, 4);
+	r->attempts = sql_column_int(stmt, 5);
+	r->next_attempt = (time_t)sql_column_int64(stmt, 6);
+	r->delivered = (time_t)sql_column_int64(stmt, 7);
 	r->last_error = error != NULL ? xstrdup(error) : NULL;
 }
 
@@ -184,23 +184,23 @@ static int
 select_due(struct store *st, const char *webhook, int64_t after, size_t limit,
     int force, struct store_outbox_row **rows, size_t *n, struct err *e)
 {
-	sqlite3_stmt *stmt;
-	int rc = SQLITE_DONE;
+	struct sql_stmt *stmt;
+	int rc = SQL_DONE;
 
 	if (store_prepare(st, "SELECT " ROW_COLUMNS " FROM outbox WHERE webhook = ?1"
-	    " AND id > ?5 AND delivered IS NULL AND (?3 OR next_attempt <= ?2)"
+	    " AND id > ?5 AND delivered IS NULL AND (?3 <> 0 OR next_attempt <= ?2)"
 	    " ORDER BY id LIMIT ?4", &stmt, e) == -1)
 		return -1;
 	bind_text(stmt, 1, webhook);
-	sqlite3_bind_int64(stmt, 2, store_now(st));
-	sqlite3_bind_int(stmt, 3, force != 0);
-	sqlite3_bind_int64(stmt, 4, (int64_t)limit);
-	sqlite3_bind_int64(stmt, 5, after);
+	sql_bind_int64(stmt, 2, store_now(st));
+	sql_bind_int64(stmt, 3, force != 0);
+	sql_bind_int64(stmt, 4, (int64_t)limit);
+	sql_bind_int64(stmt, 5, after);
 	*rows = xcalloc(limit > 0 ? limit : 1, sizeof **rows);
-	while (*n < limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while (*n < limit && (rc = sql_step(stmt)) == SQL_ROW)
 		row_read(stmt, &(*rows)[(*n)++]);
-	sqlite3_finalize(stmt);
-	if (*n < limit && rc != SQLITE_DONE)
+	sql_finalize(stmt);
+	if (*n < limit && rc != SQL_DONE)
 		return store_fail(st, e, "reading the webhook outbox");
 	return 0;
 }
@@ -210,16 +210,16 @@ static int
 outbox_run(struct store *st, const char *sql, int64_t id, int64_t value,
     const char *text, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, sql, &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, value);
+	sql_bind_int64(stmt, 1, id);
+	sql_bind_int64(stmt, 2, value);
 	bind_text(stmt, 3, text);
 	rc = store_step_done(st, stmt, e, "updating the webhook outbox");
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	return rc;
 }
 
@@ -252,8 +252,9 @@ lease(struct store *st, int64_t id, time_t until, int64_t owner, struct err *e)
 	if (owner == 0)
 		return outbox_run(st, "DELETE FROM outbox_leases WHERE id = ?1", id, 0,
 		    NULL, e);
-	return outbox_run(st, "INSERT OR REPLACE INTO outbox_leases (id, owner)"
-	    " VALUES (?1, ?2)", id, owner, NULL, e);
+	return outbox_run(st, "INSERT INTO outbox_leases (id, owner) VALUES (?1, ?2)"
+	    " ON CONFLICT (id) DO UPDATE SET owner = excluded.owner", id, owner, NULL,
+	    e);
 }
 
 int
@@ -285,7 +286,8 @@ int
 store_outbox_delivered(struct store *st, int64_t id, const char *note, struct err *e)
 {
 	return outbox_update(st, "UPDATE outbox SET delivered = ?2,"
-	    " attempts = attempts + (?3 IS NULL), last_error = coalesce(?3, last_error)"
+	    " attempts = attempts + CASE WHEN ?3 IS NULL THEN 1 ELSE 0 END,"
+	    " last_error = coalesce(?3, last_error)"
 	    " WHERE id = ?1", id, store_now(st), note, e);
 }
 
@@ -311,19 +313,19 @@ static int
 lease_owners(struct store *st, int64_t after, int64_t *owners, size_t *n,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
-	int rc = SQLITE_DONE;
+	struct sql_stmt *stmt;
+	int rc = SQL_DONE;
 
 	*n = 0;
 	if (store_prepare(st, "SELECT DISTINCT owner FROM outbox_leases WHERE owner > ?1"
 	    " ORDER BY owner LIMIT ?2", &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, after);
-	sqlite3_bind_int(stmt, 2, OWNERS_AT_ONCE);
-	while (*n < OWNERS_AT_ONCE && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		owners[(*n)++] = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (*n < OWNERS_AT_ONCE && rc != SQLITE_DONE)
+	sql_bind_int64(stmt, 1, after);
+	sql_bind_int64(stmt, 2, OWNERS_AT_ONCE);
+	while (*n < OWNERS_AT_ONCE && (rc = sql_step(stmt)) == SQL_ROW)
+		owners[(*n)++] = sql_column_int64(stmt, 0);
+	sql_finalize(stmt);
+	if (*n < OWNERS_AT_ONCE && rc != SQL_DONE)
 		return store_fail(st, e, "reading the webhook outbox leases");
 	return 0;
 }
@@ -336,12 +338,13 @@ release_owner(struct store *st, int64_t owner, size_t *count, struct err *e)
 
 	if (store_write_begin(st, &own, e) == -1)
 		return -1;
-	rc = outbox_run(st, "UPDATE outbox SET next_attempt = min(next_attempt, ?2)"
+	rc = outbox_run(st, "UPDATE outbox SET next_attempt ="
+	    " CASE WHEN next_attempt < ?2 THEN next_attempt ELSE ?2 END"
 	    " WHERE delivered IS NULL AND id IN"
 	    " (SELECT id FROM outbox_leases WHERE owner = ?1)", owner, store_now(st),
 	    NULL, e);
 	if (rc == 0) {
-		*count += (size_t)sqlite3_changes(st->db);
+		*count += (size_t)sql_changes(st->sql);
 		rc = outbox_run(st, "DELETE FROM outbox_leases WHERE owner = ?1", owner,
 		    0, NULL, e);
 	}
@@ -372,7 +375,7 @@ store_outbox_reclaim(struct store *st, int (*alive)(int64_t owner, void *), void
 int
 store_outbox_next_due(struct store *st, time_t *when, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	*when = 0;
@@ -381,17 +384,19 @@ store_outbox_next_due(struct store *st, time_t *when, struct err *e)
 	    " AND webhook IN (SELECT name FROM temp.webhook_subscriptions)", &stmt,
 	    e) == -1)
 		return -1;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		*when = (time_t)sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
+	if ((rc = sql_step(stmt)) == SQL_ROW)
+		*when = (time_t)sql_column_int64(stmt, 0);
+	sql_finalize(stmt);
+	if (rc != SQL_ROW)
 		return store_fail(st, e, "reading the webhook outbox");
 	return 0;
 }
 
 static const char summary_sql[] =
-	"SELECT webhook, sum(delivered IS NULL), sum(delivered IS NULL AND attempts > 0),"
-	" sum(delivered IS NOT NULL), min(CASE WHEN delivered IS NULL THEN created END),"
+	"SELECT webhook, sum(CASE WHEN delivered IS NULL THEN 1 ELSE 0 END),"
+	" sum(CASE WHEN delivered IS NULL AND attempts > 0 THEN 1 ELSE 0 END),"
+	" sum(CASE WHEN delivered IS NOT NULL THEN 1 ELSE 0 END),"
+	" min(CASE WHEN delivered IS NULL THEN created END),"
 	" (SELECT last_error FROM outbox f WHERE f.webhook = o.webhook"
 	"  AND f.delivered IS NULL AND f.attempts > 0 ORDER BY f.id DESC LIMIT 1)"
 	" FROM outbox o GROUP BY webhook ORDER BY webhook";
@@ -401,25 +406,25 @@ store_outbox_summary(struct store *st,
     int (*cb)(const struct store_outbox_count *, void *), void *arg, struct err *e)
 {
 	struct store_outbox_count c;
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, summary_sql, &stmt, e) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sql_step(stmt)) == SQL_ROW) {
 		c.webhook = column_text(stmt, 0);
-		c.pending = sqlite3_column_int64(stmt, 1);
-		c.failing = sqlite3_column_int64(stmt, 2);
-		c.delivered = sqlite3_column_int64(stmt, 3);
-		c.oldest_pending = (time_t)sqlite3_column_int64(stmt, 4);
+		c.pending = sql_column_int64(stmt, 1);
+		c.failing = sql_column_int64(stmt, 2);
+		c.delivered = sql_column_int64(stmt, 3);
+		c.oldest_pending = (time_t)sql_column_int64(stmt, 4);
 		c.last_error = column_text(stmt, 5);
 		if (cb(&c, arg) != 0)
 			break;
 	}
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
+	sql_finalize(stmt);
+	if (rc == SQL_ROW)
 		return -1;	/* the callback stopped the walk */
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "reading the webhook outbox");
 	return 0;
 }
@@ -429,14 +434,14 @@ store_outbox_list(struct store *st, int delivered_too,
     int (*cb)(const struct store_outbox_row *, void *), void *arg, struct err *e)
 {
 	struct store_outbox_row r;
-	sqlite3_stmt *stmt;
-	int rc = SQLITE_DONE, stop = 0;
+	struct sql_stmt *stmt;
+	int rc = SQL_DONE, stop = 0;
 
 	if (store_prepare(st, "SELECT " ROW_COLUMNS " FROM outbox"
-	    " WHERE ?1 OR delivered IS NULL ORDER BY id", &stmt, e) == -1)
+	    " WHERE ?1 <> 0 OR delivered IS NULL ORDER BY id", &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int(stmt, 1, delivered_too != 0);
-	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	sql_bind_int64(stmt, 1, delivered_too != 0);
+	while (!stop && (rc = sql_step(stmt)) == SQL_ROW) {
 		row_read(stmt, &r);
 		stop = cb(&r, arg) != 0;
 		free(r.webhook);
@@ -444,10 +449,10 @@ store_outbox_list(struct store *st, int delivered_too,
 		free(r.payload);
 		free(r.last_error);
 	}
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	if (stop)
 		return -1;
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "reading the webhook outbox");
 	return 0;
 }
@@ -455,7 +460,7 @@ store_outbox_list(struct store *st, int delivered_too,
 int
 store_outbox_purge(struct store *st, time_t before, size_t *count, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int own, rc;
 
 	*count = 0;
@@ -463,10 +468,10 @@ store_outbox_purge(struct store *st, time_t before, size_t *count, struct err *e
 		return -1;
 	if ((rc = store_prepare(st, "DELETE FROM outbox WHERE delivered < ?1", &stmt,
 	    e)) == 0) {
-		sqlite3_bind_int64(stmt, 1, before);
+		sql_bind_int64(stmt, 1, before);
 		rc = store_step_done(st, stmt, e, "purging the webhook outbox");
-		*count = rc == 0 ? (size_t)sqlite3_changes(st->db) : 0;
-		sqlite3_finalize(stmt);
+		*count = rc == 0 ? (size_t)sql_changes(st->sql) : 0;
+		sql_finalize(stmt);
 	}
 	return store_write_end(st, own, rc, e);
 }

@@ -180,23 +180,23 @@ policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
     struct recipient_counts *c, struct err *e)
 {
 	struct soft_days soft;
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int64_t today = (int64_t)store_now(st) / DAY, decided_at = 0, soft_id, soft_at;
 	int rc;
 
 	memset(c, 0, sizeof *c);
 	if ((stmt = store_statement(st, STMT_EVENTS_OF, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
-	sqlite3_bind_int64(stmt, 2, reset_time);
+	sql_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 2, reset_time);
 	soft_init(&soft);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sql_step(stmt)) == SQL_ROW) {
 		const char *class = column_text(stmt, 1);
-		time_t when = (time_t)sqlite3_column_int64(stmt, 2);
-		time_t recorded = (time_t)sqlite3_column_int64(stmt, 3);
+		time_t when = (time_t)sql_column_int64(stmt, 2);
+		time_t recorded = (time_t)sql_column_int64(stmt, 3);
 
 		c->events++;
-		c->last_event = sqlite3_column_int64(stmt, 0);
+		c->last_event = sql_column_int64(stmt, 0);
 		c->last_bounce = when;
 		if (strcmp(class, "soft") == 0)
 			soft_add(&soft, &st->policy, when, recorded, c->last_event, today);
@@ -205,8 +205,8 @@ policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
 			decided_at = recorded;
 		}
 	}
-	sqlite3_reset(stmt);
-	if (rc == SQLITE_DONE) {
+	sql_reset(stmt);
+	if (rc == SQL_DONE) {
 		c->soft_days = soft.in_window_now;
 		soft_decide(&soft, &st->policy, &soft_id, &soft_at);
 		if (soft_id != 0 && (c->deciding_event == 0 || soft_at < decided_at ||
@@ -214,7 +214,7 @@ policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
 			c->deciding_event = soft_id;
 	}
 	soft_free(&soft);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "reading a recipient's events");
 	return 0;
 }
@@ -223,20 +223,20 @@ static int
 recipient_update(struct store *st, int64_t recipient_id, int suppressed,
     const struct recipient_counts *c, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_RECIPIENT_UPDATE, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 1, recipient_id);
 	bind_text(stmt, 2, suppressed ? "suppressed" : "active");
-	sqlite3_bind_int(stmt, 3, c->hard_bounces);
-	sqlite3_bind_int(stmt, 4, c->soft_days);
-	sqlite3_bind_int(stmt, 5, c->complaints);
-	sqlite3_bind_int(stmt, 6, c->blocks);
-	sqlite3_bind_int(stmt, 7, c->events);
+	sql_bind_int64(stmt, 3, c->hard_bounces);
+	sql_bind_int64(stmt, 4, c->soft_days);
+	sql_bind_int64(stmt, 5, c->complaints);
+	sql_bind_int64(stmt, 6, c->blocks);
+	sql_bind_int64(stmt, 7, c->events);
 	if (c->events > 0)
-		sqlite3_bind_int64(stmt, 8, c->last_bounce);
-	sqlite3_bind_int64(stmt, 9, store_now(st));
+		sql_bind_int64(stmt, 8, c->last_bounce);
+	sql_bind_int64(stmt, 9, store_now(st));
 	return store_step_done(st, stmt, e, "updating a recipient");
 }
 
@@ -320,24 +320,24 @@ soft_day_known(struct store *st, const struct recipient_row *r, time_t when,
     int64_t event_id, struct err *e)
 {
 	int64_t start = (int64_t)when / DAY * DAY;
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (when < 0)
 		return 0;	/* C's division rounds such days differently: no shortcut */
 	if ((stmt = store_statement(st, STMT_SOFT_SAME_DAY, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, r->id);
+	sql_bind_int64(stmt, 1, r->id);
 	/* policy_evaluate counts only events after the reset time. */
-	sqlite3_bind_int64(stmt, 2, start > (int64_t)r->reset_time ? start :
+	sql_bind_int64(stmt, 2, start > (int64_t)r->reset_time ? start :
 	    (int64_t)r->reset_time + 1);
-	sqlite3_bind_int64(stmt, 3, start + DAY);
-	sqlite3_bind_int64(stmt, 4, event_id);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sql_bind_int64(stmt, 3, start + DAY);
+	sql_bind_int64(stmt, 4, event_id);
+	rc = sql_step(stmt);
+	sql_reset(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "reading a recipient's soft bounces");
-	return rc == SQLITE_ROW;
+	return rc == SQL_ROW;
 }
 
 /*
@@ -367,7 +367,7 @@ static int
 all_recipients(struct store *st, int64_t **ids, time_t **resets, size_t *n,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	size_t cap = 0;
 	int rc;
 
@@ -377,17 +377,17 @@ all_recipients(struct store *st, int64_t **ids, time_t **resets, size_t *n,
 	if (store_prepare(st, "SELECT id, reset_time FROM recipients ORDER BY id", &stmt,
 	    e) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sql_step(stmt)) == SQL_ROW) {
 		if (*n == cap) {
 			cap = cap == 0 ? 1024 : cap * 2;
 			*ids = xreallocarray(*ids, cap, sizeof **ids);
 			*resets = xreallocarray(*resets, cap, sizeof **resets);
 		}
-		(*ids)[*n] = sqlite3_column_int64(stmt, 0);
-		(*resets)[(*n)++] = (time_t)sqlite3_column_int64(stmt, 1);
+		(*ids)[*n] = sql_column_int64(stmt, 0);
+		(*resets)[(*n)++] = (time_t)sql_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
+	sql_finalize(stmt);
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "listing recipients");
 	return 0;
 }
@@ -434,12 +434,19 @@ out:
 	"  WHERE bounce_time BETWEEN ?2 AND ?5" \
 	"  AND class IN ('hard', 'soft', 'block'))"
 
+/*
+ * Sums of conditions, spelled with CASE: a comparison is an integer to SQLite
+ * but a boolean to PostgreSQL, which neither sums one nor lets HAVING name a
+ * column of the SELECT.
+ */
+#define BLOCKS		"sum(CASE WHEN class = 'block' THEN 1 ELSE 0 END)"
+#define FAILURES	"sum(CASE WHEN class IN ('hard', 'soft', 'block') THEN 1 ELSE 0 END)"
+
 /* The block counts per receiving domain at or above the threshold. */
 static const char domain_incidents_sql[] =
 	INCIDENT_EVENTS ","
-	" d AS (SELECT domain, sum(class = 'block') AS blocks,"
-	"  sum(class IN ('hard', 'soft', 'block')) AS failures FROM s GROUP BY domain"
-	"  HAVING blocks >= ?3),"
+	" d AS (SELECT domain, " BLOCKS " AS blocks, " FAILURES " AS failures"
+	"  FROM s GROUP BY domain HAVING " BLOCKS " >= ?3),"
 	" r AS (SELECT domain, reason, row_number() OVER (PARTITION BY domain"
 	"  ORDER BY count(*) DESC, reason) AS rank FROM s WHERE class = 'block'"
 	"  GROUP BY domain, reason)"
@@ -452,8 +459,7 @@ static const char share_incident_sql[] =
 	" SELECT NULL, (SELECT reason FROM s WHERE class = 'block'"
 	"   GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 1),"
 	"  t.blocks, t.failures"
-	" FROM (SELECT sum(class = 'block') AS blocks,"
-	"  sum(class IN ('hard', 'soft', 'block')) AS failures FROM s) t"
+	" FROM (SELECT " BLOCKS " AS blocks, " FAILURES " AS failures FROM s) t"
 	" WHERE t.failures >= ?3 AND t.blocks * 100 >= t.failures * ?4";
 
 /*
@@ -463,40 +469,41 @@ static const char share_incident_sql[] =
  * results, and webhooks (a trigger on insert) announce it once.
  */
 static int
-incident_upsert(struct store *st, sqlite3_stmt *found, int64_t scan_id, time_t since,
+incident_upsert(struct store *st, struct sql_stmt *found, int64_t scan_id, time_t since,
     const char *kind, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "UPDATE incidents SET reason = ?3,"
-	    " blocks = max(blocks, ?4), failures = max(failures, ?5)"
+	    " blocks = CASE WHEN blocks > ?4 THEN blocks ELSE ?4 END,"
+	    " failures = CASE WHEN failures > ?5 THEN failures ELSE ?5 END"
 	    " WHERE id = (SELECT max(id) FROM incidents WHERE kind = ?1"
-	    " AND domain IS ?2 AND created >= ?6)", &stmt, e) == -1)
+	    " AND domain IS NOT DISTINCT FROM ?2 AND created >= ?6)", &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_value(stmt, 2, sqlite3_column_value(found, 0));
-	sqlite3_bind_value(stmt, 3, sqlite3_column_value(found, 1));
-	sqlite3_bind_int64(stmt, 4, sqlite3_column_int64(found, 2));
-	sqlite3_bind_int64(stmt, 5, sqlite3_column_int64(found, 3));
-	sqlite3_bind_int64(stmt, 6, since);
+	bind_text(stmt, 1, kind);
+	bind_text(stmt, 2, column_text(found, 0));
+	bind_text(stmt, 3, column_text(found, 1));
+	sql_bind_int64(stmt, 4, sql_column_int64(found, 2));
+	sql_bind_int64(stmt, 5, sql_column_int64(found, 3));
+	sql_bind_int64(stmt, 6, since);
 	rc = store_step_done(st, stmt, e, "recording an incident");
-	sqlite3_finalize(stmt);
-	if (rc == -1 || sqlite3_changes(st->db) > 0)
+	sql_finalize(stmt);
+	if (rc == -1 || sql_changes(st->sql) > 0)
 		return rc;
 	if (store_prepare(st, "INSERT INTO incidents (scan_id, kind, domain, reason,"
 	    " blocks, failures, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	    &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, scan_id);
-	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_value(stmt, 3, sqlite3_column_value(found, 0));
-	sqlite3_bind_value(stmt, 4, sqlite3_column_value(found, 1));
-	sqlite3_bind_int64(stmt, 5, sqlite3_column_int64(found, 2));
-	sqlite3_bind_int64(stmt, 6, sqlite3_column_int64(found, 3));
-	sqlite3_bind_int64(stmt, 7, store_now(st));
+	sql_bind_int64(stmt, 1, scan_id);
+	bind_text(stmt, 2, kind);
+	bind_text(stmt, 3, column_text(found, 0));
+	bind_text(stmt, 4, column_text(found, 1));
+	sql_bind_int64(stmt, 5, sql_column_int64(found, 2));
+	sql_bind_int64(stmt, 6, sql_column_int64(found, 3));
+	sql_bind_int64(stmt, 7, store_now(st));
 	rc = store_step_done(st, stmt, e, "recording an incident");
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	return rc;
 }
 
@@ -505,7 +512,7 @@ incident_find(struct store *st, const char *sql, const char *kind, int64_t scan_
     int threshold, int percent, struct err *e)
 {
 	const struct store_policy *p = &st->policy;
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	time_t since, window;
 	int rc;
 
@@ -516,18 +523,18 @@ incident_find(struct store *st, const char *sql, const char *kind, int64_t scan_
 	since = store_now(st) - window;
 	if (store_prepare(st, sql, &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, scan_id);
-	sqlite3_bind_int64(stmt, 2, since);
-	sqlite3_bind_int(stmt, 3, threshold);
-	sqlite3_bind_int(stmt, 4, percent);
-	sqlite3_bind_int64(stmt, 5, store_now(st) + window);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	sql_bind_int64(stmt, 1, scan_id);
+	sql_bind_int64(stmt, 2, since);
+	sql_bind_int64(stmt, 3, threshold);
+	sql_bind_int64(stmt, 4, percent);
+	sql_bind_int64(stmt, 5, store_now(st) + window);
+	while ((rc = sql_step(stmt)) == SQL_ROW)
 		if (incident_upsert(st, stmt, scan_id, since, kind, e) == -1)
 			break;
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
+	sql_finalize(stmt);
+	if (rc == SQL_ROW)
 		return -1;
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "finding incidents");
 	return 0;
 }
@@ -537,14 +544,14 @@ int
 incidents_record(struct store *st, int64_t scan_id, struct err *e)
 {
 	const struct store_policy *p = &st->policy;
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "DELETE FROM incidents WHERE scan_id = ?1", &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, scan_id);
+	sql_bind_int64(stmt, 1, scan_id);
 	rc = store_step_done(st, stmt, e, "recording incidents");
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	if (rc == -1)
 		return -1;
 	if (incident_find(st, domain_incidents_sql, "domain", scan_id,

@@ -13,7 +13,7 @@
 #include "xalloc.h"
 
 static char *
-dup_column(sqlite3_stmt *stmt, int column)
+dup_column(struct sql_stmt *stmt, int column)
 {
 	const char *s = column_text(stmt, column);
 
@@ -21,9 +21,9 @@ dup_column(sqlite3_stmt *stmt, int column)
 }
 
 static int64_t
-column_int64(sqlite3_stmt *stmt, int column)
+column_int64(struct sql_stmt *stmt, int column)
 {
-	return sqlite3_column_int64(stmt, column);
+	return sql_column_int64(stmt, column);
 }
 
 /* The caller's callback (one of them is set) and its argument. */
@@ -40,15 +40,15 @@ struct walker {
  * must be a fixed string: it is known by its address. Reset and unbound, so a
  * callback walking its rows must not run the same query again.
  */
-sqlite3_stmt *
+struct sql_stmt *
 query_statement(struct store *st, const char *sql, struct err *e)
 {
 	size_t i;
 
 	for (i = 0; i < STORE_QUERIES_MAX && st->queries[i].sql != NULL; i++)
 		if (st->queries[i].sql == sql) {
-			sqlite3_reset(st->queries[i].stmt);
-			sqlite3_clear_bindings(st->queries[i].stmt);
+			sql_reset(st->queries[i].stmt);
+			sql_clear_bindings(st->queries[i].stmt);
 			return st->queries[i].stmt;
 		}
 	if (i == STORE_QUERIES_MAX) {
@@ -66,8 +66,8 @@ query_statement(struct store *st, const char *sql, struct err *e)
  * resets it when it is one of query_statement's.
  */
 static int
-walk(struct store *st, sqlite3_stmt *stmt,
-    int (*row)(sqlite3_stmt *, const struct walker *), const struct walker *w,
+walk(struct store *st, struct sql_stmt *stmt,
+    int (*row)(struct sql_stmt *, const struct walker *), const struct walker *w,
     const char *what, struct err *e)
 {
 	size_t i;
@@ -75,16 +75,16 @@ walk(struct store *st, sqlite3_stmt *stmt,
 
 	for (i = 0; i < STORE_QUERIES_MAX; i++)
 		kept |= st->queries[i].stmt == stmt;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while ((rc = sql_step(stmt)) == SQL_ROW)
 		if (row(stmt, w) != 0)
 			break;
 	if (kept)
-		sqlite3_reset(stmt);
+		sql_reset(stmt);
 	else
-		sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
+		sql_finalize(stmt);
+	if (rc == SQL_ROW)
 		return -1;
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_fail(st, e, what);
 	return 0;
 }
@@ -95,20 +95,20 @@ static int
 status_last_event(struct store *st, int64_t event_id, struct store_status *out,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (event_id == 0)
 		return 0;
 	if ((stmt = query_statement(st, last_event_sql, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, event_id);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	sql_bind_int64(stmt, 1, event_id);
+	if ((rc = sql_step(stmt)) == SQL_ROW) {
 		out->last_class = dup_column(stmt, 0);
 		out->last_reason = dup_column(stmt, 1);
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sql_reset(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "reading an event");
 	return 0;
 }
@@ -127,20 +127,20 @@ static int
 status_recipient(struct store *st, const char *key, int64_t *recipient_id,
     time_t *reset_time, struct store_status *out, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	*recipient_id = 0;
 	if ((stmt = query_statement(st, status_sql, e)) == NULL)
 		return -1;
 	bind_text(stmt, 1, key);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	if ((rc = sql_step(stmt)) == SQL_ROW) {
 		*recipient_id = column_int64(stmt, 0);
 		*reset_time = (time_t)column_int64(stmt, 1);
 		free(out->address);
 		out->address = dup_column(stmt, 2);
 		out->state = STORE_ACTIVE;
-		if (sqlite3_column_type(stmt, 3) != SQLITE_NULL) {
+		if (!sql_column_null(stmt, 3)) {
 			out->state = STORE_SUPPRESSED;
 			out->cause = dup_column(stmt, 3);
 			out->reason = dup_column(stmt, 4);
@@ -148,8 +148,8 @@ status_recipient(struct store *st, const char *key, int64_t *recipient_id,
 			out->suppressed_since = (time_t)column_int64(stmt, 6);
 		}
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sql_reset(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "reading a recipient");
 	return 0;
 }
@@ -197,7 +197,7 @@ store_status_free(struct store_status *s)
 }
 
 static int
-event_row(sqlite3_stmt *stmt, const struct walker *w)
+event_row(struct sql_stmt *stmt, const struct walker *w)
 {
 	struct store_event_row r;
 
@@ -206,7 +206,7 @@ event_row(sqlite3_stmt *stmt, const struct walker *w)
 	r.class = column_text(stmt, 2);
 	r.reason = column_text(stmt, 3);
 	r.status = column_text(stmt, 4);
-	r.smtp_code = sqlite3_column_int(stmt, 5);
+	r.smtp_code = sql_column_int(stmt, 5);
 	r.diagnostic = column_text(stmt, 6);
 	r.remote_mta = column_text(stmt, 7);
 	r.rule = column_text(stmt, 8);
@@ -220,7 +220,7 @@ event_row(sqlite3_stmt *stmt, const struct walker *w)
 }
 
 static int
-suppression_row(sqlite3_stmt *stmt, const struct walker *w)
+suppression_row(struct sql_stmt *stmt, const struct walker *w)
 {
 	struct store_suppression s;
 
@@ -259,10 +259,10 @@ static const char why_suppressions_sql[] =
 
 static int
 why_walk(struct store *st, const char *sql, const char *key,
-    int (*row)(sqlite3_stmt *, const struct walker *), const struct walker *w,
+    int (*row)(struct sql_stmt *, const struct walker *), const struct walker *w,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if ((stmt = query_statement(st, sql, e)) == NULL)
 		return -1;
@@ -307,7 +307,7 @@ store_export(struct store *st, const struct store_filter *f,
 {
 	struct walker w = { .on_suppression = cb, .arg = arg };
 	char domain[STORE_ADDRESS_MAX];
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int ascii;
 
 	st->retry = 0;
@@ -324,13 +324,13 @@ store_export(struct store *st, const struct store_filter *f,
 		bind_text(stmt, 3, f->reason);
 		bind_text(stmt, 4, f->domain != NULL ? domain : NULL);
 		if (f->since != 0)
-			sqlite3_bind_int64(stmt, 5, f->since);
+			sql_bind_int64(stmt, 5, f->since);
 	}
 	return walk(st, stmt, suppression_row, &w, "exporting", e);
 }
 
 static int
-incident_row(sqlite3_stmt *stmt, const struct walker *w)
+incident_row(struct sql_stmt *stmt, const struct walker *w)
 {
 	struct store_incident i;
 
@@ -350,12 +350,12 @@ store_incidents(struct store *st, time_t since,
     int (*cb)(const struct store_incident *, void *), void *arg, struct err *e)
 {
 	struct walker w = { .on_incident = cb, .arg = arg };
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	st->retry = 0;
 	if (store_prepare(st, "SELECT id, scan_id, kind, domain, reason, blocks, failures,"
 	    " created FROM incidents WHERE created >= ?1 ORDER BY id", &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, since);
+	sql_bind_int64(stmt, 1, since);
 	return walk(st, stmt, incident_row, &w, "reading incidents", e);
 }

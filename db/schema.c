@@ -40,6 +40,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "internal.h"
 
 static const char *const migrations[] = {
@@ -366,16 +368,16 @@ store_schema_version(void)
 static int
 schema_version(struct store *st, int *version, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "PRAGMA user_version", &stmt, e) == -1)
 		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
+	rc = sql_step(stmt);
+	if (rc == SQL_ROW)
+		*version = sql_column_int(stmt, 0);
+	sql_finalize(stmt);
+	if (rc != SQL_ROW)
 		return store_fail(st, e, "reading the schema version");
 	return 0;
 }
@@ -400,7 +402,7 @@ schema_step(struct store *st, int from, struct err *e)
 
 /* The SQL face of hash_digest, for migration 1 -> 2: other values pass unchanged. */
 static void
-sql_hash_digest(sqlite3_context *context, int argc, sqlite3_value **argv)
+fn_hash_digest(sqlite3_context *context, int argc, sqlite3_value **argv)
 {
 	unsigned char digest[HASH_DIGEST_SIZE];
 
@@ -418,7 +420,7 @@ sql_hash_digest(sqlite3_context *context, int argc, sqlite3_value **argv)
  * it refuses.
  */
 static void
-sql_address(sqlite3_context *context, int argc, sqlite3_value **argv)
+fn_address(sqlite3_context *context, int argc, sqlite3_value **argv)
 {
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 	const char *address = (const char *)sqlite3_value_text(argv[0]);
@@ -437,14 +439,17 @@ sql_address(sqlite3_context *context, int argc, sqlite3_value **argv)
 		sqlite3_result_text(context, key, -1, SQLITE_TRANSIENT);
 }
 
+/* SQLite only: the functions of the old migrations. */
 static int
 schema_functions(struct store *st, struct err *e)
 {
-	if (sqlite3_create_function_v2(st->db, "bouncescan_hash_digest", 1,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_hash_digest, NULL, NULL,
+	sqlite3 *db = sql_sqlite_handle(st->sql);
+
+	if (sqlite3_create_function_v2(db, "bouncescan_hash_digest", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_hash_digest, NULL, NULL,
 	    NULL) != SQLITE_OK ||
-	    sqlite3_create_function_v2(st->db, "bouncescan_address", 2,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_address, NULL, NULL,
+	    sqlite3_create_function_v2(db, "bouncescan_address", 2,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_address, NULL, NULL,
 	    NULL) != SQLITE_OK)
 		return store_fail(st, e, "setting up the schema migration");
 	return 0;
@@ -467,7 +472,7 @@ schema_migrate(struct store *st, struct err *e)
 		return too_new(st, version, e);
 	if (schema_functions(st, e) == -1)
 		return -1;
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (sql_begin(st->sql) == -1)
 		return store_fail(st, e, "locking the database to set up its schema");
 	/* Another process may have migrated while we waited for the lock. */
 	if (schema_version(st, &version, e) == -1)
@@ -475,13 +480,13 @@ schema_migrate(struct store *st, struct err *e)
 	for (; version < SCHEMA_VERSION; version++)
 		if (schema_step(st, version, e) == -1)
 			goto fail;
-	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sql_exec(st->sql, "COMMIT") == -1) {
 		store_fail(st, e, "committing the schema");
 		goto fail;
 	}
 	return 0;
 fail:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sql_exec(st->sql, "ROLLBACK");
 	return -1;
 }
 

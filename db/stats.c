@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sqlite3.h>
+
 #include "internal.h"
 #include "xalloc.h"
 
@@ -231,18 +233,18 @@ static int
 memo_fill(struct store *st, struct stats_memo *m, struct err *e)
 {
 	struct stats_day day = { INT64_MIN, "", 0 };
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	size_t i;
 	int rc;
 
 	if ((stmt = query_statement(st, stats_sql, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, m->since);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	sql_bind_int64(stmt, 1, m->since);
+	while ((rc = sql_step(stmt)) == SQL_ROW)
 		memo_add(m, column_text(stmt, 0), column_text(stmt, 1),
-		    column_text(stmt, 2), (time_t)sqlite3_column_int64(stmt, 3), &day);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
+		    column_text(stmt, 2), (time_t)sql_column_int64(stmt, 3), &day);
+	sql_reset(stmt);
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "counting events");
 	for (i = 0; i < SECTIONS; i++)
 		qsort(m->sections[i].lines, m->sections[i].n, sizeof (struct stats_line),
@@ -250,21 +252,28 @@ memo_fill(struct store *st, struct stats_memo *m, struct err *e)
 	return 0;
 }
 
-/* The store's change counters: the memo holds while neither moves. */
+/*
+ * The store's change counters: the memo holds while neither moves. SQLite
+ * only (its data_version and change count): 0 when they are known, 1 when the
+ * engine has none, so the memo must not be trusted, -1 on failure.
+ */
 static int
 store_version(struct store *st, int64_t *data_version, int64_t *changes, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	sqlite3 *db = sql_sqlite_handle(st->sql);
+	struct sql_stmt *stmt;
 	int rc;
 
+	if (db == NULL)
+		return 1;
 	if ((stmt = query_statement(st, "PRAGMA data_version", e)) == NULL)
 		return -1;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		*data_version = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW)
+	if ((rc = sql_step(stmt)) == SQL_ROW)
+		*data_version = sql_column_int64(stmt, 0);
+	sql_reset(stmt);
+	if (rc != SQL_ROW)
 		return store_fail(st, e, "reading the database's version");
-	*changes = sqlite3_total_changes64(st->db);
+	*changes = sqlite3_total_changes64(db);
 	return 0;
 }
 
@@ -276,13 +285,14 @@ store_stats(struct store *st, enum store_stats_by by, time_t since,
 	struct store_stat line;
 	int64_t data_version = 0, changes = 0;
 	size_t i;
+	int known;
 
 	st->retry = 0;
 	if ((unsigned)by >= SECTIONS)
 		return err_set(e, "%s: unknown statistics", st->path);
-	if (store_version(st, &data_version, &changes, e) == -1)
+	if ((known = store_version(st, &data_version, &changes, e)) == -1)
 		return -1;
-	if (st->stats == NULL || st->stats->since != since ||
+	if (st->stats == NULL || known == 1 || st->stats->since != since ||
 	    st->stats->data_version != data_version || st->stats->changes != changes) {
 		stats_forget(st);
 		st->stats = xcalloc(1, sizeof *st->stats);

@@ -1,7 +1,8 @@
 /*
  * store.c: opening and closing the store, its pragmas, the clock, transactions, and
- * turning SQLite's result codes into messages that name the file and say whether
- * trying again later can help.
+ * turning the engine's failures (sql.h) into messages that name the file and say
+ * whether trying again later can help. The pragmas and the WAL are SQLite's
+ * alone: they go through sql_sqlite_handle and say so.
  *
  * Durability: WAL with synchronous=FULL, so a batch the caller saw committed is on
  * disk before the caller disposes of the mail at its source. (NORMAL would be
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "internal.h"
 #include "xalloc.h"
 
@@ -19,38 +22,46 @@
 static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_MESSAGE_INSERT] =
 	    "INSERT INTO messages (hash, source, origin, scan_id, bounce_time, ingested,"
-	    " events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hash) DO NOTHING",
+	    " events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hash) DO NOTHING"
+	    SQL_RETURNING_ID,
 	[STMT_MESSAGE_SEEN] =
 	    "SELECT 1 FROM messages WHERE hash = ?1",
 	[STMT_RECIPIENT_FIND] =
-	    "SELECT id, reset_time, state = 'suppressed', hard_bounces, complaints"
+	    "SELECT id, reset_time, CAST(state = 'suppressed' AS INTEGER), hard_bounces,"
+	    " complaints"
 	    " FROM recipients WHERE address_key = ?1",
 	[STMT_RECIPIENT_INSERT] =
 	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated)"
-	    " VALUES (?1, ?2, ?3, ?4, ?4)",
+	    " VALUES (?1, ?2, ?3, ?4, ?4)" SQL_RETURNING_ID,
 	/*
 	 * The counters a single event can only increase, kept up as it arrives. Two
 	 * statements (after STMT_RECIPIENT_FIND) rather than an upsert: RETURNING
 	 * builds a temporary table on every call, which cost more than the look-up.
+	 * A comparison is a boolean to PostgreSQL, an integer to SQLite: CAST to
+	 * INTEGER suits both, and max() of two values is a CASE for the same reason.
 	 */
 	[STMT_RECIPIENT_ADD] =
 	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated,"
 	    " hard_bounces, complaints, blocks, events, last_bounce, state, soft_days)"
-	    " VALUES (?1, ?2, ?3, ?4, ?4, ?5 = 'hard', ?5 = 'complaint', ?5 = 'block', 1, ?6,"
-	    " coalesce(?7, 'active'), ?8)",
+	    " VALUES (?1, ?2, ?3, ?4, ?4, CAST(?5 = 'hard' AS INTEGER),"
+	    " CAST(?5 = 'complaint' AS INTEGER), CAST(?5 = 'block' AS INTEGER), 1, ?6,"
+	    " coalesce(?7, 'active'), ?8)" SQL_RETURNING_ID,
 	[STMT_RECIPIENT_COUNT] =
 	    "UPDATE recipients SET"
-	    " hard_bounces = hard_bounces + (?5 = 'hard' AND ?6 > reset_time),"
-	    " complaints = complaints + (?5 = 'complaint' AND ?6 > reset_time),"
-	    " blocks = blocks + (?5 = 'block' AND ?6 > reset_time),"
-	    " events = events + (?6 > reset_time),"
-	    " last_bounce = CASE WHEN ?6 > reset_time"
-	    "  THEN max(coalesce(last_bounce, 0), ?6) ELSE last_bounce END,"
+	    " hard_bounces = hard_bounces + CAST(?5 = 'hard' AND ?6 > reset_time AS INTEGER),"
+	    " complaints = complaints"
+	    "  + CAST(?5 = 'complaint' AND ?6 > reset_time AS INTEGER),"
+	    " blocks = blocks + CAST(?5 = 'block' AND ?6 > reset_time AS INTEGER),"
+	    " events = events + CAST(?6 > reset_time AS INTEGER),"
+	    " last_bounce = CASE WHEN ?6 <= reset_time THEN last_bounce"
+	    "  WHEN coalesce(last_bounce, 0) > ?6 THEN coalesce(last_bounce, 0)"
+	    "  ELSE ?6 END,"
 	    " state = coalesce(?7, state), updated = ?4 WHERE id = ?1",
 	[STMT_EVENT_INSERT] =
 	    "INSERT INTO events (recipient_id, message_id, class, reason, status,"
 	    " smtp_code, diagnostic, remote_mta, rule, scan_id, domain, bounce_time,"
-	    " ingested) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    " ingested) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	    SQL_RETURNING_ID,
 	[STMT_EVENTS_OF] =
 	    "SELECT id, class, bounce_time, ingested FROM events"
 	    " WHERE recipient_id = ?1 AND bounce_time > ?2 ORDER BY bounce_time, id",
@@ -67,7 +78,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_SUPPRESSION_INSERT] =
 	    "INSERT INTO suppressions (recipient_id, cause, class, reason, rule, event_id,"
 	    " scan_id, created) SELECT ?1, ?2, e.class, coalesce(?3, e.reason), e.rule,"
-	    " e.id, e.scan_id, ?5 FROM (SELECT 1) LEFT JOIN events e ON e.id = ?4",
+	    " e.id, e.scan_id, ?5 FROM (SELECT 1) AS one LEFT JOIN events e ON e.id = ?4",
 	[STMT_SUPPRESSION_LIFT] =
 	    "UPDATE suppressions SET lifted = ?2, lifted_by = ?3 WHERE id = ?1",
 	/* A policy suppression decided by an event still in hand: no reading it back. */
@@ -115,85 +126,89 @@ store_policy_defaults(struct store_policy *p)
 
 /* What the user can do about each kind of failure, and whether waiting helps. */
 static const char *
-failure_hint(int code, int *retry)
+failure_hint(enum sql_failure kind, int *retry)
 {
 	*retry = 0;
-	switch (code & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
+	switch (kind) {
+	case SQL_FAIL_BUSY:
 		*retry = 1;
 		return "database is locked by another process; try again later";
-	case SQLITE_FULL:
+	case SQL_FAIL_FULL:
 		*retry = 1;
 		return "disk or database full; try again when there is space";
-	case SQLITE_READONLY:
+	case SQL_FAIL_RETRY:
+		*retry = 1;
+		return "conflict with another writer; try again";
+	case SQL_FAIL_CONNECTION:
+		*retry = 1;
+		return "connection to the database server lost; try again later";
+	case SQL_FAIL_READONLY:
 		return "database is read-only (check the permissions of the file and"
 		    " its directory)";
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
+	case SQL_FAIL_CORRUPT:
 		return "file is corrupt or not a bouncescan database";
-	case SQLITE_CANTOPEN:
+	case SQL_FAIL_CANTOPEN:
 		return "cannot open the file";
-	case SQLITE_PERM:
-	case SQLITE_AUTH:
+	case SQL_FAIL_PERM:
 		return "permission denied";
-	case SQLITE_IOERR:
+	case SQL_FAIL_IOERR:
 		return "input/output error";
+	case SQL_FAIL_NONE:
+	case SQL_FAIL_OTHER:
+		break;
 	}
 	return NULL;
 }
 
 /*
- * Report the current SQLite error of st: "PATH: WHAT: HINT (sqlite message)".
+ * Report the current engine error of st: "PATH: WHAT: HINT (engine message)".
  * Sets st->retry. Always returns -1.
  */
 int
 store_fail(struct store *st, struct err *e, const char *what)
 {
-	int code = sqlite3_extended_errcode(st->db);
-	const char *hint = failure_hint(code, &st->retry);
+	const char *hint = failure_hint(sql_failure(st->sql), &st->retry);
 
 	if (hint == NULL)
-		return err_set(e, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+		return err_set(e, "%s: %s: %s", st->path, what, sql_message(st->sql));
 	return err_set(e, "%s: %s: %s (%s)", st->path, what, hint,
-	    sqlite3_errmsg(st->db));
+	    sql_message(st->sql));
 }
 
 int
-store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, struct err *e)
+store_prepare(struct store *st, const char *sql, struct sql_stmt **out, struct err *e)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+	if (sql_prepare(st->sql, sql, out) == -1)
 		return store_fail(st, e, "preparing a statement");
 	return 0;
 }
 
 /* The prepared statement for one of the hot paths, reset and unbound. */
-sqlite3_stmt *
+struct sql_stmt *
 store_statement(struct store *st, enum store_statement which, struct err *e)
 {
-	sqlite3_stmt **stmt = &st->statements[which];
+	struct sql_stmt **stmt = &st->statements[which];
 
 	if (*stmt == NULL) {
 		if (store_prepare(st, statement_sql[which], stmt, e) == -1)
 			return NULL;
 	} else {
-		sqlite3_reset(*stmt);
-		sqlite3_clear_bindings(*stmt);
+		sql_reset(*stmt);
+		sql_clear_bindings(*stmt);
 	}
 	return *stmt;
 }
 
 /* Run a statement that returns no rows; leaves it reset. */
 int
-store_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e, const char *what)
+store_step_done(struct store *st, struct sql_stmt *stmt, struct err *e,
+    const char *what)
 {
-	int rc = sqlite3_step(stmt);
-
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sqlite3_reset(stmt);
+	if (sql_step(stmt) == -1) {
+		sql_reset(stmt);
 		return store_fail(st, e, what);
 	}
-	sqlite3_reset(stmt);
+	sql_reset(stmt);
 	return 0;
 }
 
@@ -201,12 +216,8 @@ store_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e, const char 
 int
 store_exec(struct store *st, const char *sql, struct err *e)
 {
-	char *message = NULL;
-
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &message) != SQLITE_OK) {
-		sqlite3_free(message);
+	if (sql_exec(st->sql, sql) == -1)
 		return store_fail(st, e, "executing SQL");
-	}
 	return 0;
 }
 
@@ -247,29 +258,26 @@ hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE])
 
 /* A message hash as the messages table keeps it: see hash_digest. */
 void
-bind_hash(sqlite3_stmt *stmt, int column, const char *hash)
+bind_hash(struct sql_stmt *stmt, int column, const char *hash)
 {
 	unsigned char digest[HASH_DIGEST_SIZE];
 
 	if (hash_digest(hash, digest))
-		sqlite3_bind_blob(stmt, column, digest, sizeof digest, SQLITE_TRANSIENT);
+		sql_bind_blob(stmt, column, digest, sizeof digest);
 	else
 		bind_text(stmt, column, hash);
 }
 
 void
-bind_text(sqlite3_stmt *stmt, int column, const char *s)
+bind_text(struct sql_stmt *stmt, int column, const char *s)
 {
-	if (s == NULL)
-		sqlite3_bind_null(stmt, column);
-	else
-		sqlite3_bind_text(stmt, column, s, -1, SQLITE_STATIC);
+	sql_bind_text(stmt, column, s);
 }
 
 const char *
-column_text(sqlite3_stmt *stmt, int column)
+column_text(struct sql_stmt *stmt, int column)
 {
-	return (const char *)sqlite3_column_text(stmt, column);
+	return sql_column_text(stmt, column);
 }
 
 static const char *const policy_keys[] = {
@@ -297,20 +305,20 @@ policy_field(struct store_policy *p, size_t i)
 static int
 load_policy(struct store *st, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	size_t i;
 	int rc;
 
 	memset(&st->saved_policy, 0, sizeof st->saved_policy);
 	if (store_prepare(st, "SELECT key, value FROM policy", &stmt, e) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while ((rc = sql_step(stmt)) == SQL_ROW)
 		for (i = 0; i < POLICY_KEYS; i++)
 			if (strcmp(column_text(stmt, 0), policy_keys[i]) == 0)
 				*policy_field(&st->saved_policy, i) =
-				    sqlite3_column_int(stmt, 1);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
+				    sql_column_int(stmt, 1);
+	sql_finalize(stmt);
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "reading the policy");
 	return 0;
 }
@@ -319,23 +327,23 @@ load_policy(struct store *st, struct err *e)
 int
 store_save_policy(struct store *st, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	size_t i;
 
 	if (memcmp(&st->policy, &st->saved_policy, sizeof st->policy) == 0)
 		return 0;
-	if (store_prepare(st, "INSERT OR REPLACE INTO policy (key, value) VALUES (?1, ?2)",
-	    &stmt, e) == -1)
+	if (store_prepare(st, "INSERT INTO policy (key, value) VALUES (?1, ?2)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt, e) == -1)
 		return -1;
 	for (i = 0; i < POLICY_KEYS; i++) {
-		sqlite3_bind_text(stmt, 1, policy_keys[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 2, *policy_field(&st->policy, i));
+		sql_bind_text(stmt, 1, policy_keys[i]);
+		sql_bind_int64(stmt, 2, *policy_field(&st->policy, i));
 		if (store_step_done(st, stmt, e, "recording the policy") == -1) {
-			sqlite3_finalize(stmt);
+			sql_finalize(stmt);
 			return -1;
 		}
 	}
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	st->saved_policy = st->policy;
 	return 0;
 }
@@ -345,6 +353,9 @@ int
 store_cache_size(struct store *st, int kib, struct err *e)
 {
 	char pragma[48];
+
+	if (sql_sqlite_handle(st->sql) == NULL)
+		return 0;	/* SQLite only */
 
 	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", kib);
 	return store_exec(st, pragma, e);
@@ -367,11 +378,13 @@ store_cache_size(struct store *st, int kib, struct err *e)
 static void
 wal_bound_update(struct store *st)
 {
+	sqlite3 *db = sql_sqlite_handle(st->sql);
 	sqlite3_stmt *stmt;
 	int pages = 0;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA page_count", -1, &stmt, NULL) !=
-	    SQLITE_OK)
+	if (db == NULL)
+		return;		/* SQLite only */
+	if (sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &stmt, NULL) != SQLITE_OK)
 		return;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		pages = sqlite3_column_int(stmt, 0) / 4;
@@ -380,13 +393,14 @@ wal_bound_update(struct store *st)
 		pages = WAL_MIN_PAGES;
 	if (pages > WAL_MAX_PAGES)
 		pages = WAL_MAX_PAGES;
-	sqlite3_wal_autocheckpoint(st->db, pages);
+	sqlite3_wal_autocheckpoint(db, pages);
 }
 
+/* SQLite only. */
 static int
 set_pragmas(struct store *st, int readonly, struct err *e)
 {
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sql_busy_timeout(st->sql, BUSY_TIMEOUT_MS);
 	/*
 	 * Foreign keys document the schema; db/ alone writes it, and checking them
 	 * cost 5% of the ingest rate. A 16 MiB page cache (it was 64): the kernel's
@@ -413,18 +427,19 @@ set_pragmas(struct store *st, int readonly, struct err *e)
 }
 
 static struct store *
-open_file(const char *path, int flags, struct err *e, int *retry)
+open_file(const char *path, int readonly, struct err *e, int *retry)
 {
 	struct store *st = xcalloc(1, sizeof *st);
-	int readonly = (flags & SQLITE_OPEN_READONLY) != 0;
 
 	st->path = xstrdup(path);
 	store_policy_defaults(&st->policy);
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+	if (sql_sqlite_open(path, readonly, &st->sql) == -1) {
 		store_fail(st, e, "opening");
 		goto fail;
 	}
-	if (!readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+	/* SQLite only: a file we may not write. */
+	if (!readonly &&
+	    sqlite3_db_readonly(sql_sqlite_handle(st->sql), "main") == 1) {
 		st->retry = 0;
 		err_set(e, "%s: opening for writing: database is read-only (check the"
 		    " permissions of the file and its directory)", path);
@@ -449,7 +464,7 @@ store_open(const char *path, struct err *e, int *retry)
 {
 	if (retry != NULL)
 		*retry = 0;
-	return open_file(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e, retry);
+	return open_file(path, 0, e, retry);
 }
 
 struct store *
@@ -457,7 +472,7 @@ store_open_readonly(const char *path, struct err *e, int *retry)
 {
 	if (retry != NULL)
 		*retry = 0;
-	return open_file(path, SQLITE_OPEN_READONLY, e, retry);
+	return open_file(path, 1, e, retry);
 }
 
 void
@@ -470,11 +485,11 @@ store_close(struct store *st)
 	if (st->in_transaction)
 		store_rollback(st);
 	for (i = 0; i < STMT_COUNT; i++)
-		sqlite3_finalize(st->statements[i]);
+		sql_finalize(st->statements[i]);
 	for (i = 0; i < STORE_QUERIES_MAX; i++)
-		sqlite3_finalize(st->queries[i].stmt);
+		sql_finalize(st->queries[i].stmt);
 	stats_forget(st);
-	sqlite3_close(st->db);
+	sql_close(st->sql);
 	free(st->path);
 	free(st);
 }
@@ -500,7 +515,7 @@ store_now(const struct store *st)
 void
 store_set_busy_timeout(struct store *st, int milliseconds)
 {
-	sqlite3_busy_timeout(st->db, milliseconds);
+	sql_busy_timeout(st->sql, milliseconds);
 }
 
 void
@@ -528,7 +543,7 @@ store_begin(struct store *st, struct err *e)
 	if (st->in_transaction)
 		return err_set(e, "%s: a transaction is already open", st->path);
 	st->retry = 0;
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (sql_begin(st->sql) == -1)
 		return store_fail(st, e, "starting a transaction");
 	st->in_transaction = 1;
 	if (store_save_policy(st, e) == -1) {
@@ -548,7 +563,7 @@ store_commit(struct store *st, struct err *e)
 		return err_set(e, "%s: a write in this transaction failed: nothing of it"
 		    " was committed", st->path);
 	}
-	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sql_exec(st->sql, "COMMIT") == -1) {
 		store_fail(st, e, "committing");
 		store_rollback(st);
 		return -1;
@@ -561,8 +576,8 @@ store_commit(struct store *st, struct err *e)
 void
 store_rollback(struct store *st)
 {
-	if (sqlite3_get_autocommit(st->db) == 0)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (sql_in_transaction(st->sql))
+		sql_exec(st->sql, "ROLLBACK");
 	st->in_transaction = 0;
 	st->spoiled = 0;
 	/* What we thought was recorded may have been undone. */
@@ -573,7 +588,7 @@ store_rollback(struct store *st)
 static int
 savepoint(struct store *st, enum store_statement which, struct err *e)
 {
-	sqlite3_stmt *stmt = store_statement(st, which, e);
+	struct sql_stmt *stmt = store_statement(st, which, e);
 
 	if (stmt == NULL)
 		return -1;

@@ -19,21 +19,21 @@ int
 suppression_active(struct store *st, int64_t recipient_id, int64_t *id, char **cause,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc;
 
 	*cause = NULL;
 	if ((stmt = store_statement(st, STMT_SUPPRESSION_ACTIVE, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
+	sql_bind_int64(stmt, 1, recipient_id);
+	if ((rc = sql_step(stmt)) == SQL_ROW) {
+		*id = sql_column_int64(stmt, 0);
 		*cause = xstrdup(column_text(stmt, 1));
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sql_reset(stmt);
+	if (rc != SQL_ROW && rc != SQL_DONE)
 		return store_fail(st, e, "reading a suppression");
-	return rc == SQLITE_ROW;
+	return rc == SQL_ROW;
 }
 
 /* The class, reason, rule and scan are copied from the deciding event, if any. */
@@ -41,16 +41,16 @@ int
 suppression_insert(struct store *st, int64_t recipient_id, const char *cause,
     const char *note, int64_t event_id, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_SUPPRESSION_INSERT, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 1, recipient_id);
 	bind_text(stmt, 2, cause);
 	bind_text(stmt, 3, note);
 	if (event_id != 0)
-		sqlite3_bind_int64(stmt, 4, event_id);
-	sqlite3_bind_int64(stmt, 5, store_now(st));
+		sql_bind_int64(stmt, 4, event_id);
+	sql_bind_int64(stmt, 5, store_now(st));
 	return store_step_done(st, stmt, e, "recording a suppression");
 }
 
@@ -62,18 +62,18 @@ int
 suppression_of_event(struct store *st, int64_t recipient_id,
     const struct store_event *ev, int64_t scan_id, int64_t event_id, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_SUPPRESSION_OF_EVENT, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 1, recipient_id);
 	bind_text(stmt, 2, ev->class);
 	bind_text(stmt, 3, ev->reason);
 	bind_text(stmt, 4, ev->rule);
-	sqlite3_bind_int64(stmt, 5, event_id);
+	sql_bind_int64(stmt, 5, event_id);
 	if (scan_id != 0)
-		sqlite3_bind_int64(stmt, 6, scan_id);
-	sqlite3_bind_int64(stmt, 7, store_now(st));
+		sql_bind_int64(stmt, 6, scan_id);
+	sql_bind_int64(stmt, 7, store_now(st));
 	return store_step_done(st, stmt, e, "recording a suppression");
 }
 
@@ -81,12 +81,12 @@ int
 suppression_lift(struct store *st, int64_t suppression_id, const char *by,
     struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_SUPPRESSION_LIFT, e)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, suppression_id);
-	sqlite3_bind_int64(stmt, 2, store_now(st));
+	sql_bind_int64(stmt, 1, suppression_id);
+	sql_bind_int64(stmt, 2, store_now(st));
 	bind_text(stmt, 3, by);
 	return store_step_done(st, stmt, e, "lifting a suppression");
 }
@@ -148,7 +148,8 @@ static const char *const matching_sql[] = {
 	[LEAD_SCAN] = "SELECT s.id, s.recipient_id FROM suppressions s"
 	    " WHERE s.scan_id = ?4 AND s.lifted IS NULL" MATCHING_FILTERS,
 	[LEAD_TIME] = "SELECT s.id, s.recipient_id FROM suppressions s"
-	    " WHERE s.created >= coalesce(?5, 0) AND s.created < coalesce(?6, 1 << 62)"
+	    " WHERE s.created >= coalesce(CAST(?5 AS BIGINT), 0)"
+	    " AND s.created < coalesce(CAST(?6 AS BIGINT), 4611686018427387904)"
 	    " AND s.lifted IS NULL" MATCHING_FILTERS,
 	/* By reason or rule alone: every suppression in force is a candidate. */
 	[LEAD_OTHER] = "SELECT s.id, s.recipient_id FROM suppressions s"
@@ -168,18 +169,18 @@ matching_lead(const struct store_unsuppress *u)
 }
 
 static void
-bind_unsuppress(sqlite3_stmt *stmt, const struct store_unsuppress *u,
+bind_unsuppress(struct sql_stmt *stmt, const struct store_unsuppress *u,
     const char *key)
 {
 	bind_text(stmt, 1, key);
 	bind_text(stmt, 2, u->reason);
 	bind_text(stmt, 3, u->rule);
 	if (u->scan_id != 0)
-		sqlite3_bind_int64(stmt, 4, u->scan_id);
+		sql_bind_int64(stmt, 4, u->scan_id);
 	if (u->since != 0)
-		sqlite3_bind_int64(stmt, 5, u->since);
+		sql_bind_int64(stmt, 5, u->since);
 	if (u->until != 0)
-		sqlite3_bind_int64(stmt, 6, u->until);
+		sql_bind_int64(stmt, 6, u->until);
 }
 
 /* The suppressions to lift, read in full before any is changed. */
@@ -189,7 +190,7 @@ matching(struct store *st, const struct store_unsuppress *u, int64_t **pairs,
 {
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 	enum matching_lead lead = matching_lead(u);
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	size_t cap = 0;
 	int rc;
 
@@ -201,16 +202,16 @@ matching(struct store *st, const struct store_unsuppress *u, int64_t **pairs,
 	if ((stmt = query_statement(st, matching_sql[lead], e)) == NULL)
 		return -1;
 	bind_unsuppress(stmt, u, lead == LEAD_ADDRESS ? key : NULL);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sql_step(stmt)) == SQL_ROW) {
 		if (*n == cap) {
 			cap = cap == 0 ? 64 : cap * 2;
 			*pairs = xreallocarray(*pairs, cap, 2 * sizeof **pairs);
 		}
-		(*pairs)[2 * *n] = sqlite3_column_int64(stmt, 0);
-		(*pairs)[2 * (*n)++ + 1] = sqlite3_column_int64(stmt, 1);
+		(*pairs)[2 * *n] = sql_column_int64(stmt, 0);
+		(*pairs)[2 * (*n)++ + 1] = sql_column_int64(stmt, 1);
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
+	sql_reset(stmt);
+	if (rc != SQL_DONE)
 		return store_fail(st, e, "finding suppressions");
 	return 0;
 }
@@ -218,16 +219,16 @@ matching(struct store *st, const struct store_unsuppress *u, int64_t **pairs,
 static int
 reset_recipient(struct store *st, int64_t recipient_id, time_t now, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct sql_stmt *stmt;
 	int rc, change;
 
 	if (store_prepare(st, "UPDATE recipients SET reset_time = ?2 WHERE id = ?1",
 	    &stmt, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, recipient_id);
-	sqlite3_bind_int64(stmt, 2, now);
+	sql_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 2, now);
 	rc = store_step_done(st, stmt, e, "resetting a recipient");
-	sqlite3_finalize(stmt);
+	sql_finalize(stmt);
 	if (rc == -1)
 		return -1;
 	return policy_apply(st, recipient_id, now, &change, e);
