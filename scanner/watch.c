@@ -6,8 +6,9 @@
  * that the signal handlers write to, until new mail arrives, a poll interval
  * comes round, or a signal asks to stop or reload. IDLE is re-issued every
  * WATCH_IDLE_SECONDS, under the 29 minutes after which servers may drop an idle
- * client (RFC 2177). Sources without IDLE (POP3, Maildir, mbox) are reopened
- * and scanned every poll_interval. A source that fails (the server went away,
+ * client (RFC 2177), and every poll_interval too (see watch_wait). Sources
+ * without IDLE (POP3, Maildir, mbox) are reopened and scanned every
+ * poll_interval. A source that fails (the server went away,
  * a password was refused) is retried after 1, 2, 4 ... up to 300 seconds; the
  * others go on meanwhile.
  *
@@ -212,9 +213,15 @@ watch_wait(struct watched *w, size_t n, time_t outbox)
 	if (outbox != 0 && outbox < until)
 		until = outbox;
 
+	/*
+	 * A source in IDLE is still due every poll_interval: some servers only
+	 * look for new mail now and then and announce it late (Debian's Courier
+	 * without gamin: after 60 s), or never, so IDLE alone cannot bound how
+	 * long a bounce waits. The scan it brings costs one empty search.
+	 */
 	for (i = 0; i < n; i++) {
 		idle_start(&w[i], now);
-		if ((w[i].fd == -1 || w[i].due <= now) && w[i].due < until)
+		if (w[i].due < until)
 			until = w[i].due;
 		fds[i].fd = w[i].fd;
 		fds[i].events = POLLIN;
