@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "address.h"
 #include "classifier.h"
@@ -51,6 +52,9 @@ address_around(const char *s, const char *end, const char *at)
 		b++;
 	while (a < at && (*a == '.' || *a == '\'' || *a == '`' || *a == '{'))
 		a++;
+	/* X.400 gateways write "dda:SMTP=user@host": the prefix is no part of it. */
+	if (at - a > 5 && strncasecmp(a, "smtp=", 5) == 0)
+		a += 5;
 	while (b > at + 1 && (b[-1] == '.' || b[-1] == '-' || b[-1] == ':' ||
 	    b[-1] == ']' || b[-1] == '_'))
 		b--;

@@ -259,7 +259,8 @@ static const char *const bounce_senders[] = {
 	"mail administrator", "mail system", NULL
 };
 static const char *const bounce_subjects[] = {
-	"undeliver", "delivery status notification", "delivery failure",
+	"undeliver", "non-deliver", "nondeliver", "not delivered",
+	"delivery status notification", "delivery failure",
 	"delivery failed", "delivery has failed", "failure notice", "returned mail",
 	"returned to sender", "could not be delivered", "unzustellbar",
 	"nicht zugestellt", "non remis", "non recapitabile", "no se pudo entregar",

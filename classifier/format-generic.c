@@ -82,6 +82,7 @@ static const struct word words[] = {
 	{ "failure notice", W_SUBJECT | W_INTRO },
 	{ "failure delivery", W_SUBJECT },
 	{ "mail failure", W_SUBJECT | W_INTRO },
+	{ "failed mail", W_SUBJECT | W_INTRO },
 	{ "mail delivery failed", W_SUBJECT | W_INTRO },
 	{ "mail system error", W_SUBJECT | W_INTRO },
 	{ "message not delivered", W_SUBJECT | W_INTRO },
@@ -123,6 +124,7 @@ static const struct word words[] = {
 	{ "was unable to deliver", W_INTRO },
 	{ "delivery to the following", W_INTRO | W_HEADING },
 	{ "delivery attempts", W_INTRO },
+	{ "delivery warning", W_SUBJECT | W_DELAY },
 	{ "did not reach", W_INTRO | W_HEADING },
 	{ "permanent error", W_INTRO | W_FINAL },
 	{ "permanent failure", W_INTRO | W_FINAL },
@@ -291,6 +293,14 @@ static const struct word words[] = {
 	{ "doesn't exist", W_ERROR },
 	{ "not exist", W_ERROR },
 	{ "no such", W_ERROR },
+	{ "not known", W_ERROR },
+	{ "no match", W_ERROR },
+	{ "not match", W_ERROR },
+	{ "did not respond", W_ERROR },
+	{ "not responding", W_ERROR },
+	{ "no response", W_ERROR },
+	{ "full mailbox", W_ERROR },
+	{ "not been collected", W_ERROR },
 	{ "not found", W_ERROR },
 	{ "invalid", W_ERROR },
 	{ "rejected", W_ERROR },
@@ -346,6 +356,7 @@ static const struct word words[] = {
 	{ "virus", W_ERROR },
 	{ "n'existe pas", W_ERROR },
 	{ "inconnu", W_ERROR },
+	{ "non recensé", W_ERROR },
 	{ "unbekannt", W_ERROR },
 	{ "existiert nicht", W_ERROR },
 	{ "no existe", W_ERROR },
@@ -376,6 +387,11 @@ static const struct word words[] = {
 	{ "copy of the original", W_RETURNED },
 	{ "message headers follow", W_RETURNED },
 	{ "headers of the original", W_RETURNED },
+	{ "header of the source", W_RETURNED },
+	{ "headers of the source", W_RETURNED },
+	{ "source mail", W_RETURNED },
+	{ "message as received", W_RETURNED },
+	{ "message reads", W_RETURNED },
 	{ "header of the original", W_RETURNED },
 	{ "below this line", W_RETURNED },
 	{ "undelivered message", W_RETURNED },
@@ -408,6 +424,7 @@ static const struct word words[] = {
 	{ "warning message only", W_DELAY },
 	{ "still undelivered", W_DELAY },
 	{ "was delayed", W_DELAY },
+	{ "postponed", W_DELAY },
 	{ "(delay)", W_DELAY | W_SUBJECT },
 	{ "delayed:", W_DELAY | W_SUBJECT },
 	{ "retry until", W_DELAY },
@@ -783,7 +800,8 @@ span_error(const struct reading *g, size_t from, size_t to)
 	size_t i;
 
 	for (i = from; i < to; i++)
-		if (g->lines[i].code || (g->lines[i].kinds & (W_ERROR | W_INTRO)))
+		if (g->lines[i].code ||
+		    (g->lines[i].kinds & (W_ERROR | W_INTRO | W_DELAY)))
 			return 1;
 	return 0;
 }
@@ -946,6 +964,24 @@ reason_before(const struct reading *g, size_t at, const char **d, size_t *dn)
 }
 
 /*
+ * "(generated from a@b)", "(Originally addressed to a@b)": the address the sender
+ * wrote, under a failed one that a forward or an alias made ("an undisclosed
+ * address", "local user jdoe"). Returns where the address starts, or NULL.
+ */
+static const char *
+original_annotation(const char *t, size_t tn)
+{
+	static const char *const notes[] = { "(generated from", "(originally addressed to",
+	    "(originally to", "(original recipient", NULL };
+	size_t i;
+
+	for (i = 0; notes[i] != NULL; i++)
+		if (text_starts(t, tn, notes[i]))
+			return plain_skip_blanks(t + strlen(notes[i]), t + tn);
+	return NULL;
+}
+
+/*
  * "<address>: error text" and "address:" paragraphs, and addresses listed under a
  * failure heading, each with the text that follows it.
  */
@@ -956,12 +992,20 @@ read_address_lines(struct reading *g, size_t limit)
 
 	for (i = 0; i < limit; i++) {
 		const struct gline *l = &g->lines[i];
-		const char *t = plain_skip_blanks(l->s, l->s + l->n), *rest, *d;
+		const char *t = plain_skip_blanks(l->s, l->s + l->n), *rest, *d, *o;
 		size_t tn = (size_t)(l->s + l->n - t), dn;
 		char *a;
 
 		if (l->kinds & W_HEADING)
 			heading_until = i + 40;
+		/* An annotation names the address only where the line above has none. */
+		if ((o = original_annotation(t, tn)) != NULL) {
+			if (i > 0 && !blank(&g->lines[i - 1]) &&
+			    memchr(g->lines[i - 1].s, '@', g->lines[i - 1].n) != NULL)
+				continue;
+			tn -= (size_t)(o - t);
+			t = o;
+		}
 		if (header_like(t, tn) || ((a = leading_address(t, tn, &rest)) == NULL &&
 		    (a = labelled_address(t, tn, &rest)) == NULL))
 			continue;
@@ -1063,6 +1107,36 @@ coded_after(const struct reading *g, size_t from, size_t limit, const char **d,
 		span(g, start, end, d, dn);
 }
 
+/*
+ * Is the address a's first mention in [t, t + tn) preceded by "from" ("not accepting
+ * mail from a@b")? Then it is the sender, not a recipient.
+ */
+static int
+after_from(const char *t, size_t tn, const char *a)
+{
+	const char *p = text_find(t, tn, a);
+
+	if (p == NULL)
+		return 0;
+	while (p > t && (p[-1] == ' ' || p[-1] == '<' || p[-1] == '"' || p[-1] == '\''))
+		p--;
+	return p - t >= 4 && text_starts(p - 4, 4, "from") &&
+	    (p - t == 4 || p[-5] == ' ' || p[-5] == '\t');
+}
+
+/*
+ * Does the line after lines[i] carry on its sentence with an error ("addressed to
+ * 'a@b'," / "failed because ...")?
+ */
+static int
+error_follows(const struct reading *g, size_t i, size_t limit)
+{
+	const struct gline *n = &g->lines[i + 1];
+
+	return i + 1 < limit && !blank(n) && memchr(n->s, '@', n->n) == NULL &&
+	    (n->code || (n->kinds & (W_ERROR | W_DELAY)));
+}
+
 /* A line that names an address and an error, with its continuation lines. */
 static void
 read_error_lines(struct reading *g, size_t limit)
@@ -1074,8 +1148,10 @@ read_error_lines(struct reading *g, size_t limit)
 		const char *t = plain_skip_blanks(l->s, l->s + l->n);
 		size_t tn = (size_t)(l->s + l->n - t), indent, dn;
 		const char *d;
+		char *a;
 
-		if (!l->code && !(l->kinds & (W_ERROR | W_INTRO)))
+		if (!l->code && !(l->kinds & (W_ERROR | W_INTRO)) &&
+		    !error_follows(g, i, limit))
 			continue;
 		if (memchr(t, '@', tn) == NULL || header_like(t, tn) ||
 		    text_find(t, tn, "rcpt to:") != NULL ||
@@ -1100,7 +1176,11 @@ read_error_lines(struct reading *g, size_t limit)
 		 */
 		if (!l->code && !span_code(g, i, k))
 			coded_after(g, k, limit, &d, &dn);
-		candidate_add(g, address_find(t, tn), d, dn, !l->code);
+		if ((a = address_find(t, tn)) != NULL && after_from(t, tn, a)) {
+			free(a);
+			continue;
+		}
+		candidate_add(g, a, d, dn, !l->code);
 	}
 }
 
@@ -1201,11 +1281,18 @@ read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 	domain = strchr(from, '@') + 1;
 	for (i = 0; i < limit; i++) {
 		const struct gline *h = &g->lines[i];
-		const char *e = h->s + h->n;
+		const char *e;
 
-		while (e > h->s && (e[-1] == ' ' || e[-1] == '\t'))
+		if (!(h->kinds & W_HEADING))
+			continue;
+		/* The heading may be wrapped: its colon ends its paragraph. */
+		while (i + 1 < limit && !blank(&g->lines[i + 1]) && g->lines[i].n > 0 &&
+		    g->lines[i].s[g->lines[i].n - 1] != ':' && &g->lines[i] < h + 2)
+			i++;
+		e = g->lines[i].s + g->lines[i].n;
+		while (e > g->lines[i].s && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
-		if (!(h->kinds & W_HEADING) || e == h->s || e[-1] != ':')
+		if (e == g->lines[i].s || e[-1] != ':')
 			continue;
 		for (k = i + 1; k < limit && k < i + 12; k++) {
 			const struct gline *l = &g->lines[k];
@@ -1227,7 +1314,7 @@ read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 			for (p = a; *p != '\0'; p++)
 				*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 			/* The heading says why ("... because they are not accepting"). */
-			candidate_add(g, a, h->s, h->n, 0);
+			candidate_add(g, a, h->s, (size_t)(e - h->s), 0);
 		}
 		break;
 	}
@@ -1320,34 +1407,92 @@ read_lines(struct reading *g, const char *text, size_t len)
 	}
 }
 
-/* A null sender or a mail system's name in From. */
+/*
+ * Is the mailbox a mail system's own? Its local part names a daemon (MAILER-DAEMON,
+ * MDaemon), the postmaster or a mailer, or has a word of one among its words:
+ * "smtp", "mta", "antivirus", "gateway" (Symantec_AntiVirus_for_SMTP_Gateways).
+ */
+static int
+system_mailbox(const char *value)
+{
+	static const char *const inside[] = { "daemon", "postmaster", "mailer", NULL };
+	static const char *const word[] = { "smtp", "mta", "antivirus", "gateway",
+	    "gateways", "mailsweeper", "mimesweeper", "mailscanner", NULL };
+	char *a, *at, *p, *w;
+	size_t i;
+	int yes = 0;
+
+	if (value == NULL || (a = address_find(value, strlen(value))) == NULL)
+		return 0;
+	at = strchr(a, '@');
+	*at = '\0';
+	for (i = 0; !yes && inside[i] != NULL; i++)
+		yes = strstr(a, inside[i]) != NULL;
+	for (p = a; !yes && *p != '\0'; ) {
+		for (w = p; *p >= 'a' && *p <= 'z'; p++)
+			;
+		for (i = 0; !yes && word[i] != NULL && p > w; i++)
+			yes = strlen(word[i]) == (size_t)(p - w) &&
+			    memcmp(word[i], w, (size_t)(p - w)) == 0;
+		while (*p != '\0' && !(*p >= 'a' && *p <= 'z'))
+			p++;
+	}
+	free(a);
+	return yes;
+}
+
+/* A null sender, or a mail system's name or mailbox in From or Return-Path. */
 static int
 system_sender(const struct mail *m)
 {
 	static const char *const names[] = { "mail administrator", "system administrator",
 	    "mail system", "mailadmin", "mail-daemon", "mail delivery", NULL };
 	char *rp;
-	int yes = plain_from_daemon(m);
+	int yes = plain_from_daemon(m) || system_mailbox(m->from);
 	size_t i;
 
 	for (i = 0; !yes && names[i] != NULL && m->from != NULL; i++)
 		yes = text_find(m->from, strlen(m->from), names[i]) != NULL;
 	if (!yes && (rp = mail_header(m, "Return-Path")) != NULL) {
-		yes = strstr(rp, "<>") != NULL;
+		yes = strstr(rp, "<>") != NULL || system_mailbox(rp);
 		free(rp);
 	}
 	return yes;
 }
 
+/* A returned copy, or a delivery-status part (however empty) beside the text. */
 static int
-has_returned_part(const struct mail *m)
+has_report_part(const struct mail *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->nparts; i++)
 		if (m->parts[i].in_original ||
-		    strcmp(m->parts[i].type, "text/rfc822-headers") == 0)
+		    strcmp(m->parts[i].type, "text/rfc822-headers") == 0 ||
+		    strcmp(m->parts[i].type, "message/delivery-status") == 0 ||
+		    strcmp(m->parts[i].type, "message/global-delivery-status") == 0)
 			return 1;
+	return 0;
+}
+
+/*
+ * Does the text open by saying that delivery failed ("Your message could not be
+ * delivered to", under a row of asterisks)? A mail system's notice does; a
+ * person's reply opens with their own words.
+ */
+static int
+opens_with_failure(const struct reading *g, size_t limit)
+{
+	size_t i;
+
+	for (i = 0; i < limit; i++) {
+		const struct gline *l = &g->lines[i];
+		const char *t = plain_skip_blanks(l->s, l->s + l->n);
+
+		if (t == l->s + l->n || strchr("-=*_#", *t) != NULL)
+			continue;
+		return (l->kinds & (W_INTRO | W_HEADING)) != 0;
+	}
 	return 0;
 }
 
@@ -1375,9 +1520,13 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	for (i = 0; i < limit; i++)
 		coded += (g->lines[i].code || (g->lines[i].kinds & W_ERROR)) &&
 		    memchr(g->lines[i].s, '@', g->lines[i].n) != NULL;
-	/* A member's reply about a bounce, or an out-of-office notice, is not one. */
+	/*
+	 * A member's reply about a bounce, or an out-of-office notice, is not one;
+	 * a gateway that answers "RE: <subject>: non remis" opens with the failure.
+	 */
 	if (!system && ((subject & W_AUTOREPLY) || (m->subject != NULL &&
-	    text_starts(m->subject, strlen(m->subject), "re:"))))
+	    text_starts(m->subject, strlen(m->subject), "re:") &&
+	    !opens_with_failure(g, limit))))
 		return 0;
 	/* "Successfully delivered to the following recipients": nothing failed. */
 	if (((subject | body) & W_SUCCESS) && !(body & (W_FINAL | W_DELAY)) &&
@@ -1386,9 +1535,9 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	failing = ((subject & (W_SUBJECT | W_DELAY)) && !(subject & W_NOTFAIL)) ||
 	    (body & (W_INTRO | W_HEADING)) || (system && (body & W_ERROR) &&
 	    any_code(g, limit));
-	support = system || g->cut >= 0 || has_returned_part(m) ||
+	support = system || g->cut >= 0 || has_report_part(m) ||
 	    mail_auto_submitted(m) || mail_header_has(m, "X-Failed-Recipients") ||
-	    coded > 0;
+	    coded > 0 || ((subject & W_SUBJECT) && opens_with_failure(g, limit));
 	return (failing && support) || (system && coded > 0);
 }
 

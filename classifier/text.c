@@ -210,7 +210,7 @@ code_at(const char *p, const char *end)
 	    !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]))
 		return 0;
 	if (p + 3 < end && p[3] != ' ' && p[3] != '-' && p[3] != '\t' &&
-	    p[3] != '\n' && p[3] != '.' && p[3] != ',')
+	    p[3] != '\n' && p[3] != '.' && p[3] != ',' && p[3] != ']' && p[3] != ')')
 		return 0;
 	/* "203.0.113.7" is an address, not reply code 203. */
 	if (p + 4 < end && p[3] == '.' && isdigit((unsigned char)p[4]))
@@ -294,7 +294,8 @@ text_smtp_code(const char *s, size_t n)
 	static const char *const leads[] = {
 		"said: ", "said:", "said ", "error: ", "error:", "response: ",
 		"response:", "answer: ", "reply: ", "smtp; ", "smtp;", "reason: ",
-		"replied: ", "replied ", "answered: ", "status: ", NULL
+		"replied: ", "replied ", "answered: ", "status: ", "returned: ",
+		"returned:", "error code: ", "error code ", NULL
 	};
 	const char *end = s + n, *p = s;
 	int code, i;

@@ -1,6 +1,7 @@
 /*
  * check_address.c: picking the recipient address out of header values and bounce
- * text (address_find), and decoding the list's VERP address.
+ * text (address_find), decoding the list's VERP address, and telling which of
+ * several lists a bounce came from (classifier_add_list).
  */
 #include <check.h>
 #include <stdio.h>
@@ -56,6 +57,10 @@ START_TEST(trailing_punctuation_dropped)
 	ck_assert_str_eq(find("(mallory@example.com)"), "mallory@example.com");
 	ck_assert_str_eq(find("'oscar@example.com'"), "oscar@example.com");
 	ck_assert_str_eq(find("peggy@[192.0.2.7]"), "peggy@[192.0.2.7]");
+	/* An X.400 gateway's "SMTP=" before the address is no part of it. */
+	ck_assert_str_eq(find("c=US;a= ;p=Corp;dda:SMTP=Rupert@Example.COM; on Fri"),
+	    "rupert@example.com");
+	ck_assert_str_eq(find("smtp=sybil@example.com"), "sybil@example.com");
 }
 END_TEST
 
@@ -240,6 +245,129 @@ START_TEST(verp_bad_patterns)
 }
 END_TEST
 
+/*
+ * Classify an RFC 3464 report about recipient, with the bounce's own headers
+ * (To: and any others, each line ending in \n) and the List-Id of the returned
+ * message (or NULL); r is filled for the caller to check and free.
+ */
+static void
+classify_report(const struct classifier *c, const char *headers,
+    const char *recipient, const char *list_id, struct report *r)
+{
+	char text[2048];
+
+	snprintf(text, sizeof text,
+	    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+	    "%s"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\nNot delivered.\n\n"
+	    "--b\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.net\n\n"
+	    "Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.1.1\n\n"
+	    "--b\nContent-Type: text/rfc822-headers\n\n"
+	    "From: lists@lists.example.org\n%s%s%s"
+	    "Subject: news\n\n--b--\n", headers, recipient,
+	    list_id != NULL ? "List-Id: " : "", list_id != NULL ? list_id : "",
+	    list_id != NULL ? "\n" : "");
+	memset(r, 0, sizeof *r);
+	ck_assert_int_eq(classify(c, text, strlen(text), r), 1);
+}
+
+/* The list and recipient a report comes out with ("-" for no list). */
+static void
+assert_list(const struct classifier *c, const char *headers, const char *recipient,
+    const char *list_id, const char *list, const char *stored)
+{
+	struct report r;
+
+	classify_report(c, headers, recipient, list_id, &r);
+	ck_assert_str_eq(r.list != NULL ? r.list : "-", list);
+	ck_assert_str_eq(r.results[0].recipient, stored);
+	report_free(&r);
+}
+
+START_TEST(lists_attribution)
+{
+	struct classifier *c = classifier_new();
+	struct err e;
+
+	ck_assert_int_eq(classifier_add_list(c, "announce",
+	    "announce-bounces+{local}={domain}@lists.example.org",
+	    "announce-bounces@lists.example.org", "announce.lists.example.org", &e), 0);
+	ck_assert_int_eq(classifier_add_list(c, "discuss",
+	    "discuss-bounces+{local}={domain}@lists.example.org",
+	    "Discuss-Bounces@Lists.Example.org", "<discuss.lists.example.org>", &e), 0);
+	ck_assert_int_eq(classifier_add_list(c, "idonly", NULL, NULL,
+	    "Only <only.lists.example.org>", &e), 0);
+	/* Set after the named lists: still the unnamed list, tried first. */
+	ck_assert_int_eq(classifier_set_verp(c,
+	    "bounces+{local}={domain}@lists.example.org", &e), 0);
+
+	/* By VERP: the list, and the recipient it names. */
+	assert_list(c, "To: discuss-bounces+Ann=example.com@lists.example.org\n",
+	    "forward@mx.example.net", NULL, "discuss", "ann@example.com");
+	/* The VERP pattern wins over a List-Id naming another list. */
+	assert_list(c, "To: announce-bounces+bo=example.net@lists.example.org\n",
+	    "bo@example.net", "<discuss.lists.example.org>", "announce",
+	    "bo@example.net");
+	/* The envelope recipient as the MTA wrote it, when To: says nothing. */
+	assert_list(c, "To: poster@example.org\nX-Original-To: "
+	    "discuss-bounces+cy=example.org@lists.example.org\n",
+	    "forward@mx.example.net", NULL, "discuss", "cy@example.org");
+	assert_list(c, "To: poster@example.org\nDelivered-To: "
+	    "announce-bounces@lists.example.org\n", "di@example.org", NULL,
+	    "announce", "di@example.org");
+	/* By the bounce address, in any case. */
+	assert_list(c, "To: <DISCUSS-bounces@lists.example.org>\n", "ed@example.org",
+	    NULL, "discuss", "ed@example.org");
+	/* By the returned message's List-Id, with or without a phrase and <>. */
+	assert_list(c, "To: poster@example.org\n", "fay@example.org",
+	    "Announcements <Announce.Lists.Example.ORG>", "announce", "fay@example.org");
+	assert_list(c, "To: poster@example.org\n", "gus@example.org",
+	    "only.lists.example.org", "idonly", "gus@example.org");
+	/* The unnamed pattern decodes and names no list; nothing known: none. */
+	assert_list(c, "To: bounces+hal=example.net@lists.example.org\n",
+	    "forward@mx.example.net", "<discuss.lists.example.org>", "-",
+	    "hal@example.net");
+	assert_list(c, "To: poster@example.org\n", "ivy@example.org",
+	    "<other.lists.example.org>", "-", "ivy@example.org");
+	classifier_free(c);
+}
+END_TEST
+
+START_TEST(lists_refused)
+{
+	struct classifier *c = classifier_new();
+	struct err e;
+	size_t i;
+	char name[16];
+
+	ck_assert_int_eq(classifier_add_list(c, "a", NULL, NULL, NULL, &e), -1);
+	ck_assert_int_eq(classifier_add_list(c, "", NULL, "a@example.org", NULL, &e), -1);
+	ck_assert_int_eq(classifier_add_list(c, "a", "a-bounces@example.org", NULL,
+	    NULL, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "list a: "));
+	ck_assert_int_eq(classifier_add_list(c, "a", NULL, "not an address", NULL,
+	    &e), -1);
+	ck_assert_int_eq(classifier_add_list(c, "a", NULL, "Ann <a@example.org>", NULL,
+	    &e), -1);
+	ck_assert_int_eq(classifier_add_list(c, "a", NULL, NULL, "two words", &e), -1);
+	ck_assert_int_eq(classifier_add_list(c, "a", NULL, NULL, "<>", &e), -1);
+	/* The unnamed list is not one of the CLASSIFIER_MAX_LISTS. */
+	ck_assert_int_eq(classifier_set_verp(c,
+	    "bounces+{local}={domain}@lists.example.org", &e), 0);
+	for (i = 0; i < CLASSIFIER_MAX_LISTS; i++) {
+		snprintf(name, sizeof name, "l%zu", i);
+		ck_assert_int_eq(classifier_add_list(c, name, NULL, NULL, name, &e), 0);
+	}
+	ck_assert_int_eq(classifier_add_list(c, "more", NULL, NULL, "more", &e), -1);
+	classifier_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -257,6 +385,8 @@ main(void)
 	tcase_add_test(tc, verp_decode_cases);
 	tcase_add_test(tc, verp_decode_rejects);
 	tcase_add_test(tc, verp_bad_patterns);
+	tcase_add_test(tc, lists_attribution);
+	tcase_add_test(tc, lists_refused);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

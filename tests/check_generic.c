@@ -536,6 +536,167 @@ START_TEST(vacation_is_not_a_failure)
 }
 END_TEST
 
+/* Mailbox names of mail systems are a sender signal: MDaemon, an antivirus gateway. */
+START_TEST(system_mailboxes_as_senders)
+{
+	assert_one(
+	    "From: MDaemon@mail.example.net\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Warning: kim@example.net - no such mailbox\n"
+	    "\n"
+	    "kim@example.net - there is no such user on this server.\n",
+	    "kim@example.net", CLASS_HARD);
+	assert_one(
+	    "From: Virus_Scanner_for_SMTP_Gateways@example.net\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Delivery failure notification\n"
+	    "\n"
+	    "Your message about the meeting could not be delivered to the following\n"
+	    "recipients:\n"
+	    "\n"
+	    "Lee@example.net\n"
+	    "\n"
+	    "Delivery attempts will continue to be made for 3 days.\n",
+	    "lee@example.net", CLASS_DELAYED);
+}
+END_TEST
+
+/* An empty delivery-status part still says what the message is. */
+START_TEST(empty_report_part_supports)
+{
+	assert_one(
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Utilisateur inconnu\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+	    "\n"
+	    "--b\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "A message could not be delivered to:\n"
+	    "max@example.fr\n"
+	    "L'adresse de messagerie mentionnee ci-dessus n'existe pas.\n"
+	    "\n"
+	    "--b\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; gw.example.fr\n"
+	    "\n"
+	    "--b--\n",
+	    "max@example.fr", CLASS_HARD);
+}
+END_TEST
+
+/* A gateway answering "RE: <subject>" opens with the failure; a member does not. */
+START_TEST(gateway_reply_subject)
+{
+	assert_one(
+	    "From: notices.gw@example.com\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: RE: Weekly digest : non remis\n"
+	    "\n"
+	    "*****************************************\n"
+	    "Your message could not be delivered to\n"
+	    "ned@example.com\n"
+	    "*****************************************\n",
+	    "ned@example.com", CLASS_SOFT);
+	assert_none(
+	    "From: Ned <ned@example.com>\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: RE: Weekly digest : non remis\n"
+	    "\n"
+	    "Hello, why do I get this? Your message could not be delivered to\n"
+	    "ned@example.com\n");
+}
+END_TEST
+
+/* "(generated from a@b)" under a failed address that names nobody. */
+START_TEST(original_address_annotation)
+{
+	assert_one(BOUNCE_HEAD
+	    "A message that you sent could not be delivered to one or more of its\n"
+	    "recipients. This is a permanent error. The following address(es) failed:\n"
+	    "\n"
+	    "  a hidden recipient\n"
+	    "    (generated from opal@example.com)\n",
+	    "opal@example.com", CLASS_SOFT);	/* no reason given */
+	assert_one(BOUNCE_HEAD
+	    "Your message has met delivery problems\n"
+	    "to local user pat.\n"
+	    "(Originally addressed to pat@example.it)\n"
+	    "\n"
+	    "No such user here\n",
+	    "pat@example.it", CLASS_HARD);
+}
+END_TEST
+
+/* The address, then the error on the next line of the same sentence. */
+START_TEST(error_on_the_next_line)
+{
+	assert_one(BOUNCE_HEAD
+	    "The message below, which was addressed to 'quill@example.co.uk',\n"
+	    "failed because the mailbox is full.\n",
+	    "quill@example.co.uk", CLASS_SOFT);
+}
+END_TEST
+
+/* "not accepting mail from <list>": the list is the sender, the names are members. */
+START_TEST(sender_address_in_heading)
+{
+	assert_one(
+	    "From: \"Mail Delivery Subsystem\" <MAILER-DAEMON@example.com>\n"
+	    "To: <list-bounces@lists.example.org>\n"
+	    "Subject: Mail Delivery Problem\n"
+	    "\n"
+	    "Your mail to the following recipients could not be delivered because they\n"
+	    "are not accepting mail from announce@lists.example.org:\n"
+	    "\tsunnyday\n",
+	    "sunnyday@example.com", CLASS_HARD);
+}
+END_TEST
+
+/* "Your message to: / a@b / has not yet been delivered": a delay, with its address. */
+START_TEST(delay_with_address_alone)
+{
+	assert_one(
+	    "From: MAILER-DAEMON@relay.example.net (Mail Delivery System)\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Warning: message has not yet been delivered\n"
+	    "\n"
+	    "Your message to:\n"
+	    "\troy@example.com\n"
+	    "\n"
+	    "has not yet been delivered because the receiving server did not respond.\n",
+	    "roy@example.com", CLASS_DELAYED);
+}
+END_TEST
+
+/* A separator naming the source mail's header: its To is no recipient. */
+START_TEST(source_header_separator)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_ge(read_message(c,
+	    "From: postmaster@mail.example.cn\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Returned mail\n"
+	    "\n"
+	    "Your mail cannot be delivered to the following address(es):\n"
+	    "\n"
+	    " tom \"(0), ErrMsg=over quota\"\n"
+	    "\n"
+	    "---- Header of the source mail attached ----\n"
+	    "\n"
+	    "From: <sam@example.net>\n"
+	    "To: Una Other <una@example.com.au>\n"
+	    "Subject: Re: a thread\n", &r), 0);
+	ck_assert_ptr_null(find(&r, "una@example.com.au"));
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -565,6 +726,14 @@ main(void)
 	tcase_add_test(tc, bare_body_without_header);
 	tcase_add_test(tc, vacation_is_not_a_failure);
 	tcase_add_test(tc, success_notice_is_not_a_failure);
+	tcase_add_test(tc, system_mailboxes_as_senders);
+	tcase_add_test(tc, empty_report_part_supports);
+	tcase_add_test(tc, gateway_reply_subject);
+	tcase_add_test(tc, original_address_annotation);
+	tcase_add_test(tc, error_on_the_next_line);
+	tcase_add_test(tc, sender_address_in_heading);
+	tcase_add_test(tc, delay_with_address_alone);
+	tcase_add_test(tc, source_header_separator);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -788,6 +788,33 @@ static const struct {
 	{ "550 User kim@example.com does not accept mail from example.org",
 	    "5.0.0", 550, "filtered" },
 	{ "550 Administrative prohibition", "5.0.0", 550, "filtered" },
+	/* the recipient does not exist: an invalid user id, a directory with no entry */
+	{ "Invalid final delivery userid: kim@example.com", "", 0, "userunknown" },
+	{ "invalid mail user name kim", "", 0, "userunknown" },
+	{ "kim    No matches to nameserver query", "", 0, "userunknown" },
+	{ "no entry for kim in the directory", "", 0, "userunknown" },
+	{ "L'adresse de messagerie indiquee ci-dessus n'existe pas", "", 0,
+	    "userunknown" },
+	{ "Utilisateur non recensé dans l'annuaire", "", 0, "userunknown" },
+	/* no route to the domain */
+	{ "Routing: Could not find a gateway for kim@example.com", "", 0,
+	    "hostunknown" },
+	{ "unable to find a route to example.com", "", 0, "hostunknown" },
+	/* the mailbox is full, said the other way round */
+	{ "has been postponed due to a full mailbox", "", 0, "mailboxfull" },
+	{ "delivery deferred: full inbox", "", 0, "mailboxfull" },
+	/* the other host did not answer, or the connection failed */
+	{ "the recipient server did not respond", "", 0, "networkerror" },
+	{ "Host example.com is not responding", "", 0, "networkerror" },
+	{ "connection to mail exchanger failed", "", 0, "networkerror" },
+	/* not delivered in time, or given up after many tries */
+	{ "Your message was not delivered within 2 days", "", 0, "expired" },
+	{ "has not been delivered for more than 4 hours", "", 0, "expired" },
+	{ "Delivery failed 20 attempts: kim@example.com", "", 0, "expired" },
+	{ "gave up after 12 tries", "", 0, "expired" },
+	/* a reply code after "Returned:" or "Error Code" decides as any 5xx does */
+	{ "Remote SMTP Server Returned: 550 Requested action not taken: mailbox "
+	    "unavailable", "", 550, "userunknown" },
 };
 
 START_TEST(meaning_vocabulary)

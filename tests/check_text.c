@@ -106,6 +106,11 @@ START_TEST(smtp_code_edge_cases)
 	ck_assert_int_eq(code_of("550, no"), 550);
 	ck_assert_int_eq(code_of("550.no"), 550);
 	ck_assert_int_eq(code_of("421\tbusy"), 421);
+	/* After the words a gateway puts before the remote server's reply. */
+	ck_assert_int_eq(code_of("Remote SMTP Server Returned: 550 Requested action"),
+	    550);
+	ck_assert_int_eq(code_of("mailbox unavailable. [SMTP Error Code 550]"), 550);
+	ck_assert_int_eq(code_of("Error code: 452 too many recipients"), 452);
 }
 END_TEST
 
