@@ -193,6 +193,23 @@ void	store_policy_defaults(struct store_policy *);
 struct store *store_open(const char *path, struct err *e, int *retry);
 /* The same without writing anything: for queries by users who cannot write. */
 struct store *store_open_readonly(const char *path, struct err *e, int *retry);
+/*
+ * A path that is a URL, postgresql://[user@]host[:port]/dbname[?param=value...]
+ * (or postgres://), opens a store on a PostgreSQL server through libpq, whose
+ * environment (PGHOST, ...) and service files apply. A password is never taken
+ * from the URL: libpq reads it from ~/.pgpass or PGPASSFILE, or from the file
+ * set here (the configuration's [database] password_file; NULL: none).
+ */
+int	store_is_url(const char *path);
+void	store_set_password_file(const char *path);
+/*
+ * A lock on the database server named by a number, held by this connection
+ * until store_unlock or its end (a process that dies loses it at once, from
+ * whatever host it ran): 0 taken, 1 held by another, -1 on error (and on SQLite,
+ * which has none: the caller locks a file beside it).
+ */
+int	store_lock(struct store *, int64_t key, struct err *e);
+int	store_unlock(struct store *, int64_t key, struct err *e);
 void	store_close(struct store *);
 /* 1 when the last failure was temporary (busy, locked, full), else 0. */
 int	store_retry(const struct store *);

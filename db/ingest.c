@@ -74,7 +74,7 @@ message_insert(struct store *st, const struct store_message *m, time_t bounce_ti
 
 	if ((stmt = store_statement(st, STMT_MESSAGE_INSERT, e)) == NULL)
 		return -1;
-	bind_hash(stmt, 1, m->hash);
+	bind_hash(st->sql, stmt, 1, m->hash);
 	bind_text(stmt, 2, m->source);
 	bind_text(stmt, 3, m->origin);
 	if (m->scan_id != 0)
@@ -315,7 +315,7 @@ store_message_seen(struct store *st, const char *hash, struct err *e)
 
 	if ((stmt = store_statement(st, STMT_MESSAGE_SEEN, e)) == NULL)
 		return -1;
-	bind_hash(stmt, 1, hash);
+	bind_hash(st->sql, stmt, 1, hash);
 	rc = sql_step(stmt);
 	sql_reset(stmt);
 	if (rc != SQL_ROW && rc != SQL_DONE)
@@ -423,7 +423,7 @@ store_progress_delete(struct store *st, const char *source, const char *key,
 	if (store_write_begin(st, &own, e) == -1)
 		return -1;
 	rc = run(st, "DELETE FROM source_progress WHERE source = ?1"
-	    " AND (?2 IS NULL OR key = ?2)", source, key, NULL, 0,
+	    " AND (CAST(?2 AS TEXT) IS NULL OR key = ?2)", source, key, NULL, 0,
 	    "forgetting a source's progress", e);
 	return store_write_end(st, own, rc, e);
 }

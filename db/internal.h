@@ -97,7 +97,7 @@ int	store_save_policy(struct store *, struct err *e);
 void	bind_text(struct sql_stmt *, int column, const char *s);
 #define HASH_DIGEST_SIZE	32
 int	hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE]);
-void	bind_hash(struct sql_stmt *, int column, const char *hash);
+void	bind_hash(struct sql *, struct sql_stmt *, int column, const char *hash);
 const char *column_text(struct sql_stmt *, int column);
 int	store_is_class(const char *class);
 
@@ -115,6 +115,10 @@ void	stats_forget(struct store *);
 /* schema.c */
 int	schema_migrate(struct store *, struct err *e);
 int	schema_check(struct store *, struct err *e);
+
+/* schema-pg.c */
+int	schema_pg_migrate(struct store *, struct err *e);
+int	schema_pg_check(struct store *, struct err *e);
 
 /* policy.c */
 int	policy_evaluate(struct store *, int64_t recipient_id, time_t reset_time,

@@ -27,6 +27,7 @@
  * drops with the owner's session, from whatever host it ran.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +113,7 @@ subscribe(struct store *st, const struct store_webhook *w, size_t n, unsigned *w
 	int rc = 0;
 
 	*wanted = 0;
-	if (store_prepare(st, "INSERT INTO temp.webhook_subscriptions (name, kind)"
+	if (store_prepare(st, "INSERT INTO webhook_subscriptions (name, kind)"
 	    " VALUES (?1, ?2)", &stmt, e) == -1)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++)
@@ -128,6 +129,38 @@ subscribe(struct store *st, const struct store_webhook *w, size_t n, unsigned *w
 	return rc;
 }
 
+/*
+ * PostgreSQL: the triggers are the schema's (schema-pg.c); the session says
+ * which kinds they act on.
+ */
+static int
+pg_webhooks(struct store *st, const struct store_webhook *w, size_t n,
+    struct err *e)
+{
+	char setting[64] = ",";
+	struct sql_stmt *stmt;
+	unsigned wanted;
+	size_t k, used = 1;
+	int rc;
+
+	if (store_exec(st, "CREATE TEMPORARY TABLE IF NOT EXISTS webhook_subscriptions"
+	    " (name TEXT COLLATE \"C\" NOT NULL, kind TEXT NOT NULL);"
+	    " DELETE FROM pg_temp.webhook_subscriptions", e) == -1 ||
+	    subscribe(st, w, n, &wanted, e) == -1)
+		return -1;
+	for (k = 0; k < KINDS; k++)
+		if ((wanted & 1u << k) != 0)
+			used += (size_t)snprintf(setting + used, sizeof setting - used,
+			    "%s,", kinds[k]);
+	if (store_prepare(st, "SELECT set_config('bouncescan.webhooks', ?1, false)",
+	    &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, setting);
+	rc = store_step_done(st, stmt, e, "subscribing a webhook");
+	sql_finalize(stmt);
+	return rc;
+}
+
 int
 store_set_webhooks(struct store *st, const struct store_webhook *w, size_t n,
     struct err *e)
@@ -137,6 +170,9 @@ store_set_webhooks(struct store *st, const struct store_webhook *w, size_t n,
 
 	if (st->in_transaction)
 		return err_set(e, "%s: webhooks are set outside a transaction", st->path);
+	if (sql_dialect(st->sql) == SQL_POSTGRESQL)
+		return pg_webhooks(st, w, n, e) == -1 ?
+		    err_prefix(e, "setting up webhooks: ") : 0;
 	if (store_exec(st, subscriptions_sql, e) == -1 ||
 	    subscribe(st, w, n, &wanted, e) == -1)
 		return err_prefix(e, "setting up webhooks: ");
@@ -286,7 +322,8 @@ int
 store_outbox_delivered(struct store *st, int64_t id, const char *note, struct err *e)
 {
 	return outbox_update(st, "UPDATE outbox SET delivered = ?2,"
-	    " attempts = attempts + CASE WHEN ?3 IS NULL THEN 1 ELSE 0 END,"
+	    " attempts = attempts"
+	    "  + CASE WHEN CAST(?3 AS TEXT) IS NULL THEN 1 ELSE 0 END,"
 	    " last_error = coalesce(?3, last_error)"
 	    " WHERE id = ?1", id, store_now(st), note, e);
 }
@@ -381,7 +418,7 @@ store_outbox_next_due(struct store *st, time_t *when, struct err *e)
 	*when = 0;
 	if (store_prepare(st, "SELECT min(next_attempt) FROM outbox"
 	    " WHERE delivered IS NULL"
-	    " AND webhook IN (SELECT name FROM temp.webhook_subscriptions)", &stmt,
+	    " AND webhook IN (SELECT name FROM webhook_subscriptions)", &stmt,
 	    e) == -1)
 		return -1;
 	if ((rc = sql_step(stmt)) == SQL_ROW)

@@ -244,14 +244,17 @@ suppression_row(struct sql_stmt *stmt, const struct walker *w)
 	" s.event_id, s.scan_id, s.created, s.lifted, s.lifted_by" \
 	" FROM suppressions s JOIN recipients r ON r.id = s.recipient_id"
 
+/* A SHA-256 is kept as its bytes by SQLite, as text by PostgreSQL (bind_hash). */
+#define WHY_EVENTS(hash) \
+	"SELECT e.id, r.address, e.class, e.reason, e.status, e.smtp_code, e.diagnostic," \
+	" e.remote_mta, e.rule, m.source, m.origin, " hash ", e.scan_id, e.bounce_time," \
+	" e.ingested FROM events e JOIN recipients r ON r.id = e.recipient_id" \
+	" JOIN messages m ON m.id = e.message_id" \
+	" WHERE r.address_key = ?1 ORDER BY e.bounce_time, e.id"
+
 static const char why_events_sql[] =
-	"SELECT e.id, r.address, e.class, e.reason, e.status, e.smtp_code, e.diagnostic,"
-	" e.remote_mta, e.rule, m.source, m.origin,"
-	" CASE typeof(m.hash) WHEN 'blob' THEN lower(hex(m.hash)) ELSE m.hash END,"
-	" e.scan_id, e.bounce_time,"
-	" e.ingested FROM events e JOIN recipients r ON r.id = e.recipient_id"
-	" JOIN messages m ON m.id = e.message_id"
-	" WHERE r.address_key = ?1 ORDER BY e.bounce_time, e.id";
+	WHY_EVENTS("CASE typeof(m.hash) WHEN 'blob' THEN lower(hex(m.hash)) ELSE m.hash END");
+static const char why_events_pg_sql[] = WHY_EVENTS("m.hash");
 
 /* Every suppression of the address, in force or lifted (suppressions_recipient). */
 static const char why_suppressions_sql[] =
@@ -283,8 +286,8 @@ store_why(struct store *st, const char *address,
 	st->retry = 0;
 	if (store_address_normalise(address, display, key, e) == -1)
 		return -1;
-	if (on_event != NULL &&
-	    why_walk(st, why_events_sql, key, event_row, &w, e) == -1)
+	if (on_event != NULL && why_walk(st, sql_dialect(st->sql) == SQL_SQLITE ?
+	    why_events_sql : why_events_pg_sql, key, event_row, &w, e) == -1)
 		return -1;
 	if (on_suppression == NULL)
 		return 0;
@@ -294,11 +297,11 @@ store_why(struct store *st, const char *address,
 static const char export_sql[] =
 	SUPPRESSION_COLUMNS
 	" WHERE s.lifted IS NULL"
-	" AND (?1 IS NULL OR s.cause = ?1)"
-	" AND (?2 IS NULL OR s.class = ?2)"
-	" AND (?3 IS NULL OR s.reason = ?3)"
-	" AND (?4 IS NULL OR r.domain = ?4)"
-	" AND (?5 IS NULL OR s.created >= ?5)"
+	" AND (CAST(?1 AS TEXT) IS NULL OR s.cause = ?1)"
+	" AND (CAST(?2 AS TEXT) IS NULL OR s.class = ?2)"
+	" AND (CAST(?3 AS TEXT) IS NULL OR s.reason = ?3)"
+	" AND (CAST(?4 AS TEXT) IS NULL OR r.domain = ?4)"
+	" AND (CAST(?5 AS BIGINT) IS NULL OR s.created >= ?5)"
 	" ORDER BY r.address_key";
 
 int

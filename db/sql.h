@@ -95,6 +95,13 @@ struct sql_stmt {
 /* sql-sqlite.c: opening a file. *out is set even on failure, for its message. */
 int	sql_sqlite_open(const char *path, int readonly, struct sql **out);
 /*
+ * sql-pg.c: connecting to a PostgreSQL server (url: a libpq URI). A password in
+ * the URL is refused; password_file (may be NULL) is libpq's passfile. *out is
+ * set even on failure, for its message.
+ */
+int	sql_pg_open(const char *url, const char *password_file, struct sql **out);
+
+/*
  * The SQLite handle, for the few places that are SQLite's alone and say so:
  * pragmas and the WAL (store.c), SQL functions for old migrations (schema.c),
  * the change counters that keep the statistics memo (stats.c), the outbox's

@@ -256,16 +256,30 @@ hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE])
 	return 1;
 }
 
-/* A message hash as the messages table keeps it: see hash_digest. */
+/*
+ * A message hash as the messages table keeps it: see hash_digest. On
+ * PostgreSQL a SHA-256 stays text, in lower case (schema-pg.c).
+ */
 void
-bind_hash(struct sql_stmt *stmt, int column, const char *hash)
+bind_hash(struct sql *c, struct sql_stmt *stmt, int column, const char *hash)
 {
 	unsigned char digest[HASH_DIGEST_SIZE];
+	static const char hex[] = "0123456789abcdef";
+	char lower[2 * HASH_DIGEST_SIZE + 1];
+	size_t i;
 
-	if (hash_digest(hash, digest))
-		sql_bind_blob(stmt, column, digest, sizeof digest);
-	else
+	if (!hash_digest(hash, digest))
 		bind_text(stmt, column, hash);
+	else if (sql_dialect(c) == SQL_SQLITE)
+		sql_bind_blob(stmt, column, digest, sizeof digest);
+	else {
+		for (i = 0; i < HASH_DIGEST_SIZE; i++) {
+			lower[2 * i] = hex[digest[i] >> 4];
+			lower[2 * i + 1] = hex[digest[i] & 0xf];
+		}
+		lower[2 * HASH_DIGEST_SIZE] = '\0';
+		sql_bind_text(stmt, column, lower);
+	}
 }
 
 void
@@ -426,11 +440,59 @@ set_pragmas(struct store *st, int readonly, struct err *e)
 	return 0;
 }
 
+static char *password_file;
+
+void
+store_set_password_file(const char *path)
+{
+	free(password_file);
+	password_file = path != NULL ? xstrdup(path) : NULL;
+}
+
+/*
+ * A store on a PostgreSQL server. Read-only is the session's default for its
+ * transactions, so a query can write nothing even by mistake.
+ */
 static struct store *
-open_file(const char *path, int readonly, struct err *e, int *retry)
+open_server(const char *url, int readonly, struct err *e, int *retry)
 {
 	struct store *st = xcalloc(1, sizeof *st);
 
+	st->path = xstrdup(url);
+	store_policy_defaults(&st->policy);
+#ifdef HAVE_LIBPQ
+	if (sql_pg_open(url, password_file, &st->sql) == -1) {
+		store_fail(st, e, "connecting");
+		goto fail;
+	}
+#else
+	err_set(e, "%s: this bouncescan was built without PostgreSQL (libpq)", url);
+	goto fail;
+#endif
+	sql_busy_timeout(st->sql, BUSY_TIMEOUT_MS);
+	if (readonly && store_exec(st, "SET SESSION CHARACTERISTICS AS TRANSACTION"
+	    " READ ONLY", e) == -1)
+		goto fail;
+	if ((readonly ? schema_pg_check(st, e) : schema_pg_migrate(st, e)) == -1)
+		goto fail;
+	if (load_policy(st, e) == -1)
+		goto fail;
+	return st;
+fail:
+	if (retry != NULL)
+		*retry = st->retry;
+	store_close(st);
+	return NULL;
+}
+
+static struct store *
+open_file(const char *path, int readonly, struct err *e, int *retry)
+{
+	struct store *st;
+
+	if (store_is_url(path))
+		return open_server(path, readonly, e, retry);
+	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	store_policy_defaults(&st->policy);
 	if (sql_sqlite_open(path, readonly, &st->sql) == -1) {
@@ -473,6 +535,53 @@ store_open_readonly(const char *path, struct err *e, int *retry)
 	if (retry != NULL)
 		*retry = 0;
 	return open_file(path, 1, e, retry);
+}
+
+/* pg_try_advisory_lock: the session's, so a dead process's lock goes with it. */
+static int
+server_lock(struct store *st, const char *sql, int64_t key, int *got, struct err *e)
+{
+	struct sql_stmt *stmt;
+	int rc;
+
+	if (sql_dialect(st->sql) != SQL_POSTGRESQL)
+		return err_set(e, "%s: no locks on the server of a file", st->path);
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sql_bind_int64(stmt, 1, key);
+	if ((rc = sql_step(stmt)) == SQL_ROW)
+		*got = sql_column_int(stmt, 0);
+	sql_finalize(stmt);
+	if (rc != SQL_ROW)
+		return store_fail(st, e, "taking a lock");
+	return 0;
+}
+
+int
+store_lock(struct store *st, int64_t key, struct err *e)
+{
+	int got = 0;
+
+	if (server_lock(st, "SELECT pg_try_advisory_lock(CAST(?1 AS BIGINT))", key,
+	    &got, e) == -1)
+		return -1;
+	return got ? 0 : 1;
+}
+
+int
+store_unlock(struct store *st, int64_t key, struct err *e)
+{
+	int got = 0;
+
+	return server_lock(st, "SELECT pg_advisory_unlock(CAST(?1 AS BIGINT))", key,
+	    &got, e);
+}
+
+int
+store_is_url(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0;
 }
 
 void

@@ -131,11 +131,11 @@ store_suppress(struct store *st, const char *address, const char *reason,
  * whole table whatever was given). The other fields filter what it finds.
  */
 #define MATCHING_FILTERS \
-	" AND (?2 IS NULL OR s.reason = ?2)" \
-	" AND (?3 IS NULL OR s.rule = ?3)" \
-	" AND (?4 IS NULL OR s.scan_id = ?4)" \
-	" AND (?5 IS NULL OR s.created >= ?5)" \
-	" AND (?6 IS NULL OR s.created < ?6)" \
+	" AND (CAST(?2 AS TEXT) IS NULL OR s.reason = ?2)" \
+	" AND (CAST(?3 AS TEXT) IS NULL OR s.rule = ?3)" \
+	" AND (CAST(?4 AS BIGINT) IS NULL OR s.scan_id = ?4)" \
+	" AND (CAST(?5 AS BIGINT) IS NULL OR s.created >= ?5)" \
+	" AND (CAST(?6 AS BIGINT) IS NULL OR s.created < ?6)" \
 	" ORDER BY s.id"
 
 enum matching_lead { LEAD_ADDRESS, LEAD_SCAN, LEAD_TIME, LEAD_OTHER };

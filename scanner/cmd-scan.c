@@ -132,13 +132,14 @@ open_store(const struct global_options *g, const struct conf *conf, int dry_run,
 	}
 	if (!dry_run)
 		st = store_open(path, &e, NULL);
-	else if (access(path, F_OK) == 0)
+	else if (store_is_url(path) || access(path, F_OK) == 0)
 		st = store_open_readonly(path, &e, NULL);
-	if (st == NULL && (!dry_run || access(path, F_OK) == 0)) {
+	if (st == NULL && (!dry_run || store_is_url(path) ||
+	    access(path, F_OK) == 0)) {
 		fprintf(stderr, "bouncescan: %s\n", e.msg);
 		*failed = 1;
 	}
-	if (st != NULL && !dry_run && lock_open(locks, path, &e) == -1) {
+	if (st != NULL && !dry_run && lock_open(locks, path, st, &e) == -1) {
 		fprintf(stderr, "bouncescan: %s\n", e.msg);
 		store_close(st);
 		st = NULL;

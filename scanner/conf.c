@@ -410,6 +410,20 @@ on_value(struct conf_parse *p, const char *section, const char *key,
 		set_string(&p->conf->database, value);
 		return 1;
 	}
+	/* A database server's URL; the password is never in it (store.c). */
+	if (strcmp(section, "database") == 0 && strcmp(key, "url") == 0) {
+		if (!store_is_url(value)) {
+			snprintf(p->problem, sizeof p->problem, "url must begin with"
+			    " postgresql:// or postgres://, not \"%.100s\"", value);
+			return 0;
+		}
+		set_string(&p->conf->database, value);
+		return 1;
+	}
+	if (strcmp(section, "database") == 0 && strcmp(key, "password_file") == 0) {
+		set_string(&p->conf->password_file, value);
+		return 1;
+	}
 	if (strcmp(section, "policy") == 0)
 		return on_policy(p, key, value);
 	if (strcmp(section, "pipe") == 0)
@@ -528,6 +542,7 @@ conf_free(struct conf *c)
 	}
 	free(c->path);
 	free(c->database);
+	free(c->password_file);
 	free(c->rules_file);
 	free(c->verp);
 	memset(c, 0, sizeof *c);
@@ -571,6 +586,7 @@ conf_database_path(const struct conf *c, const char *override, struct err *e)
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
 	char *path;
 
+	store_set_password_file(c->password_file);
 	if (override != NULL)
 		return xstrdup(override);
 	if (c->database != NULL)

@@ -3,6 +3,8 @@
  *
  *     [database]
  *     path = /var/lib/bouncescan/bouncescan.db
+ *     (or url = postgresql://bounces@db.example.org/bounces?sslmode=verify-full
+ *      and password_file = /etc/bouncescan/pgpass, libpq's passfile format)
  *     [policy]
  *     soft_threshold = 5                   (and the other store_policy keys)
  *     [verp]
@@ -83,7 +85,8 @@ const struct conf_webhook *conf_webhook(const struct conf *c, const char *name);
 
 struct conf {
 	char			*path;		/* the file read, or NULL when none */
-	char			*database;	/* [database] path, or NULL */
+	char			*database;	/* [database] path or url, or NULL */
+	char			*password_file;	/* [database] password_file, or NULL */
 	char			*rules_file;
 	char			*verp;
 	struct store_policy	 policy;	/* defaults, then [policy] */
@@ -104,7 +107,8 @@ void conf_free(struct conf *c);
 const struct conf_source *conf_source(const struct conf *c, const char *name);
 
 /*
- * The database to use: -d (override) when given, else [database] path, else a
+ * The database to use: -d (override) when given, else [database] path or url
+ * (a password_file is handed to the store, store_set_password_file), else a
  * per-user default (/var/lib/bouncescan/bouncescan.db for root,
  * $XDG_DATA_HOME/bouncescan/bouncescan.db or ~/.local/share/... otherwise), whose
  * directory is created when missing. A new string, or NULL with e set.

@@ -1,19 +1,29 @@
 /* lock.c: one scan of a source at a time; see lock.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "lock.h"
 #include "source.h"
 #include "xalloc.h"
 
 int
-lock_open(struct lock_file *l, const char *database_path, struct err *e)
+lock_open(struct lock_file *l, const char *database_path, struct store *st,
+    struct err *e)
 {
 	l->held = NULL;
 	l->nheld = 0;
+	l->store = NULL;
+	if (store_is_url(database_path)) {
+		l->store = st;
+		l->path = xstrdup(database_path);
+		l->fd = INT_MAX;	/* open, but no file */
+		return 0;
+	}
 	l->path = xasprintf("%s.lock", database_path);
 	l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (l->fd == -1) {
@@ -41,6 +51,18 @@ static int
 set_lock(struct lock_file *l, off_t offset, short type)
 {
 	struct flock fl;
+	struct err e;
+	int rc;
+
+	if (l->store != NULL) {
+		if (type == F_UNLCK)
+			return store_unlock(l->store, (int64_t)offset, &e);
+		if ((rc = store_lock(l->store, (int64_t)offset, &e)) == 1)
+			errno = EAGAIN;
+		else if (rc == -1)
+			errno = EIO;
+		return rc == 0 ? 0 : -1;
+	}
 
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = type;
@@ -99,8 +121,10 @@ lock_close(struct lock_file *l)
 
 	if (l->fd == -1)
 		return;
-	close(l->fd);
+	if (l->store == NULL)
+		close(l->fd);
 	l->fd = -1;
+	l->store = NULL;
 	for (i = 0; i < l->nheld; i++)
 		free(l->held[i].spec);
 	free(l->held);

@@ -73,7 +73,7 @@ setup_store(const struct global_options *g, struct conf *conf, struct store **st
 		return EX_CONFIG;
 	if ((path = conf_database_path(conf, g->database_path, e)) == NULL)
 		return EX_CONFIG;
-	if (readonly && database_exists(path, e) == -1) {
+	if (readonly && !store_is_url(path) && database_exists(path, e) == -1) {
 		free(path);
 		return EX_NOINPUT;
 	}

@@ -1,0 +1,545 @@
+/*
+ * sql-pg.c: the PostgreSQL driver of the SQL layer (sql.h), through libpq.
+ *
+ * The store's SQL is written once, with numbered parameters (?1 .. ?N); this
+ * driver rewrites them to $1 .. $N once per statement, outside string
+ * literals. Values travel as text (blobs in binary), and the server infers
+ * each parameter's type from where it is used; a parameter the statement does
+ * not mention (the callers bind a fixed set, as SQLite lets them) is sent as
+ * an unused text NULL. Results come back whole (a statement's rows are read
+ * at its first step), so a caller may run other statements while it walks
+ * them, as it does on SQLite.
+ *
+ * A statement is run the first time with PQexecParams (one round trip: most
+ * statements run once) and prepared on the server the second time, so the
+ * hot path of an ingest is parsed and planned once per connection.
+ *
+ * Failures are sorted by SQLSTATE: serialization failures and deadlocks
+ * (class 40), lock timeouts (55P03), lost connections (class 08, or a
+ * connection whose status went bad) and a full disk (53100) can succeed when
+ * tried again; the caller decides (an MTA pipe exits 75).
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql.h"
+#include "xalloc.h"
+
+#define PG_PARAMS_MAX	32
+
+struct pg_conn {
+	struct sql	 base;
+	PGconn		*conn;
+	int64_t		 changes;
+	int64_t		 insert_id;
+	enum sql_failure failure;
+	char		*message;
+	unsigned	 names;		/* prepared statements so far */
+};
+
+struct pg_stmt {
+	struct sql_stmt	 base;
+	struct pg_conn	*c;
+	char		*text;		/* with $n */
+	int		 nparams;	/* the highest $n */
+	int		 used[PG_PARAMS_MAX + 1];	/* $n appears in text */
+	int		 returning;	/* ends in SQL_RETURNING_ID */
+	int		 runs;
+	char		 name[24];	/* prepared on the server, or "" */
+	char		*values[PG_PARAMS_MAX + 1];	/* owned copies */
+	int		 lengths[PG_PARAMS_MAX + 1];
+	int		 formats[PG_PARAMS_MAX + 1];
+	PGresult	*res;
+	int		 row, nrows;
+};
+
+#define CONN(c)	((struct pg_conn *)(c))
+#define STMT(s)	((struct pg_stmt *)(s))
+
+static const struct sql_driver pg_driver;
+
+static void
+pg_set_failure(struct pg_conn *c, enum sql_failure failure, const char *message)
+{
+	size_t n;
+
+	free(c->message);
+	c->message = xstrdup(message != NULL ? message : "");
+	/* libpq's messages end in a newline (or several lines): keep the first. */
+	n = strcspn(c->message, "\n");
+	c->message[n] = '\0';
+	c->failure = failure;
+}
+
+static enum sql_failure
+pg_classify(struct pg_conn *c, const PGresult *res)
+{
+	const char *state = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	if (PQstatus(c->conn) != CONNECTION_OK)
+		return SQL_FAIL_CONNECTION;
+	if (state == NULL)
+		return SQL_FAIL_OTHER;
+	if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0)
+		return SQL_FAIL_CONNECTION;
+	if (strncmp(state, "40", 2) == 0)
+		return SQL_FAIL_RETRY;
+	if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		return SQL_FAIL_BUSY;
+	if (strcmp(state, "53100") == 0)
+		return SQL_FAIL_FULL;
+	if (strcmp(state, "25006") == 0)
+		return SQL_FAIL_READONLY;
+	if (strncmp(state, "28", 2) == 0 || strcmp(state, "42501") == 0)
+		return SQL_FAIL_PERM;
+	return SQL_FAIL_OTHER;
+}
+
+/* res failed (or is NULL): remember why. */
+static void
+pg_fail(struct pg_conn *c, const PGresult *res)
+{
+	const char *message = res != NULL ? PQresultErrorMessage(res) : NULL;
+
+	if (message == NULL || *message == '\0')
+		message = PQerrorMessage(c->conn);
+	pg_set_failure(c, pg_classify(c, res), message);
+}
+
+static void
+pg_close(struct sql *sc)
+{
+	struct pg_conn *c = CONN(sc);
+
+	PQfinish(c->conn);
+	free(c->message);
+	free(c);
+}
+
+/*
+ * ?N becomes $N, a lone ? the next number; string literals, quoted names and
+ * comments are copied as they are. -1 for a parameter number out of range.
+ */
+static int
+rewrite(const char *in, struct pg_stmt *s)
+{
+	size_t n = strlen(in);
+	char *out = xmalloc(2 * n + 1), *o = out;
+	const char *p = in;
+	int next = 1, number;
+
+	while (*p != '\0') {
+		if (*p == '\'' || *p == '"') {
+			char quote = *p;
+
+			*o++ = *p++;
+			while (*p != '\0' && *p != quote)
+				*o++ = *p++;
+			if (*p != '\0')
+				*o++ = *p++;
+			continue;
+		}
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p != '\0' && *p != '\n')
+				*o++ = *p++;
+			continue;
+		}
+		if (*p != '?') {
+			*o++ = *p++;
+			continue;
+		}
+		p++;
+		if (*p >= '0' && *p <= '9') {
+			number = 0;
+			while (*p >= '0' && *p <= '9' && number <= PG_PARAMS_MAX)
+				number = number * 10 + (*p++ - '0');
+		} else
+			number = next;
+		if (number < 1 || number > PG_PARAMS_MAX) {
+			free(out);
+			return -1;
+		}
+		next = number + 1;
+		s->used[number] = 1;
+		if (number > s->nparams)
+			s->nparams = number;
+		o += sprintf(o, "$%d", number);
+	}
+	*o = '\0';
+	s->text = out;
+	return 0;
+}
+
+static int
+pg_prepare(struct sql *sc, const char *text, struct sql_stmt **out)
+{
+	struct pg_conn *c = CONN(sc);
+	struct pg_stmt *s = xcalloc(1, sizeof *s);
+	size_t n = strlen(text), r = strlen(SQL_RETURNING_ID);
+
+	*out = NULL;
+	s->base.driver = &pg_driver;
+	s->c = c;
+	s->row = -1;
+	s->returning = n > r && strcmp(text + n - r, SQL_RETURNING_ID) == 0;
+	if (rewrite(text, s) == -1) {
+		free(s);
+		pg_set_failure(c, SQL_FAIL_OTHER, "too many parameters in a statement");
+		return -1;
+	}
+	*out = &s->base;
+	return 0;
+}
+
+static void
+pg_clear_result(struct pg_stmt *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->nrows = 0;
+}
+
+static void
+pg_clear_bindings(struct sql_stmt *ss)
+{
+	struct pg_stmt *s = STMT(ss);
+	int i;
+
+	for (i = 0; i <= PG_PARAMS_MAX; i++) {
+		free(s->values[i]);
+		s->values[i] = NULL;
+		s->lengths[i] = 0;
+		s->formats[i] = 0;
+	}
+}
+
+static void
+pg_finalize(struct sql_stmt *ss)
+{
+	struct pg_stmt *s = STMT(ss);
+	char deallocate[64];
+	PGresult *res;
+
+	pg_clear_result(s);
+	pg_clear_bindings(ss);
+	if (s->name[0] != '\0' && PQstatus(s->c->conn) == CONNECTION_OK) {
+		snprintf(deallocate, sizeof deallocate, "DEALLOCATE %s", s->name);
+		res = PQexec(s->c->conn, deallocate);
+		PQclear(res);
+	}
+	free(s->text);
+	free(s);
+}
+
+static void
+pg_reset(struct sql_stmt *ss)
+{
+	pg_clear_result(STMT(ss));
+}
+
+static void
+pg_bind(struct pg_stmt *s, int i, char *value, int length, int format)
+{
+	if (i < 1 || i > PG_PARAMS_MAX)
+		return;
+	free(s->values[i]);
+	s->values[i] = value;
+	s->lengths[i] = length;
+	s->formats[i] = format;
+}
+
+static void
+pg_bind_int64(struct sql_stmt *ss, int i, int64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	pg_bind(STMT(ss), i, xstrdup(buf), 0, 0);
+}
+
+static void
+pg_bind_text(struct sql_stmt *ss, int i, const char *v)
+{
+	pg_bind(STMT(ss), i, v != NULL ? xstrdup(v) : NULL, 0, 0);
+}
+
+static void
+pg_bind_blob(struct sql_stmt *ss, int i, const void *v, size_t n)
+{
+	char *copy = xmalloc(n > 0 ? n : 1);
+
+	memcpy(copy, v, n);
+	pg_bind(STMT(ss), i, copy, (int)n, 1);
+}
+
+static void
+pg_bind_null(struct sql_stmt *ss, int i)
+{
+	pg_bind(STMT(ss), i, NULL, 0, 0);
+}
+
+/* Run the statement with its bindings; its rows are kept for the steps. */
+static int
+pg_run(struct pg_stmt *s)
+{
+	struct pg_conn *c = s->c;
+	const char *values[PG_PARAMS_MAX];
+	Oid types[PG_PARAMS_MAX];
+	PGresult *res;
+	ExecStatusType status;
+	int i, n = s->nparams;
+
+	for (i = 1; i <= n; i++) {
+		values[i - 1] = s->values[i];
+		/* Not in the text: PostgreSQL needs a type for it all the same. */
+		types[i - 1] = s->used[i] ? 0 : 25;	/* text */
+	}
+	if (s->runs++ == 1 && s->name[0] == '\0') {
+		/* A second run: worth preparing on the server. */
+		snprintf(s->name, sizeof s->name, "bs%u", ++c->names);
+		res = PQprepare(c->conn, s->name, s->text, n, types);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			pg_fail(c, res);
+			PQclear(res);
+			s->name[0] = '\0';
+			return -1;
+		}
+		PQclear(res);
+	}
+	if (s->name[0] != '\0')
+		res = PQexecPrepared(c->conn, s->name, n, values, s->lengths + 1,
+		    s->formats + 1, 0);
+	else
+		res = PQexecParams(c->conn, s->text, n, types, values, s->lengths + 1,
+		    s->formats + 1, 0);
+	status = PQresultStatus(res);
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+		pg_fail(c, res);
+		PQclear(res);
+		return -1;
+	}
+	s->res = res;
+	s->nrows = PQntuples(res);
+	s->row = -1;
+	c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+	if (s->returning && s->nrows > 0)
+		c->insert_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	c->failure = SQL_FAIL_NONE;
+	return 0;
+}
+
+static int
+pg_step(struct sql_stmt *ss)
+{
+	struct pg_stmt *s = STMT(ss);
+
+	if (s->res == NULL && pg_run(s) == -1)
+		return -1;
+	if (s->row + 1 >= s->nrows) {
+		s->row = s->nrows;
+		return SQL_DONE;
+	}
+	s->row++;
+	return SQL_ROW;
+}
+
+/* The current row's value, or NULL (no row, a NULL, a column out of range). */
+static const char *
+pg_value(struct pg_stmt *s, int i)
+{
+	if (s->res == NULL || s->row < 0 || s->row >= s->nrows || i < 0 ||
+	    i >= PQnfields(s->res) || PQgetisnull(s->res, s->row, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+/* Booleans read as SQLite gives them, 1 and 0. */
+static int64_t
+pg_column_int64(struct sql_stmt *ss, int i)
+{
+	const char *v = pg_value(STMT(ss), i);
+
+	if (v == NULL)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	return strtoll(v, NULL, 10);
+}
+
+static const char *
+pg_column_text(struct sql_stmt *ss, int i)
+{
+	return pg_value(STMT(ss), i);
+}
+
+static int
+pg_column_null(struct sql_stmt *ss, int i)
+{
+	return pg_value(STMT(ss), i) == NULL;
+}
+
+static int
+pg_exec(struct sql *sc, const char *text)
+{
+	struct pg_conn *c = CONN(sc);
+	PGresult *res = PQexec(c->conn, text);
+	ExecStatusType status = PQresultStatus(res);
+
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+		pg_fail(c, res);
+		PQclear(res);
+		return -1;
+	}
+	c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+	c->failure = SQL_FAIL_NONE;
+	PQclear(res);
+	return 0;
+}
+
+static int64_t
+pg_changes(struct sql *sc)
+{
+	return CONN(sc)->changes;
+}
+
+static int64_t
+pg_insert_id(struct sql *sc)
+{
+	return CONN(sc)->insert_id;
+}
+
+static enum sql_failure
+pg_failure(struct sql *sc)
+{
+	return CONN(sc)->failure;
+}
+
+static const char *
+pg_message(struct sql *sc)
+{
+	struct pg_conn *c = CONN(sc);
+
+	return c->message != NULL ? c->message : "no error";
+}
+
+static int
+pg_in_transaction(struct sql *sc)
+{
+	PGTransactionStatusType t = PQtransactionStatus(CONN(sc)->conn);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/* The wait for another's row or table lock (lock_timeout), in this session. */
+static void
+pg_busy_timeout(struct sql *sc, int milliseconds)
+{
+	char set[64];
+	PGresult *res;
+
+	snprintf(set, sizeof set, "SET lock_timeout = %d", milliseconds);
+	res = PQexec(CONN(sc)->conn, set);
+	PQclear(res);
+}
+
+static const struct sql_driver pg_driver = {
+	.name = "postgresql",
+	.dialect = SQL_POSTGRESQL,
+	.begin = "BEGIN",
+	.close = pg_close,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.reset = pg_reset,
+	.clear_bindings = pg_clear_bindings,
+	.bind_int64 = pg_bind_int64,
+	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.column_int64 = pg_column_int64,
+	.column_text = pg_column_text,
+	.column_null = pg_column_null,
+	.exec = pg_exec,
+	.changes = pg_changes,
+	.insert_id = pg_insert_id,
+	.failure = pg_failure,
+	.message = pg_message,
+	.in_transaction = pg_in_transaction,
+	.busy_timeout = pg_busy_timeout,
+};
+
+/* Notices (a table that already exists, ...) are not the user's business. */
+static void
+pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/*
+ * Connect to url (a libpq connection URI: postgresql://user@host/db?sslmode=...).
+ * A password comes from libpq's own sources (~/.pgpass, PGPASSFILE, a service
+ * file) or from password_file (may be NULL), never from the URL's caller.
+ * *out is set even on failure, for its message.
+ */
+/* 1 when the URL carries a password (user:password@, ?password=), -1 unreadable. */
+static int
+url_password(const char *url, char **why)
+{
+	PQconninfoOption *options, *o;
+	int found = 0;
+
+	if ((options = PQconninfoParse(url, why)) == NULL)
+		return -1;
+	for (o = options; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    o->val[0] != '\0')
+			found = 1;
+	PQconninfoFree(options);
+	return found;
+}
+
+int
+sql_pg_open(const char *url, const char *password_file, struct sql **out)
+{
+	struct pg_conn *c = xcalloc(1, sizeof *c);
+	const char *keys[4], *values[4];
+	char *why = NULL;
+	int n = 0;
+
+	c->base.driver = &pg_driver;
+	*out = &c->base;
+	switch (url_password(url, &why)) {
+	case -1:
+		pg_set_failure(c, SQL_FAIL_OTHER, why != NULL ? why : "not a URL");
+		PQfreemem(why);
+		return -1;
+	case 1:
+		pg_set_failure(c, SQL_FAIL_OTHER, "a password in the URL is refused:"
+		    " put it in ~/.pgpass, PGPASSFILE or [database] password_file");
+		return -1;
+	}
+	keys[n] = "dbname";
+	values[n++] = url;
+	if (password_file != NULL) {
+		keys[n] = "passfile";
+		values[n++] = password_file;
+	}
+	keys[n] = "application_name";
+	values[n++] = "bouncescan";
+	keys[n] = NULL;
+	values[n] = NULL;
+	c->conn = PQconnectdbParams(keys, values, 1);
+	if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK) {
+		pg_set_failure(c, SQL_FAIL_CONNECTION, c->conn != NULL ?
+		    PQerrorMessage(c->conn) : "out of memory");
+		return -1;
+	}
+	PQsetNoticeProcessor(c->conn, pg_quiet, NULL);
+	return 0;
+}
