@@ -812,6 +812,11 @@ static const struct {
 	{ "has not been delivered for more than 4 hours", "", 0, "expired" },
 	{ "Delivery failed 20 attempts: kim@example.com", "", 0, "expired" },
 	{ "gave up after 12 tries", "", 0, "expired" },
+	/* "Recipient address rejected: <a cause no rule knows>" with 5.1.1 */
+	{ "550 5.1.1 <kim@example.com>: Recipient address rejected: example.com "
+	    "(in reply to RCPT TO command)", "5.1.1", 550, "userunknown" },
+	{ "550 5.7.1 <kim@example.com>: Recipient address rejected: example.com",
+	    "5.7.1", 550, "filtered" },
 	/* a reply code after "Returned:" or "Error Code" decides as any 5xx does */
 	{ "Remote SMTP Server Returned: 550 Requested action not taken: mailbox "
 	    "unavailable", "", 550, "userunknown" },
