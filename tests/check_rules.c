@@ -812,6 +812,10 @@ static const struct {
 	{ "has not been delivered for more than 4 hours", "", 0, "expired" },
 	{ "Delivery failed 20 attempts: kim@example.com", "", 0, "expired" },
 	{ "gave up after 12 tries", "", 0, "expired" },
+	/* Office 365's words for an unknown recipient */
+	{ "Your message to kim@example.com couldn't be delivered. kim wasn't "
+	    "found at example.com.", "", 0, "userunknown" },
+	{ "Action Required Unknown To address", "", 0, "userunknown" },
 	/* "Recipient address rejected: <a cause no rule knows>" with 5.1.1 */
 	{ "550 5.1.1 <kim@example.com>: Recipient address rejected: example.com "
 	    "(in reply to RCPT TO command)", "5.1.1", 550, "userunknown" },
