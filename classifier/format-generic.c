@@ -45,7 +45,8 @@ enum {
 	W_FINAL		= 1 << 6,	/* the server has given up */
 	W_NOTFAIL	= 1 << 7,	/* a subject that reports success, not failure */
 	W_AUTOREPLY	= 1 << 8,	/* a subject of an auto-reply */
-	W_SUCCESS	= 1 << 9	/* delivery succeeded */
+	W_SUCCESS	= 1 << 9,	/* delivery succeeded */
+	W_TRANSIENT	= 1 << 10	/* "non-fatal": the line's "fatal error" is not final */
 };
 
 struct word {
@@ -410,6 +411,8 @@ static const struct word words[] = {
 
 	/* still trying, or given up */
 	{ "will retry", W_DELAY },
+	{ "non-fatal", W_DELAY | W_TRANSIENT },
+	{ "nonfatal", W_DELAY | W_TRANSIENT },
 	{ "will be retried", W_DELAY },
 	{ "will continue", W_DELAY },
 	{ "will keep trying", W_DELAY },
@@ -1389,6 +1392,10 @@ read_lines(struct reading *g, const char *text, size_t len)
 	/* One pass of the vocabulary over all the lines read. */
 	ac_scan_where(vocabulary, text, (size_t)(g->lines[g->nlines - 1].s +
 	    g->lines[g->nlines - 1].n - text), 1, phrase_found, &cursor);
+	/* "transient non-fatal errors" holds "fatal error" and means the opposite. */
+	for (i = 0; i < g->nlines; i++)
+		if (g->lines[i].kinds & W_TRANSIENT)
+			g->lines[i].kinds &= ~W_FINAL;
 	/*
 	 * A separator line ("----- Original message -----", "--- Below this line is a
 	 * copy of the message.", "Original message follows.") starts the returned

@@ -671,6 +671,21 @@ START_TEST(delay_with_address_alone)
 }
 END_TEST
 
+/* "transient non-fatal errors" is a delay, though it holds "fatal error". */
+START_TEST(non_fatal_is_a_delay)
+{
+	assert_one(
+	    "\n"
+	    "   ----- The following addresses had transient non-fatal errors -----\n"
+	    "<zoe@example.com>\n"
+	    "\n"
+	    "   ----- Transcript of session follows -----\n"
+	    "<zoe@example.com>... Deferred: Connection refused by mx.example.com.\n"
+	    "Warning: message still undelivered after 4 hours\n",
+	    "zoe@example.com", CLASS_DELAYED);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -734,6 +749,7 @@ main(void)
 	tcase_add_test(tc, sender_address_in_heading);
 	tcase_add_test(tc, delay_with_address_alone);
 	tcase_add_test(tc, source_header_separator);
+	tcase_add_test(tc, non_fatal_is_a_delay);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
