@@ -304,6 +304,8 @@ static const struct word words[] = {
 	{ "not been collected", W_ERROR },
 	{ "not found", W_ERROR },
 	{ "invalid", W_ERROR },
+	{ "illegal", W_ERROR },
+	{ "reason:", W_ERROR },
 	{ "rejected", W_ERROR },
 	{ "refused", W_ERROR },
 	{ "denied", W_ERROR },
@@ -1204,6 +1206,13 @@ error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n
 		if (g->lines[i].code || ((g->lines[i].kinds & W_ERROR) &&
 		    !(g->lines[i].kinds & (W_INTRO | W_HEADING))))
 			break;
+	/* Else that sentence, where it says why ("... because the mailbox is full"). */
+	if (i == limit)
+		for (i = 0; i < limit; i++)
+			if ((g->lines[i].kinds & W_INTRO) && (text_find(g->lines[i].s,
+			    g->lines[i].n, " because ") != NULL || text_find(g->lines[i].s,
+			    g->lines[i].n, " due to ") != NULL))
+				break;
 	if (i == limit)
 		return 0;
 	for (from = i; from > 0 && !blank(&g->lines[from - 1]) && i - from < 4; from--)

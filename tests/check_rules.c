@@ -800,6 +800,7 @@ static const struct {
 	{ "Routing: Could not find a gateway for kim@example.com", "", 0,
 	    "hostunknown" },
 	{ "unable to find a route to example.com", "", 0, "hostunknown" },
+	{ "Reason: Illegal host/domain name found", "", 0, "hostunknown" },
 	/* the mailbox is full, said the other way round */
 	{ "has been postponed due to a full mailbox", "", 0, "mailboxfull" },
 	{ "delivery deferred: full inbox", "", 0, "mailboxfull" },
