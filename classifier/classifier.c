@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ac.h"
 #include "address.h"
@@ -22,10 +23,22 @@
 #include "transcript.h"
 #include "xalloc.h"
 
+/*
+ * A mailing list whose bounces come here (classifier_add_list). The pattern of
+ * classifier_set_verp is the unnamed list, kept first.
+ */
+struct list {
+	char		*name;		/* NULL: the unnamed list */
+	struct verp	*verp;		/* or NULL */
+	char		*bounce_address;	/* lower-cased, or NULL */
+	char		*list_id;	/* lower-cased, without <>, or NULL */
+};
+
 struct classifier {
 	struct rules	*site;		/* consulted first; may be empty */
 	struct rules	*builtin;
-	struct verp	*verp;
+	struct list	*lists;
+	size_t		 nlists;
 	struct ac	*markers;	/* every decoder's markers, id = index in formats[] */
 	int		 generic_only;	/* only the decoders that know no particular MTA */
 };
@@ -78,11 +91,19 @@ classifier_new(void)
 void
 classifier_free(struct classifier *c)
 {
+	size_t i;
+
 	if (c == NULL)
 		return;
 	rules_free(c->site);
 	rules_free(c->builtin);
-	verp_free(c->verp);
+	for (i = 0; i < c->nlists; i++) {
+		free(c->lists[i].name);
+		verp_free(c->lists[i].verp);
+		free(c->lists[i].bounce_address);
+		free(c->lists[i].list_id);
+	}
+	free(c->lists);
 	ac_free(c->markers);
 	free(c);
 }
@@ -129,8 +150,80 @@ classifier_set_verp(struct classifier *c, const char *pattern, struct err *e)
 
 	if (v == NULL)
 		return -1;
-	verp_free(c->verp);
-	c->verp = v;
+	if (c->nlists > 0 && c->lists[0].name == NULL) {
+		verp_free(c->lists[0].verp);
+		c->lists[0].verp = v;
+		return 0;
+	}
+	c->lists = xreallocarray(c->lists, c->nlists + 1, sizeof *c->lists);
+	memmove(c->lists + 1, c->lists, c->nlists * sizeof *c->lists);
+	c->nlists++;
+	memset(&c->lists[0], 0, sizeof c->lists[0]);
+	c->lists[0].verp = v;
+	return 0;
+}
+
+/* "Announce <announce.lists.example.org>" -> "announce.lists.example.org". */
+static char *
+list_id_value(const char *s)
+{
+	const char *lt = strrchr(s, '<'), *gt, *end;
+	char *out, *p;
+
+	if (lt != NULL && (gt = strchr(lt, '>')) != NULL) {
+		s = lt + 1;
+		end = gt;
+	} else {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (end = s + strlen(s); end > s && (end[-1] == ' ' ||
+		    end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'); end--)
+			;
+	}
+	if (end == s || end - s > 255 || memchr(s, ' ', (size_t)(end - s)) != NULL)
+		return NULL;
+	out = xstrndup(s, (size_t)(end - s));
+	for (p = out; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
+int
+classifier_add_list(struct classifier *c, const char *name,
+    const char *verp_pattern, const char *bounce_address, const char *list_id,
+    struct err *e)
+{
+	struct list l;
+
+	memset(&l, 0, sizeof l);
+	if (name == NULL || *name == '\0')
+		return err_set(e, "a list needs a name");
+	if (c->nlists - (c->nlists > 0 && c->lists[0].name == NULL) >=
+	    CLASSIFIER_MAX_LISTS)
+		return err_set(e, "more than %d lists", CLASSIFIER_MAX_LISTS);
+	if (verp_pattern == NULL && bounce_address == NULL && list_id == NULL)
+		return err_set(e, "list %s: give its verp_pattern, bounce_address or"
+		    " list_id, or nothing can be told to come from it", name);
+	if (bounce_address != NULL && ((l.bounce_address = address_find(bounce_address,
+	    strlen(bounce_address))) == NULL || strcasecmp(l.bounce_address,
+	    bounce_address) != 0)) {
+		free(l.bounce_address);
+		return err_set(e, "list %s: bounce address \"%.100s\" is not a bare"
+		    " address (local@domain)", name, bounce_address);
+	}
+	if (list_id != NULL && (l.list_id = list_id_value(list_id)) == NULL) {
+		free(l.bounce_address);
+		return err_set(e, "list %s: list id \"%.100s\" is not one (such as"
+		    " announce.lists.example.org)", name, list_id);
+	}
+	if (verp_pattern != NULL && (l.verp = verp_new(verp_pattern, e)) == NULL) {
+		free(l.bounce_address);
+		free(l.list_id);
+		return err_prefix(e, "list %s: ", name);
+	}
+	l.name = xstrdup(name);
+	c->lists = xreallocarray(c->lists, c->nlists + 1, sizeof *c->lists);
+	c->lists[c->nlists++] = l;
 	return 0;
 }
 
@@ -306,31 +399,101 @@ failed_recipients_header(const struct mail *m, struct report *r)
 		r->format = "x-failed-recipients";
 }
 
-/* The list's VERP address in To: names the one recipient the bounce is about. */
-static void
-apply_verp(const struct classifier *c, const struct mail *m, struct report *r)
+/*
+ * The addresses the bounce was sent to, first one of each header: To:, then
+ * the envelope recipient as the MTA wrote it (Postfix's X-Original-To and
+ * Delivered-To). Returns how many; the caller frees them.
+ */
+static size_t
+bounce_addresses(const struct mail *m, char *out[3])
 {
-	char *to, *addr, *rcpt;
+	static const char *const names[] = { "To", "X-Original-To", "Delivered-To" };
+	size_t i, n = 0;
+	char *v;
 
-	if (c->verp == NULL || r->nresults == 0)
-		return;
-	if ((to = mail_header(m, "To")) == NULL)
-		return;
-	addr = address_find(to, strlen(to));
-	free(to);
-	if (addr == NULL)
-		return;
-	rcpt = verp_decode(c->verp, addr);
-	free(addr);
+	for (i = 0; i < 3; i++) {
+		if ((v = mail_header(m, names[i])) == NULL)
+			continue;
+		if ((out[n] = address_find(v, strlen(v))) != NULL)
+			n++;
+		free(v);
+	}
+	return n;
+}
+
+/*
+ * A list's VERP address among those the bounce was sent to names the one
+ * recipient the bounce is about, and the list it came from: returned, or NULL
+ * when no pattern matched.
+ */
+static const struct list *
+apply_verp(const struct classifier *c, char *const to[], size_t nto,
+    struct report *r)
+{
+	const struct list *list = NULL;
+	char *rcpt = NULL;
+	size_t i, k;
+
+	for (i = 0; i < nto && rcpt == NULL; i++)
+		for (k = 0; k < c->nlists && rcpt == NULL; k++)
+			if (c->lists[k].verp != NULL &&
+			    (rcpt = verp_decode(c->lists[k].verp, to[i])) != NULL)
+				list = &c->lists[k];
 	if (rcpt == NULL)
-		return;
-	if (r->nresults == 1 || report_find(r, NULL) != NULL) {
+		return NULL;
+	if (r->nresults > 0 && (r->nresults == 1 || report_find(r, NULL) != NULL)) {
 		struct result *res = r->nresults == 1 ? &r->results[0] : report_find(r, NULL);
 
 		free(res->recipient);
 		res->recipient = rcpt;
 	} else
 		free(rcpt);
+	return list;
+}
+
+/*
+ * The list the bounce came from when no VERP pattern said: the one whose
+ * bounce address it was sent to, else the one named by the returned message's
+ * List-Id (read by original_headers). NULL when none.
+ */
+static const struct list *
+list_by_address(const struct classifier *c, char *const to[], size_t nto,
+    const struct report *r)
+{
+	char *id;
+	size_t i, k;
+
+	for (i = 0; i < nto; i++)
+		for (k = 0; k < c->nlists; k++)
+			if (c->lists[k].bounce_address != NULL &&
+			    strcmp(c->lists[k].bounce_address, to[i]) == 0)
+				return &c->lists[k];
+	if (r->list_id == NULL || (id = list_id_value(r->list_id)) == NULL)
+		return NULL;
+	for (k = 0; k < c->nlists; k++)
+		if (c->lists[k].list_id != NULL && strcmp(c->lists[k].list_id, id) == 0)
+			break;
+	free(id);
+	return k < c->nlists ? &c->lists[k] : NULL;
+}
+
+/* Which list it came from, and the recipient a VERP address names. */
+static void
+apply_lists(const struct classifier *c, const struct mail *m, struct report *r)
+{
+	const struct list *list;
+	char *to[3];
+	size_t i, nto;
+
+	if (c->nlists == 0)
+		return;
+	nto = bounce_addresses(m, to);
+	if ((list = apply_verp(c, to, nto, r)) == NULL)
+		list = list_by_address(c, to, nto, r);
+	if (list != NULL && list->name != NULL)
+		r->list = xstrdup(list->name);
+	for (i = 0; i < nto; i++)
+		free(to[i]);
 }
 
 /* The bounce's date, and Message-ID, To and List-Id of the returned message. */
@@ -445,8 +608,8 @@ classify(const struct classifier *c, const char *bytes, size_t len, struct repor
 	decode(c, &m, r);
 	if (r->nresults == 0)
 		failed_recipients_header(&m, r);
-	apply_verp(c, &m, r);
 	original_headers(&m, r);
+	apply_lists(c, &m, r);
 	transcript_commands(&m, r);
 	for (i = 0; i < r->nresults; i++)
 		decide(c, &r->results[i]);

@@ -61,6 +61,7 @@ struct report {
 	char		*original_message_id;	/* of the returned message, when present */
 	char		*original_to;
 	char		*list_id;
+	char		*list;		/* the list it came from (classifier_add_list), or NULL */
 	time_t		 date;		/* when the bounce was written (Date:), or 0 */
 	char		 error[256];	/* why the message could not be read, or "" */
 };
@@ -83,6 +84,25 @@ int classifier_load_rules(struct classifier *, const char *path, struct err *e);
  * Returns 0, or -1 with e saying what is wrong with the pattern.
  */
 int classifier_set_verp(struct classifier *, const char *pattern, struct err *e);
+
+/*
+ * One of several mailing lists on the host ([list NAME] in bouncescan.conf(5)):
+ * its name, and any of its VERP pattern, its bounce address and its List-Id
+ * (the id alone, "announce.lists.example.org", or the header's <...> form); NULL
+ * for those it lacks. A VERP pattern decodes the recipient as
+ * classifier_set_verp's does. Each report then names in r->list the list the
+ * bounce came from, the first way that tells: a list's VERP pattern matching the
+ * address the bounce was sent to (To:, else X-Original-To: or Delivered-To:, the
+ * envelope recipient as the MTA wrote it), else that address being a list's
+ * bounce address, else the returned message's List-Id. The pattern of
+ * classifier_set_verp, tried first, is the unnamed list: a match there leaves
+ * r->list NULL. At most CLASSIFIER_MAX_LISTS. Returns 0, or -1 with e saying what
+ * is wrong with the pattern or the addresses.
+ */
+#define CLASSIFIER_MAX_LISTS	256
+int classifier_add_list(struct classifier *, const char *name,
+    const char *verp_pattern, const char *bounce_address, const char *list_id,
+    struct err *e);
 
 /*
  * Read every message with the decoders that know no particular MTA only (RFC 3464,

@@ -45,7 +45,8 @@ enum {
 	W_FINAL		= 1 << 6,	/* the server has given up */
 	W_NOTFAIL	= 1 << 7,	/* a subject that reports success, not failure */
 	W_AUTOREPLY	= 1 << 8,	/* a subject of an auto-reply */
-	W_SUCCESS	= 1 << 9	/* delivery succeeded */
+	W_SUCCESS	= 1 << 9,	/* delivery succeeded */
+	W_TRANSIENT	= 1 << 10	/* "non-fatal": the line's "fatal error" is not final */
 };
 
 struct word {
@@ -303,6 +304,8 @@ static const struct word words[] = {
 	{ "not been collected", W_ERROR },
 	{ "not found", W_ERROR },
 	{ "invalid", W_ERROR },
+	{ "illegal", W_ERROR },
+	{ "reason:", W_ERROR },
 	{ "rejected", W_ERROR },
 	{ "refused", W_ERROR },
 	{ "denied", W_ERROR },
@@ -410,6 +413,8 @@ static const struct word words[] = {
 
 	/* still trying, or given up */
 	{ "will retry", W_DELAY },
+	{ "non-fatal", W_DELAY | W_TRANSIENT },
+	{ "nonfatal", W_DELAY | W_TRANSIENT },
 	{ "will be retried", W_DELAY },
 	{ "will continue", W_DELAY },
 	{ "will keep trying", W_DELAY },
@@ -1201,6 +1206,13 @@ error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n
 		if (g->lines[i].code || ((g->lines[i].kinds & W_ERROR) &&
 		    !(g->lines[i].kinds & (W_INTRO | W_HEADING))))
 			break;
+	/* Else that sentence, where it says why ("... because the mailbox is full"). */
+	if (i == limit)
+		for (i = 0; i < limit; i++)
+			if ((g->lines[i].kinds & W_INTRO) && (text_find(g->lines[i].s,
+			    g->lines[i].n, " because ") != NULL || text_find(g->lines[i].s,
+			    g->lines[i].n, " due to ") != NULL))
+				break;
 	if (i == limit)
 		return 0;
 	for (from = i; from > 0 && !blank(&g->lines[from - 1]) && i - from < 4; from--)
@@ -1389,6 +1401,10 @@ read_lines(struct reading *g, const char *text, size_t len)
 	/* One pass of the vocabulary over all the lines read. */
 	ac_scan_where(vocabulary, text, (size_t)(g->lines[g->nlines - 1].s +
 	    g->lines[g->nlines - 1].n - text), 1, phrase_found, &cursor);
+	/* "transient non-fatal errors" holds "fatal error" and means the opposite. */
+	for (i = 0; i < g->nlines; i++)
+		if (g->lines[i].kinds & W_TRANSIENT)
+			g->lines[i].kinds &= ~W_FINAL;
 	/*
 	 * A separator line ("----- Original message -----", "--- Below this line is a
 	 * copy of the message.", "Original message follows.") starts the returned

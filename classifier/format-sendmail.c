@@ -198,7 +198,7 @@ transcript_recipients(const char *start, const char *end, struct report *r)
 static int
 decode(const char *text, size_t len, struct report *r)
 {
-	const char *end = text + len, *list = find_list(text, end), *ts, *te;
+	const char *end = text + len, *list = find_list(text, end), *ts, *te, *mark;
 	size_t first = r->nresults, i;
 	int added;
 
@@ -213,6 +213,12 @@ decode(const char *text, size_t len, struct report *r)
 		if (r->results[i].diagnostic == NULL)
 			transcript_diagnostic(&r->results[i], ts, te,
 			    r->nresults - first == 1);
+	/* "... had transient non-fatal errors": Sendmail's warning, still trying. */
+	if (list != NULL && (mark = text_find(text, len, "addresses had")) != NULL &&
+	    text_find(mark, (size_t)(text_eol(mark, end) - mark), "non-fatal") != NULL)
+		for (i = first; i < r->nresults; i++)
+			if (r->results[i].action == NULL)
+				r->results[i].action = xstrdup("delayed");
 	return added;
 }
 

@@ -181,5 +181,6 @@ report_free(struct report *r)
 	free(r->original_message_id);
 	free(r->original_to);
 	free(r->list_id);
+	free(r->list);
 	memset(r, 0, sizeof *r);
 }

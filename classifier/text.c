@@ -295,7 +295,7 @@ text_smtp_code(const char *s, size_t n)
 		"said: ", "said:", "said ", "error: ", "error:", "response: ",
 		"response:", "answer: ", "reply: ", "smtp; ", "smtp;", "reason: ",
 		"replied: ", "replied ", "answered: ", "status: ", "returned: ",
-		"returned:", "error code: ", "error code ", NULL
+		"returned:", "error code: ", "error code ", "was: ", "was:", NULL
 	};
 	const char *end = s + n, *p = s;
 	int code, i;
@@ -316,7 +316,8 @@ text_smtp_code(const char *s, size_t n)
 
 		while (seen++ < 4 && (q = text_find(q, (size_t)(end - q), leads[i])) != NULL) {
 			q += strlen(leads[i]);
-			while (q < end && (*q == ' ' || *q == '<' || *q == '('))
+			while (q < end && (*q == ' ' || *q == '\n' || *q == '\t' ||
+			    *q == '<' || *q == '('))
 				q++;
 			if ((code = code_at(q, end)) != 0)
 				return code;

@@ -44,6 +44,7 @@ struct store_message {
 	const char	*source;	/* "maildir:/srv/bounces", or NULL */
 	const char	*origin;	/* the message's id within the source, or NULL */
 	int64_t		 scan_id;	/* from store_scan_begin, or 0 */
+	const char	*list;		/* the list it came from ([list NAME]), or NULL */
 };
 
 /* One result of a message: what happened to one recipient. */
@@ -85,6 +86,7 @@ struct store_event_row {
 	int64_t		 scan_id;
 	time_t		 bounce_time;
 	time_t		 ingested;
+	const char	*list;		/* the list its bounce came from, or NULL */
 };
 
 /* A suppression, current or lifted (store_why, store_export). Strings borrowed. */
@@ -101,6 +103,7 @@ struct store_suppression {
 	time_t		 created;	/* when the store suppressed the address */
 	time_t		 lifted;	/* when it was undone, or 0 while in force */
 	const char	*lifted_by;	/* "manual", "reapply", or NULL */
+	const char	*list;		/* the deciding event's list, or NULL */
 };
 
 enum store_state {
@@ -126,6 +129,7 @@ struct store_status {
 	char		*reason;
 	char		*rule;
 	time_t		 suppressed_since;
+	char		*list;		/* the list of the deciding event, or NULL */
 };
 
 /* Filters for store_export; NULL / 0 fields match everything. */
@@ -135,6 +139,7 @@ struct store_filter {
 	const char	*reason;
 	const char	*domain;	/* receiving domain, exact, case-insensitive */
 	time_t		 since;		/* suppressed at or after */
+	const char	*list;		/* decided by a bounce of this list */
 };
 
 /* What store_unsuppress lifts. At least one field must be set. */
@@ -298,6 +303,15 @@ int	store_reapply(struct store *, size_t *changed, struct err *e);
  */
 int	store_status(struct store *, const char *address, struct store_status *out,
 	    struct err *e);
+/*
+ * Lists ([list NAME]): a suppression holds for every list (a dead address is
+ * dead for every list, and a complaint about one list's mail counts against the
+ * host's name with the mailbox provider), so the state stays the address's;
+ * with list set, the counters (and last bounce) are those of that list's
+ * bounces only. list NULL is store_status.
+ */
+int	store_status_list(struct store *, const char *address, const char *list,
+	    struct store_status *out, struct err *e);
 void	store_status_free(struct store_status *);
 /* The events (oldest first) and suppressions (oldest first) of one address. */
 int	store_why(struct store *, const char *address,
@@ -310,6 +324,10 @@ int	store_export(struct store *, const struct store_filter *f,
 /* Event counts since a time (0: all), grouped by key and class. */
 int	store_stats(struct store *, enum store_stats_by, time_t since,
 	    int (*cb)(const struct store_stat *, void *), void *arg, struct err *e);
+/* The same for the events of one list (list NULL: all events). */
+int	store_stats_list(struct store *, enum store_stats_by, time_t since,
+	    const char *list, int (*cb)(const struct store_stat *, void *), void *arg,
+	    struct err *e);
 int	store_incidents(struct store *, time_t since,
 	    int (*cb)(const struct store_incident *, void *), void *arg, struct err *e);
 

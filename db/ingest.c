@@ -114,6 +114,7 @@ event_insert(struct store *st, const struct store_event *ev, int64_t recipient_i
 	bind_text(stmt, 11, strrchr(ev->recipient, '@') + 1);
 	sql_bind_int64(stmt, 12, bounce_time);
 	sql_bind_int64(stmt, 13, store_now(st));
+	bind_text(stmt, 14, m->list);
 	return store_step_done(st, stmt, e, "recording an event");
 }
 

@@ -33,7 +33,7 @@ enum store_statement {
 };
 
 /* Statements of the queries (query.c), prepared on first use: see query_statement. */
-#define STORE_QUERIES_MAX	12
+#define STORE_QUERIES_MAX	16
 
 struct store {
 	struct sql		*sql;
@@ -123,6 +123,8 @@ int	schema_pg_check(struct store *, struct err *e);
 /* policy.c */
 int	policy_evaluate(struct store *, int64_t recipient_id, time_t reset_time,
 	    struct recipient_counts *out, struct err *e);
+int	policy_evaluate_list(struct store *, int64_t recipient_id, time_t reset_time,
+	    const char *list, struct recipient_counts *out, struct err *e);
 int	policy_apply(struct store *, int64_t recipient_id, time_t reset_time,
 	    int *newly_suppressed, struct err *e);
 int	policy_reached(const struct store_policy *, const struct recipient_row *,

@@ -171,24 +171,20 @@ count_event(struct recipient_counts *c, const struct store_policy *p,
 }
 
 /*
- * Derive a recipient's counters from its events after reset_time. The deciding
- * event is the first, in the order the store recorded them, to reach a
- * threshold: a hard bounce or complaint by count, a soft bounce by soft_decide.
+ * Count the rows of stmt (id, class, bounce_time, ingested of events in
+ * bounce-time order) into c. The deciding event is the first, in the order the
+ * store recorded them, to reach a threshold: a hard bounce or complaint by
+ * count, a soft bounce by soft_decide. stmt is reset, not finalized.
  */
-int
-policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
-    struct recipient_counts *c, struct err *e)
+static int
+policy_walk(struct store *st, struct sql_stmt *stmt, struct recipient_counts *c,
+    struct err *e)
 {
 	struct soft_days soft;
-	struct sql_stmt *stmt;
 	int64_t today = (int64_t)store_now(st) / DAY, decided_at = 0, soft_id, soft_at;
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	if ((stmt = store_statement(st, STMT_EVENTS_OF, e)) == NULL)
-		return -1;
-	sql_bind_int64(stmt, 1, recipient_id);
-	sql_bind_int64(stmt, 2, reset_time);
 	soft_init(&soft);
 	while ((rc = sql_step(stmt)) == SQL_ROW) {
 		const char *class = column_text(stmt, 1);
@@ -216,6 +212,49 @@ policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
 	soft_free(&soft);
 	if (rc != SQL_DONE)
 		return store_fail(st, e, "reading a recipient's events");
+	return 0;
+}
+
+/* Derive a recipient's counters from its events after reset_time. */
+int
+policy_evaluate(struct store *st, int64_t recipient_id, time_t reset_time,
+    struct recipient_counts *c, struct err *e)
+{
+	struct sql_stmt *stmt;
+
+	memset(c, 0, sizeof *c);
+	if ((stmt = store_statement(st, STMT_EVENTS_OF, e)) == NULL)
+		return -1;
+	sql_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 2, reset_time);
+	return policy_walk(st, stmt, c, e);
+}
+
+/*
+ * The same counted over the events of one list only (status --list): what the
+ * list's own bounces say. Its deciding event means nothing: suppressions are
+ * decided over all of an address's events.
+ */
+static const char events_of_list_sql[] =
+	"SELECT id, class, bounce_time, ingested FROM events"
+	" WHERE recipient_id = ?1 AND bounce_time > ?2 AND list = ?3"
+	" ORDER BY bounce_time, id";
+
+int
+policy_evaluate_list(struct store *st, int64_t recipient_id, time_t reset_time,
+    const char *list, struct recipient_counts *c, struct err *e)
+{
+	struct sql_stmt *stmt;
+
+	memset(c, 0, sizeof *c);
+	if ((stmt = query_statement(st, events_of_list_sql, e)) == NULL)
+		return -1;
+	sql_bind_int64(stmt, 1, recipient_id);
+	sql_bind_int64(stmt, 2, reset_time);
+	bind_text(stmt, 3, list);
+	if (policy_walk(st, stmt, c, e) == -1)
+		return -1;
+	c->deciding_event = 0;
 	return 0;
 }
 

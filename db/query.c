@@ -118,9 +118,11 @@ status_last_event(struct store *st, int64_t event_id, struct store_status *out,
  * its suppression in force, in one look-up (suppressions_in_force).
  */
 static const char status_sql[] =
-	"SELECT r.id, r.reset_time, r.address, s.cause, s.reason, s.rule, s.created"
+	"SELECT r.id, r.reset_time, r.address, s.cause, s.reason, s.rule, s.created,"
+	" e.list"
 	" FROM recipients r LEFT JOIN suppressions s"
 	"  ON s.recipient_id = r.id AND s.lifted IS NULL"
+	" LEFT JOIN events e ON e.id = s.event_id"
 	" WHERE r.address_key = ?1";
 
 static int
@@ -146,6 +148,7 @@ status_recipient(struct store *st, const char *key, int64_t *recipient_id,
 			out->reason = dup_column(stmt, 4);
 			out->rule = dup_column(stmt, 5);
 			out->suppressed_since = (time_t)column_int64(stmt, 6);
+			out->list = dup_column(stmt, 7);
 		}
 	}
 	sql_reset(stmt);
@@ -158,6 +161,13 @@ status_recipient(struct store *st, const char *key, int64_t *recipient_id,
 int
 store_status(struct store *st, const char *address, struct store_status *out,
     struct err *e)
+{
+	return store_status_list(st, address, NULL, out, e);
+}
+
+int
+store_status_list(struct store *st, const char *address, const char *list,
+    struct store_status *out, struct err *e)
 {
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 	struct recipient_counts c;
@@ -173,7 +183,8 @@ store_status(struct store *st, const char *address, struct store_status *out,
 		return -1;
 	if (recipient_id == 0)
 		return 0;
-	if (policy_evaluate(st, recipient_id, reset_time, &c, e) == -1)
+	if ((list == NULL ? policy_evaluate(st, recipient_id, reset_time, &c, e) :
+	    policy_evaluate_list(st, recipient_id, reset_time, list, &c, e)) == -1)
 		return -1;
 	out->hard_bounces = c.hard_bounces;
 	out->soft_days = c.soft_days;
@@ -193,6 +204,7 @@ store_status_free(struct store_status *s)
 	free(s->cause);
 	free(s->reason);
 	free(s->rule);
+	free(s->list);
 	memset(s, 0, sizeof *s);
 }
 
@@ -216,6 +228,7 @@ event_row(struct sql_stmt *stmt, const struct walker *w)
 	r.scan_id = column_int64(stmt, 12);
 	r.bounce_time = (time_t)column_int64(stmt, 13);
 	r.ingested = (time_t)column_int64(stmt, 14);
+	r.list = column_text(stmt, 15);
 	return w->on_event(&r, w->arg);
 }
 
@@ -236,19 +249,21 @@ suppression_row(struct sql_stmt *stmt, const struct walker *w)
 	s.created = (time_t)column_int64(stmt, 9);
 	s.lifted = (time_t)column_int64(stmt, 10);
 	s.lifted_by = column_text(stmt, 11);
+	s.list = column_text(stmt, 12);
 	return w->on_suppression(&s, w->arg);
 }
 
 #define SUPPRESSION_COLUMNS \
 	"SELECT s.id, r.address, r.domain, s.cause, s.class, s.reason, s.rule," \
-	" s.event_id, s.scan_id, s.created, s.lifted, s.lifted_by" \
-	" FROM suppressions s JOIN recipients r ON r.id = s.recipient_id"
+	" s.event_id, s.scan_id, s.created, s.lifted, s.lifted_by, le.list" \
+	" FROM suppressions s JOIN recipients r ON r.id = s.recipient_id" \
+	" LEFT JOIN events le ON le.id = s.event_id"
 
 /* A SHA-256 is kept as its bytes by SQLite, as text by PostgreSQL (bind_hash). */
 #define WHY_EVENTS(hash) \
 	"SELECT e.id, r.address, e.class, e.reason, e.status, e.smtp_code, e.diagnostic," \
 	" e.remote_mta, e.rule, m.source, m.origin, " hash ", e.scan_id, e.bounce_time," \
-	" e.ingested FROM events e JOIN recipients r ON r.id = e.recipient_id" \
+	" e.ingested, e.list FROM events e JOIN recipients r ON r.id = e.recipient_id" \
 	" JOIN messages m ON m.id = e.message_id" \
 	" WHERE r.address_key = ?1 ORDER BY e.bounce_time, e.id"
 
@@ -302,6 +317,7 @@ static const char export_sql[] =
 	" AND (CAST(?3 AS TEXT) IS NULL OR s.reason = ?3)"
 	" AND (CAST(?4 AS TEXT) IS NULL OR r.domain = ?4)"
 	" AND (CAST(?5 AS BIGINT) IS NULL OR s.created >= ?5)"
+	" AND (CAST(?6 AS TEXT) IS NULL OR le.list = ?6)"
 	" ORDER BY r.address_key";
 
 int
@@ -328,6 +344,7 @@ store_export(struct store *st, const struct store_filter *f,
 		bind_text(stmt, 4, f->domain != NULL ? domain : NULL);
 		if (f->since != 0)
 			sql_bind_int64(stmt, 5, f->since);
+		bind_text(stmt, 6, f->list);
 	}
 	return walk(st, stmt, suppression_row, &w, "exporting", e);
 }

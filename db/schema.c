@@ -22,6 +22,8 @@
  *     rule             the classifier rule behind that event's reason, or NULL
  *     scan_id          the scan that brought that event, or NULL
  *     suppressed_at    when the store suppressed it, Unix seconds UTC
+ *     list             the list ([list NAME]) the bounce of that event came from,
+ *                      or NULL (schema 9): a suppression holds for every list
  *
  *   recipient_status   one row per address the store has seen
  *     address, domain  as above
@@ -355,6 +357,46 @@ static const char *const migrations[] = {
 	"  owner INTEGER NOT NULL"
 	");"
 	"CREATE INDEX IF NOT EXISTS outbox_leases_owner ON outbox_leases(owner);",
+	/*
+	 * 8 -> 9: several lists on one host ([list NAME] sections). Each event
+	 * records the list its bounce came from, in the column events.list added
+	 * just before this runs (added_columns below): the name of the [list NAME]
+	 * section whose VERP pattern, bounce address or List-Id matched, or NULL
+	 * (no list told, or the unnamed [verp] list; all events before schema 9).
+	 * A name, not a reference to a table of lists: lists live in the
+	 * configuration, and an event keeps the name it was recorded under after
+	 * its section is renamed or removed. Suppressions stay per address, so
+	 * they get no column: the list one came from is its deciding event's
+	 * (suppressions.event_id), and the view suppressed shows it at its end.
+	 * The index serves stats --list: one list's events in bounce-time order
+	 * with the columns stats groups by, as events_time does for all events;
+	 * partial, so events of no list (every event of a host without [list]
+	 * sections) cost nothing.
+	 */
+	"CREATE INDEX IF NOT EXISTS events_list"
+	"  ON events(list, bounce_time, class, domain, reason) WHERE list IS NOT NULL;"
+	"DROP VIEW IF EXISTS suppressed;"
+	"CREATE VIEW suppressed AS"
+	"  SELECT r.address, r.domain, s.cause, s.class, s.reason, s.rule, s.scan_id,"
+	"         s.created AS suppressed_at, e.list"
+	"  FROM suppressions s JOIN recipients r ON r.id = s.recipient_id"
+	"  LEFT JOIN events e ON e.id = s.event_id"
+	"  WHERE s.lifted IS NULL;",
+};
+
+/*
+ * Columns a migration adds, each before migrations[from] runs. SQLite has no
+ * ADD COLUMN IF NOT EXISTS (PostgreSQL has), and a test fakes an older file by
+ * lowering user_version on a current one: the column is added only when the
+ * table lacks it, so running the step again is harmless, as every step is.
+ */
+static const struct {
+	int		 from;
+	const char	*table;
+	const char	*column;
+	const char	*sql;
+} added_columns[] = {
+	{ 8, "events", "list", "ALTER TABLE events ADD COLUMN list TEXT" },
 };
 
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -389,11 +431,41 @@ too_new(struct store *st, int version, struct err *e)
 	    st->path, version, SCHEMA_VERSION);
 }
 
+/* 1 when table has column, 0 if not, -1 on error. */
+static int
+has_column(struct store *st, const char *table, const char *column, struct err *e)
+{
+	struct sql_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+	    &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, table);
+	bind_text(stmt, 2, column);
+	rc = sql_step(stmt);
+	sql_finalize(stmt);
+	if (rc == -1)
+		return store_fail(st, e, "reading the schema");
+	return rc == SQL_ROW;
+}
+
 static int
 schema_step(struct store *st, int from, struct err *e)
 {
 	char pragma[64];
+	size_t i;
+	int has;
 
+	for (i = 0; i < sizeof added_columns / sizeof added_columns[0]; i++) {
+		if (added_columns[i].from != from)
+			continue;
+		if ((has = has_column(st, added_columns[i].table,
+		    added_columns[i].column, e)) == -1 ||
+		    (has == 0 && store_exec(st, added_columns[i].sql, e) == -1))
+			return err_prefix(e, "migrating schema %d to %d: ", from,
+			    from + 1);
+	}
 	if (store_exec(st, migrations[from], e) == -1)
 		return err_prefix(e, "migrating schema %d to %d: ", from, from + 1);
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", from + 1);

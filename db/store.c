@@ -60,8 +60,8 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_EVENT_INSERT] =
 	    "INSERT INTO events (recipient_id, message_id, class, reason, status,"
 	    " smtp_code, diagnostic, remote_mta, rule, scan_id, domain, bounce_time,"
-	    " ingested) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-	    SQL_RETURNING_ID,
+	    " ingested, list) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	    " ?13, ?14)" SQL_RETURNING_ID,
 	[STMT_EVENTS_OF] =
 	    "SELECT id, class, bounce_time, ingested FROM events"
 	    " WHERE recipient_id = ?1 AND bounce_time > ?2 ORDER BY bounce_time, id",

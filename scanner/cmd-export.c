@@ -2,7 +2,8 @@
  * cmd-export.c: "bouncescan export": the suppression list in force, for a list
  * manager or another tool: plain (one address per line), CSV (RFC 4180, with a
  * header row) or JSON (one object per line). Filters narrow it by class, reason,
- * cause, receiving domain, or the date of the suppression.
+ * cause, receiving domain, the date of the suppression, or the list whose bounce
+ * decided it.
  *
  * The rows stream from the store one at a time, so a list of a million addresses
  * takes no more memory than one. The database is only read. "bouncescan import"
@@ -114,6 +115,7 @@ export_json(const struct store_suppression *s, void *arg)
 	json_object_set_new(o, "scan_id",
 	    s->scan_id != 0 ? json_integer(s->scan_id) : json_null());
 	json_object_set_new(o, "suppressed_at", show_json_time(s->created));
+	json_object_set_new(o, "list", show_json_text(s->list));
 	show_json_line(stdout, o);
 	return 0;
 }
@@ -156,6 +158,7 @@ export_options(int argc, char **argv, struct export_options *o)
 		{ "cause", required_argument, NULL, 'c' },
 		{ "domain", required_argument, NULL, 'D' },
 		{ "since", required_argument, NULL, 's' },
+		{ "list", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -164,7 +167,7 @@ export_options(int argc, char **argv, struct export_options *o)
 
 	/* 0: start afresh, so options may follow arguments after main's "+" parse. */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "f:C:r:c:D:s:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:C:r:c:D:s:l:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			bad |= set_format(o, optarg);
@@ -185,6 +188,9 @@ export_options(int argc, char **argv, struct export_options *o)
 			break;
 		case 's':
 			o->since = optarg;
+			break;
+		case 'l':
+			o->filter.list = optarg;
 			break;
 		case 'h':
 			fputs(cmd_export.help, stdout);
@@ -238,6 +244,7 @@ export_exec(const struct global_options *g, int argc, char **argv)
 	}
 	if ((rc = setup_command_store(g, "export", 1, &st)) != 0)
 		return rc;
+	setup_check_list("export", o.filter.list);
 	rc = export_run(st, &o, &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: export: %s\n", e.msg);
@@ -248,10 +255,11 @@ export_exec(const struct global_options *g, int argc, char **argv)
 const struct command cmd_export = {
 	"export",
 	"[--format plain|csv|json] [--class C] [--reason R] [--cause C] [--domain D]"
-	" [--since DATE]",
+	" [--since DATE] [--list NAME]",
 	"print the suppression list, filtered",
 	"usage: bouncescan export [--format plain|csv|json] [--class CLASS]\n"
 	"           [--reason REASON] [--cause CAUSE] [--domain DOMAIN] [--since DATE]\n"
+	"           [--list NAME]\n"
 	"\n"
 	"Print every address suppressed now, ordered by address.\n"
 	"\n"
@@ -259,7 +267,7 @@ const struct command cmd_export = {
 	"  --format csv     RFC 4180 CSV with a header row: address, domain, cause,\n"
 	"                   class, reason, rule, scan_id, suppressed_at; lines end in\n"
 	"                   CRLF. \"bouncescan import\" reads it back.\n"
-	"  --format json    one JSON object per line with the same fields\n"
+	"  --format json    one JSON object per line with the same fields, and list\n"
 	"  --class CLASS    suppressed by an event of this class: hard, soft,\n"
 	"                   complaint (block never suppresses)\n"
 	"  --reason REASON  with this reason (userunknown, ...; or the text given to\n"
@@ -268,6 +276,10 @@ const struct command cmd_export = {
 	"  --domain DOMAIN  at this receiving domain\n"
 	"  --since DATE     suppressed on or after DATE: YYYY-MM-DD (UTC) or Nd\n"
 	"                   (N days ago)\n"
+	"  --list NAME      suppressed by a bounce of the list [list NAME]. Every\n"
+	"                   suppression holds for every list (complaints too): the\n"
+	"                   file a list manager loads is the export without --list;\n"
+	"                   this one shows what that list's own bounces decided.\n"
 	"\n"
 	"Filters combine: all must match. Times are UTC. The database is only read.\n"
 	"Exit status: 0, 1 when the database cannot be read or the output cannot be\n"

@@ -6,7 +6,9 @@
  * refused and no recipient is to blame.
  *
  * People get a report with the longest lists cut short; --json gives a program
- * everything as one object. The database is only read.
+ * everything as one object. --list NAME counts the bounces of one list only;
+ * incidents are the host's (a receiving domain refuses the sending host, not
+ * one list) and are left out then. The database is only read.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -102,13 +104,13 @@ static const struct stats_section {
 
 static int
 print_section(struct store *st, const struct stats_section *sec, time_t since,
-    struct stats_run *run, struct err *e)
+    const char *list, struct stats_run *run, struct err *e)
 {
 	run->lines = run->hidden = 0;
 	run->day[0] = '\0';
 	printf("%s:\n", sec->title);
-	if (store_stats(st, sec->by, since, sec->by == STORE_BY_DAY ? stat_day :
-	    stat_line, run, e) == -1)
+	if (store_stats_list(st, sec->by, since, list, sec->by == STORE_BY_DAY ?
+	    stat_day : stat_line, run, e) == -1)
 		return -1;
 	if (sec->by == STORE_BY_DAY && run->day[0] != '\0')
 		putchar('\n');
@@ -160,21 +162,29 @@ incident_json(const struct store_incident *i, void *arg)
 }
 
 static int
-stats_plain(struct store *st, time_t since, struct err *e)
+stats_plain(struct store *st, time_t since, const char *list, struct err *e)
 {
 	struct stats_run run;
 	char day[WHEN_BUFSIZE];
 	size_t i;
 
 	memset(&run, 0, sizeof run);
+	fputs(since != 0 ? "Events" : "All events", stdout);
+	if (list != NULL) {
+		fputs(" of list ", stdout);
+		show_text(stdout, list, "");
+	}
 	if (since != 0)
-		printf("Events since %s\n\n", when_format(since, day));
-	else
-		fputs("All events\n\n", stdout);
+		printf(" since %s", when_format(since, day));
+	fputs("\n\n", stdout);
 	for (i = 0; i < sizeof sections / sizeof sections[0]; i++)
-		if (print_section(st, &sections[i], since, &run, e) == -1)
+		if (print_section(st, &sections[i], since, list, &run, e) == -1)
 			return -1;
 	fputs("Sender-side incidents:\n", stdout);
+	if (list != NULL) {
+		puts("  (the host's, not one list's: see stats without --list)");
+		return 0;
+	}
 	run.lines = 0;
 	if (store_incidents(st, since, incident_line, &run, e) == -1)
 		return -1;
@@ -184,7 +194,7 @@ stats_plain(struct store *st, time_t since, struct err *e)
 }
 
 static int
-stats_json(struct store *st, time_t since, struct err *e)
+stats_json(struct store *st, time_t since, const char *list, struct err *e)
 {
 	struct stats_run run;
 	json_t *o = json_object();
@@ -192,11 +202,18 @@ stats_json(struct store *st, time_t since, struct err *e)
 
 	memset(&run, 0, sizeof run);
 	json_object_set_new(o, "since", show_json_time(since));
+	if (list != NULL)
+		json_object_set_new(o, "list", show_json_text(list));
 	for (i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		run.array = json_array();
 		json_object_set_new(o, sections[i].name, run.array);
-		if (store_stats(st, sections[i].by, since, stat_json, &run, e) == -1)
+		if (store_stats_list(st, sections[i].by, since, list, stat_json, &run,
+		    e) == -1)
 			goto fail;
+	}
+	if (list != NULL) {
+		show_json_line(stdout, o);
+		return 0;
 	}
 	run.array = json_array();
 	json_object_set_new(o, "incidents", run.array);
@@ -211,11 +228,12 @@ fail:
 
 /* Returns -1 to go on, else the exit status. */
 static int
-stats_options(int argc, char **argv, int *json, time_t *since)
+stats_options(int argc, char **argv, int *json, time_t *since, const char **list)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "since", required_argument, NULL, 's' },
+		{ "list", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -224,9 +242,11 @@ stats_options(int argc, char **argv, int *json, time_t *since)
 
 	/* 0: start afresh, so options may follow arguments after main's "+" parse. */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "js:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "js:l:h", longopts, NULL)) != -1) {
 		if (ch == 'j')
 			*json = 1;
+		else if (ch == 'l')
+			*list = optarg;
 		else if (ch == 's' && when_parse(optarg, time(NULL), since, &e) == -1) {
 			fprintf(stderr, "bouncescan: stats: --since: %s\n", e.msg);
 			return EX_USAGE;
@@ -246,14 +266,17 @@ stats_exec(const struct global_options *g, int argc, char **argv)
 {
 	struct store *st;
 	struct err e;
+	const char *list = NULL;
 	time_t since = 0;
 	int json = 0, rc;
 
-	if ((rc = stats_options(argc, argv, &json, &since)) != -1)
+	if ((rc = stats_options(argc, argv, &json, &since, &list)) != -1)
 		return rc;
 	if ((rc = setup_command_store(g, "stats", 1, &st)) != 0)
 		return rc;
-	rc = json ? stats_json(st, since, &e) : stats_plain(st, since, &e);
+	setup_check_list("stats", list);
+	rc = json ? stats_json(st, since, list, &e) :
+	    stats_plain(st, since, list, &e);
 	if (rc == -1)
 		fprintf(stderr, "bouncescan: stats: %s\n", e.msg);
 	setup_command_done(st, 0);
@@ -262,9 +285,9 @@ stats_exec(const struct global_options *g, int argc, char **argv)
 
 const struct command cmd_stats = {
 	"stats",
-	"[--since DATE] [--json]",
+	"[--since DATE] [--list NAME] [--json]",
 	"counts by class, reason, receiving domain, day; incidents",
-	"usage: bouncescan stats [--since DATE] [--json]\n"
+	"usage: bouncescan stats [--since DATE] [--list NAME] [--json]\n"
 	"\n"
 	"Count the events recorded (by the bounce's own date): by class, by reason,\n"
 	"by receiving domain, block results by receiving domain and reason, and per\n"
@@ -280,10 +303,13 @@ const struct command cmd_stats = {
 	"\n"
 	"  --since DATE  only events (and incidents) from DATE on: YYYY-MM-DD (UTC)\n"
 	"                or Nd (N days ago)\n"
+	"  --list NAME   only the bounces of the list [list NAME]; incidents, the\n"
+	"                host's and not one list's, are left out\n"
 	"  --json        one JSON object with the arrays by_class, by_reason,\n"
 	"                by_domain, blocked_domains, by_day (objects with key, class,\n"
 	"                reason when grouped by it, count) and incidents (date, kind,\n"
-	"                domain, reason, blocks, failures, scan_id)\n"
+	"                domain, reason, blocks, failures, scan_id); with --list,\n"
+	"                list and no incidents\n"
 	"\n"
 	"The database is only read. Exit status: 0, 1 when it cannot be read, 64 on\n"
 	"a usage error, 66 when there is no database or it is not one, 75 when it\n"

@@ -8,6 +8,9 @@
  * one is, 2 something could not be checked (an address that is not one, or a
  * database that cannot be read). An error wins over a suppression, so a caller
  * never mistakes a failed check for a clean list. The database is only read.
+ *
+ * --list NAME counts only that list's bounces; the state, and so the exit status,
+ * stay the address's: a suppression holds for every list (db.h, store_status_list).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@ _Static_assert(CLASSIFIER_MAX_ADDRESS == STORE_ADDRESS_LONGEST,
 
 struct status_run {
 	struct store		*store;
+	const char		*list;		/* --list: count its bounces only */
 	struct store_policy	 policy;
 	int			 json;
 	int			 suppressed;	/* any address was */
@@ -45,7 +49,8 @@ static const char *const state_names[] = {
 };
 
 static void
-print_json(const char *address, const struct store_status *s)
+print_json(const struct status_run *run, const char *address,
+    const struct store_status *s)
 {
 	json_t *o = json_object();
 
@@ -63,6 +68,9 @@ print_json(const char *address, const struct store_status *s)
 	json_object_set_new(o, "reason", show_json_text(s->reason));
 	json_object_set_new(o, "rule", show_json_text(s->rule));
 	json_object_set_new(o, "suppressed_since", show_json_time(s->suppressed_since));
+	json_object_set_new(o, "list", show_json_text(s->list));
+	if (run->list != NULL)
+		json_object_set_new(o, "counted_list", show_json_text(run->list));
 	show_json_line(stdout, o);
 }
 
@@ -71,6 +79,11 @@ print_counters(const struct status_run *run, const struct store_status *s)
 {
 	char when[WHEN_BUFSIZE];
 
+	if (run->list != NULL) {
+		fputs("list ", stdout);
+		show_text(stdout, run->list, "-");
+		fputs(": ", stdout);
+	}
 	printf("hard %d, soft days %d of %d within %d days, complaints %d, blocks %d",
 	    s->hard_bounces, s->soft_days, run->policy.soft_threshold,
 	    run->policy.soft_window_days, s->complaints, s->blocks);
@@ -104,6 +117,10 @@ print_plain(const struct status_run *run, const char *address,
 		if (s->rule != NULL) {
 			fputs(", rule ", stdout);
 			show_text(stdout, s->rule, "-");
+		}
+		if (s->list != NULL) {
+			fputs(", list ", stdout);
+			show_text(stdout, s->list, "-");
 		}
 		fputs("); ", stdout);
 	}
@@ -146,7 +163,7 @@ check_one(struct status_run *run, const char *address, const char *where)
 		run->failed = 1;
 		return;
 	}
-	if (store_status(run->store, address, &s, &e) == -1) {
+	if (store_status_list(run->store, address, run->list, &s, &e) == -1) {
 		fprintf(stderr, "bouncescan: status: %s\n", e.msg);
 		store_status_free(&s);
 		run->failed = run->stop = 1;
@@ -155,7 +172,7 @@ check_one(struct status_run *run, const char *address, const char *where)
 	if (s.state == STORE_SUPPRESSED)
 		run->suppressed = 1;
 	if (run->json)
-		print_json(address, &s);
+		print_json(run, address, &s);
 	else
 		print_plain(run, address, &s);
 	store_status_free(&s);
@@ -236,10 +253,11 @@ check_stdin(struct status_run *run)
 }
 
 static int
-status_options(int argc, char **argv, int *json)
+status_options(int argc, char **argv, int *json, const char **list)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "list", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -247,9 +265,11 @@ status_options(int argc, char **argv, int *json)
 
 	/* 0: start afresh, so options may follow arguments after main's "+" parse. */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jl:h", longopts, NULL)) != -1) {
 		if (ch == 'j')
 			*json = 1;
+		else if (ch == 'l')
+			*list = optarg;
 		else if (ch == 'h') {
 			fputs(cmd_status.help, stdout);
 			return 0;
@@ -268,10 +288,11 @@ status_exec(const struct global_options *g, int argc, char **argv)
 	int i, rc;
 
 	memset(&run, 0, sizeof run);
-	if ((rc = status_options(argc, argv, &run.json)) != -1)
+	if ((rc = status_options(argc, argv, &run.json, &run.list)) != -1)
 		return rc;
 	if (setup_command_store(g, "status", 1, &run.store) != 0)
 		return STATUS_ERROR;
+	setup_check_list("status", run.list);
 	store_get_policy(run.store, &run.policy);
 	if (optind >= argc)
 		check_stdin(&run);
@@ -289,9 +310,9 @@ status_exec(const struct global_options *g, int argc, char **argv)
 
 const struct command cmd_status = {
 	"status",
-	"[--json] [ADDRESS... | -]",
+	"[--json] [--list NAME] [ADDRESS... | -]",
 	"the state of addresses; exit 1 if any is suppressed",
-	"usage: bouncescan status [--json] [ADDRESS... | -]\n"
+	"usage: bouncescan status [--json] [--list NAME] [ADDRESS... | -]\n"
 	"\n"
 	"Print the state of each address: active (seen, not suppressed), suppressed,\n"
 	"or unknown (never seen). Without ADDRESS, or for an ADDRESS of -, read the\n"
@@ -306,8 +327,13 @@ const struct command cmd_status = {
 	"\n"
 	"  --json   one JSON object per address with the fields address, state,\n"
 	"           hard_bounces, soft_days, complaints, blocks, events, last_bounce,\n"
-	"           last_class, last_reason, cause, reason, rule, suppressed_since\n"
-	"           (null when unknown; times in UTC, 2026-11-23T10:00:00Z)\n"
+	"           last_class, last_reason, cause, reason, rule, suppressed_since,\n"
+	"           list (of the bounce that decided the suppression), and\n"
+	"           counted_list with --list (null when unknown; times in UTC,\n"
+	"           2026-11-23T10:00:00Z)\n"
+	"  --list NAME  count only the bounces of the list [list NAME]. The state\n"
+	"           and the exit status stay the address's: a suppression holds for\n"
+	"           every list, complaints too.\n"
 	"\n"
 	"The database is only read. Exit status: 0 when no address is suppressed,\n"
 	"1 when at least one is, 2 when any could not be checked (an invalid\n"

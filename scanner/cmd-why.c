@@ -88,6 +88,10 @@ print_event_detail(const struct store_event_row *ev)
 	}
 	if (ev->scan_id != 0)
 		printf(", scan %" PRId64, ev->scan_id);
+	if (ev->list != NULL) {
+		fputs(", list ", stdout);
+		show_text(stdout, ev->list, "");
+	}
 	putchar('\n');
 }
 

@@ -1,4 +1,5 @@
 /* conf.c: reading bouncescan.conf; see conf.h. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -294,6 +295,86 @@ on_source(struct conf_parse *p, struct conf_source *s, const char *key,
 }
 
 /*
+ * "list announce" or "list \"announce\"" -> "announce" in buf; NULL when not a
+ * list section. A name that is not one (empty, too long, other characters) is
+ * refused with p->problem set, as it ends up in the store and on command lines.
+ */
+static const char *
+list_name(struct conf_parse *p, const char *section, char *buf, size_t size)
+{
+	const char *n;
+	size_t len, i;
+
+	if (strncmp(section, "list ", 5) != 0)
+		return NULL;
+	for (n = section + 5; *n == ' '; n++)
+		;
+	len = strlen(n);
+	if (len >= 2 && n[0] == '"' && n[len - 1] == '"') {
+		n++;
+		len -= 2;
+	}
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)n[i]) && strchr("._-", n[i]) == NULL)
+			break;
+	if (len == 0 || len >= size || len > CONF_LIST_NAME_MAX || i < len) {
+		snprintf(p->problem, sizeof p->problem, "[list %.100s]: a list name is"
+		    " 1 to %d letters, digits, '.', '_' or '-'", n, CONF_LIST_NAME_MAX);
+		return NULL;
+	}
+	memcpy(buf, n, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+static struct conf_list *
+list_section(struct conf_parse *p, const char *name)
+{
+	struct conf *c = p->conf;
+	size_t i;
+
+	for (i = 0; i < c->nlists; i++)
+		if (strcmp(c->lists[i].name, name) == 0)
+			return &c->lists[i];
+	if (c->nlists == CONF_MAX_LISTS) {
+		snprintf(p->problem, sizeof p->problem, "more than %d lists",
+		    CONF_MAX_LISTS);
+		return NULL;
+	}
+	c->lists = xreallocarray(c->lists, c->nlists + 1, sizeof *c->lists);
+	memset(&c->lists[c->nlists], 0, sizeof c->lists[0]);
+	c->lists[c->nlists].name = xstrdup(name);
+	return &c->lists[c->nlists++];
+}
+
+/* One key of a [list NAME] section. Policy keys are not among them: see conf.h. */
+static int
+on_list(struct conf_parse *p, struct conf_list *l, const char *key,
+    const char *value)
+{
+	char **field = NULL;
+
+	if (strcmp(key, "bounce_address") == 0)
+		field = &l->bounce_address;
+	else if (strcmp(key, "verp_pattern") == 0)
+		field = &l->verp_pattern;
+	else if (strcmp(key, "list_id") == 0)
+		field = &l->list_id;
+	if (field == NULL) {
+		snprintf(p->problem, sizeof p->problem, "unknown key \"%s\" in section"
+		    " [list %s] (bounce_address, verp_pattern, list_id)", key, l->name);
+		return 0;
+	}
+	if (*value == '\0') {
+		snprintf(p->problem, sizeof p->problem, "%s is empty in [list %s]", key,
+		    l->name);
+		return 0;
+	}
+	set_string(field, value);
+	return 1;
+}
+
+/*
  * "source  \"a\"" -> "source a": the spellings of one section's name that
  * source_name() and conf-webhook.c take as the same, written one way.
  */
@@ -432,6 +513,14 @@ on_value(struct conf_parse *p, const char *section, const char *key,
 	if (conf_webhook_section(section))	/* webhook: conf-webhook.c */
 		return conf_webhook_key(p->conf, section, key, value, p->problem,
 		    sizeof p->problem);
+	if (strncmp(section, "list ", 5) == 0) {
+		struct conf_list *l;
+
+		if (list_name(p, section, name, sizeof name) == NULL ||
+		    (l = list_section(p, name)) == NULL)
+			return 0;
+		return on_list(p, l, key, value);
+	}
 	if (source_name(section, name, sizeof name) != NULL) {
 		if ((s = source_section(p, name)) == NULL)
 			return 0;
@@ -471,6 +560,54 @@ check_sources(const struct conf *c, struct err *e)
 		if (c->sources[i].url == NULL)
 			return err_set(e, "%s: [source %s] has no url", c->path,
 			    c->sources[i].name);
+	return 0;
+}
+
+/* Two lists sharing one value could not be told apart: case-insensitive. */
+static const char *
+list_clash(const struct conf *c, size_t i, size_t offset, const char **other)
+{
+	const char *mine = *(char **)(void *)((char *)&c->lists[i] + offset), *theirs;
+	size_t k;
+
+	for (k = 0; mine != NULL && k < i; k++) {
+		theirs = *(char **)(void *)((char *)&c->lists[k] + offset);
+		if (theirs != NULL && strcasecmp(mine, theirs) == 0) {
+			*other = c->lists[k].name;
+			return mine;
+		}
+	}
+	return NULL;
+}
+
+static int
+check_lists(const struct conf *c, struct err *e)
+{
+	static const struct {
+		const char	*key;
+		size_t		 offset;
+	} keys[] = {
+		{ "bounce_address", offsetof(struct conf_list, bounce_address) },
+		{ "verp_pattern", offsetof(struct conf_list, verp_pattern) },
+		{ "list_id", offsetof(struct conf_list, list_id) },
+	};
+	const struct conf_list *l;
+	const char *value, *other;
+	size_t i, k;
+
+	for (i = 0; i < c->nlists; i++) {
+		l = &c->lists[i];
+		if (l->bounce_address == NULL && l->verp_pattern == NULL &&
+		    l->list_id == NULL)
+			return err_set(e, "%s: [list %s] has none of bounce_address,"
+			    " verp_pattern, list_id: nothing could be told to come from"
+			    " it", c->path, l->name);
+		for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			if ((value = list_clash(c, i, keys[k].offset, &other)) != NULL)
+				return err_set(e, "%s: [list %s] and [list %s] have the"
+				    " same %s \"%.100s\": a bounce could come from either",
+				    c->path, other, l->name, keys[k].key, value);
+	}
 	return 0;
 }
 
@@ -520,6 +657,8 @@ conf_load(struct conf *c, const char *path, struct err *e)
 		    " \"chmod o-rwx %s\" (or use password_file)", path, path);
 	if (line < 0)
 		return err_set(e, "%s: cannot be read", path);
+	if (check_lists(c, e) == -1)
+		return -1;
 	return check_sources(c, e);
 }
 
@@ -545,7 +684,25 @@ conf_free(struct conf *c)
 	free(c->password_file);
 	free(c->rules_file);
 	free(c->verp);
+	for (i = 0; i < c->nlists; i++) {
+		free(c->lists[i].name);
+		free(c->lists[i].bounce_address);
+		free(c->lists[i].verp_pattern);
+		free(c->lists[i].list_id);
+	}
+	free(c->lists);
 	memset(c, 0, sizeof *c);
+}
+
+const struct conf_list *
+conf_list(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nlists; i++)
+		if (strcmp(c->lists[i].name, name) == 0)
+			return &c->lists[i];
+	return NULL;
 }
 
 const struct conf_source *

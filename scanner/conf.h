@@ -8,7 +8,11 @@
  *     [policy]
  *     soft_threshold = 5                   (and the other store_policy keys)
  *     [verp]
- *     pattern = bounces+{local}={domain}@lists.example.org
+ *     pattern = bounces+{local}={domain}@lists.example.org   (the unnamed list)
+ *     [list announce]                      one per list on the host
+ *     bounce_address = announce-bounces@lists.example.org
+ *     verp_pattern = announce-bounces+{local}={domain}@lists.example.org
+ *     list_id = announce.lists.example.org
  *     [classifier]
  *     rules = /etc/bouncescan/rules.tsv    site rules, consulted first
  *     [source bounces]
@@ -37,6 +41,21 @@ struct conf_source {
 	char			*name;		/* from [source NAME] */
 	char			*url;		/* "maildir:/srv/...", "imaps://..." */
 	struct source_conf	 settings;	/* processed, unrecognized */
+};
+
+/*
+ * A [list NAME] section: one mailing list of several on the host, and how a
+ * bounce is told to come from it (classifier_add_list). Any of the three may be
+ * NULL, not all.
+ */
+#define CONF_MAX_LISTS		256	/* CLASSIFIER_MAX_LISTS */
+#define CONF_LIST_NAME_MAX	64
+
+struct conf_list {
+	char			*name;		/* letters, digits, . _ - */
+	char			*bounce_address;
+	char			*verp_pattern;
+	char			*list_id;
 };
 
 /* BEGIN webhook */
@@ -88,7 +107,9 @@ struct conf {
 	char			*database;	/* [database] path or url, or NULL */
 	char			*password_file;	/* [database] password_file, or NULL */
 	char			*rules_file;
-	char			*verp;
+	char			*verp;		/* [verp] pattern: the unnamed list */
+	struct conf_list	*lists;		/* [list NAME] sections */
+	size_t			 nlists;
 	struct store_policy	 policy;	/* defaults, then [policy] */
 	struct conf_source	 sources[CONF_MAX_SOURCES];
 	size_t			 nsources;
@@ -102,6 +123,9 @@ struct conf {
  */
 int conf_load(struct conf *c, const char *path, struct err *e);
 void conf_free(struct conf *c);
+
+/* The [list NAME] section called name, or NULL. */
+const struct conf_list *conf_list(const struct conf *c, const char *name);
 
 /* The [source NAME] section called name, or NULL. */
 const struct conf_source *conf_source(const struct conf *c, const char *name);

@@ -32,6 +32,8 @@ result_object(const char *file, const struct report *r, const struct result *res
 	json_object_set_new(o, "original_message_id",
 	    show_json_text(r->original_message_id));
 	json_object_set_new(o, "date", show_json_time(r->date));
+	if (r->list != NULL)	/* [list NAME] sections in the configuration */
+		json_object_set_new(o, "list", show_json_text(r->list));
 	if (r->error[0] != '\0')
 		json_object_set_new(o, "warning", show_json_text(r->error));
 	return o;

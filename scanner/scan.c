@@ -445,7 +445,7 @@ ingest(struct scan *sc, const char *name, const struct source *s,
     const struct message *m, const char *hash, const struct report *r,
     struct batch *b, enum disposal *d, int *already)
 {
-	struct store_message sm = { hash, r->date, s->spec, m->origin, 0 };
+	struct store_message sm = { hash, r->date, s->spec, m->origin, 0, r->list };
 	struct store_ingest out;
 	struct err e;
 	size_t n = events_from_report(sc, r);

@@ -17,7 +17,9 @@
 int
 classifier_from_conf(struct classifier *c, const struct conf *conf)
 {
+	const struct conf_list *l;
 	struct err e;
+	size_t i;
 
 	if (conf->rules_file != NULL &&
 	    classifier_load_rules(c, conf->rules_file, &e) == -1) {
@@ -27,6 +29,14 @@ classifier_from_conf(struct classifier *c, const struct conf *conf)
 	if (conf->verp != NULL && classifier_set_verp(c, conf->verp, &e) == -1) {
 		fprintf(stderr, "bouncescan: %s: verp: %s\n", conf->path, e.msg);
 		return -1;
+	}
+	for (i = 0; i < conf->nlists; i++) {
+		l = &conf->lists[i];
+		if (classifier_add_list(c, l->name, l->verp_pattern, l->bounce_address,
+		    l->list_id, &e) == -1) {
+			fprintf(stderr, "bouncescan: %s: %s\n", conf->path, e.msg);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -123,4 +133,14 @@ setup_command_done(struct store *st, int changed)
 		webhooks_run(st, &command_conf);
 	store_close(st);
 	conf_free(&command_conf);
+}
+
+void
+setup_check_list(const char *command, const char *list)
+{
+	if (list == NULL || conf_list(&command_conf, list) != NULL)
+		return;
+	fprintf(stderr, "bouncescan: %s: warning: no [list %s] in %s; showing what"
+	    " the store holds under that name\n", command, list,
+	    command_conf.path != NULL ? command_conf.path : "the configuration");
 }

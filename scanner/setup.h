@@ -8,7 +8,8 @@
 #include "conf.h"
 
 /*
- * Give c the site rules and the VERP pattern that conf names. Returns 0, or -1
+ * Give c the site rules, the VERP pattern and the [list NAME] sections that conf
+ * names. Returns 0, or -1
  * after printing on stderr what is wrong (the caller exits EX_CONFIG).
  */
 int classifier_from_conf(struct classifier *c, const struct conf *conf);
@@ -51,5 +52,13 @@ int setup_command_store(const struct global_options *g, const char *command,
  * committed something), first deliver the webhooks its changes queued.
  */
 void setup_command_done(struct store *st, int changed);
+
+/*
+ * After setup_command_store: warn on stderr (as command) when list, a --list
+ * NAME, names no [list NAME] section. The store may still hold the bounces of a
+ * list whose section was renamed or removed, so it is no error; a typing mistake
+ * is told. Nothing when list is NULL.
+ */
+void setup_check_list(const char *command, const char *list);
 
 #endif

@@ -671,6 +671,49 @@ START_TEST(delay_with_address_alone)
 }
 END_TEST
 
+/* "transient non-fatal errors" is a delay, though it holds "fatal error". */
+START_TEST(non_fatal_is_a_delay)
+{
+	assert_one(
+	    "\n"
+	    "   ----- The following addresses had transient non-fatal errors -----\n"
+	    "<zoe@example.com>\n"
+	    "\n"
+	    "   ----- Transcript of session follows -----\n"
+	    "<zoe@example.com>... Deferred: Connection refused by mx.example.com.\n"
+	    "Warning: message still undelivered after 4 hours\n",
+	    "zoe@example.com", CLASS_DELAYED);
+}
+END_TEST
+
+/* The reason in the opening sentence, or on a "Reason:" line, decides. */
+START_TEST(reason_in_sentence_or_reason_line)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c,
+	    "\n"
+	    "The following message could not be delivered because the recipient's\n"
+	    "mailbox is full.\n"
+	    "\n"
+	    "To: gil@example.com\n"
+	    "Subject: News\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "gil@example.com");
+	ck_assert_str_eq(r.results[0].reason, "mailboxfull");
+	report_free(&r);
+	ck_assert_int_eq(read_message(c,
+	    "\n"
+	    "Your message cannot be delivered to the following recipients:\n"
+	    "\n"
+	    "  Recipient address: fay@example.com\n"
+	    "  Reason: Illegal host/domain name found\n", &r), 1);
+	ck_assert_str_eq(r.results[0].reason, "hostunknown");
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -734,6 +777,8 @@ main(void)
 	tcase_add_test(tc, sender_address_in_heading);
 	tcase_add_test(tc, delay_with_address_alone);
 	tcase_add_test(tc, source_header_separator);
+	tcase_add_test(tc, non_fatal_is_a_delay);
+	tcase_add_test(tc, reason_in_sentence_or_reason_line);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -3,7 +3,8 @@
  * injected: soft-bounce days and their window (ending at the scan, for live
  * processing and reapply alike), hard and complaint thresholds, block results
  * that never suppress but raise incidents, duplicate messages, re-applying a
- * changed policy, and manual unsuppress surviving it.
+ * changed policy, manual unsuppress surviving it, and suppressions that hold
+ * for every list whichever lists the bounces came from.
  */
 #include <check.h>
 #include <stdio.h>
@@ -392,6 +393,61 @@ START_TEST(complaint_suppresses)
 }
 END_TEST
 
+/* A soft bounce from list on the day of when (bounce_at, with a list). */
+static void
+soft_from_list(const char *address, const char *list, time_t when)
+{
+	struct store_message m = { 0 };
+	struct store_event ev = { 0 };
+	struct err e;
+	char hash[64];
+
+	snprintf(hash, sizeof hash, "list-%d", ++counter);
+	m.hash = hash;
+	m.bounce_time = when;
+	m.list = list;
+	ev.recipient = address;
+	ev.class = "soft";
+	ev.reason = "mailboxfull";
+	store_set_now(st, when + 60);
+	ck_assert_msg(store_ingest_message(st, &m, &ev, 1, NULL, &e) == 0, "%s", e.msg);
+}
+
+/*
+ * Suppressions are per address: soft days from two lists add up to the
+ * threshold (a full mailbox is full for every list), and once suppressed the
+ * address is suppressed whichever list asks; each list's own count is told
+ * apart. A complaint from one list likewise holds for the other.
+ */
+START_TEST(lists_share_one_suppression)
+{
+	struct store_status s;
+	struct err e;
+	int day;
+
+	for (day = 0; day < 3; day++)
+		soft_from_list("a@example.com", "announce", T0 + day * DAY);
+	soft_from_list("a@example.com", "discuss", T0 + 3 * DAY);
+	ck_assert_int_eq(state_of(st, "a@example.com", NULL), STORE_ACTIVE);
+	soft_from_list("a@example.com", "discuss", T0 + 4 * DAY);
+	ck_assert_int_eq(state_of(st, "a@example.com", NULL), STORE_SUPPRESSED);
+	ck_assert_int_eq(store_status_list(st, "a@example.com", "announce", &s, &e), 0);
+	ck_assert_int_eq(s.state, STORE_SUPPRESSED);
+	ck_assert_int_eq(s.soft_days, 3);
+	ck_assert_str_eq(s.list, "discuss");	/* the fifth day decided */
+	store_status_free(&s);
+	ck_assert_int_eq(store_status_list(st, "a@example.com", "discuss", &s, &e), 0);
+	ck_assert_int_eq(s.soft_days, 2);
+	store_status_free(&s);
+
+	bounce_at(st, "c@example.org", "complaint", "feedback", T0, 0);
+	ck_assert_int_eq(store_status_list(st, "c@example.org", "discuss", &s, &e), 0);
+	ck_assert_int_eq(s.state, STORE_SUPPRESSED);
+	ck_assert_ptr_null(s.list);
+	store_status_free(&s);
+}
+END_TEST
+
 START_TEST(hard_suppresses_at_one)
 {
 	struct store_status s;
@@ -514,6 +570,7 @@ policy_suite(void)
 	tcase_add_test(tc, block_incident_over_pipes);
 	tcase_add_test(tc, complaint_suppresses);
 	tcase_add_test(tc, hard_suppresses_at_one);
+	tcase_add_test(tc, lists_share_one_suppression);
 	tcase_add_test(tc, duplicate_message_counts_once);
 	tcase_add_test(tc, threshold_change_and_reapply);
 	tcase_add_test(tc, unsuppress_survives_reapply);

@@ -800,6 +800,7 @@ static const struct {
 	{ "Routing: Could not find a gateway for kim@example.com", "", 0,
 	    "hostunknown" },
 	{ "unable to find a route to example.com", "", 0, "hostunknown" },
+	{ "Reason: Illegal host/domain name found", "", 0, "hostunknown" },
 	/* the mailbox is full, said the other way round */
 	{ "has been postponed due to a full mailbox", "", 0, "mailboxfull" },
 	{ "delivery deferred: full inbox", "", 0, "mailboxfull" },
@@ -812,6 +813,15 @@ static const struct {
 	{ "has not been delivered for more than 4 hours", "", 0, "expired" },
 	{ "Delivery failed 20 attempts: kim@example.com", "", 0, "expired" },
 	{ "gave up after 12 tries", "", 0, "expired" },
+	/* Office 365's words for an unknown recipient */
+	{ "Your message to kim@example.com couldn't be delivered. kim wasn't "
+	    "found at example.com.", "", 0, "userunknown" },
+	{ "Action Required Unknown To address", "", 0, "userunknown" },
+	/* "Recipient address rejected: <a cause no rule knows>" with 5.1.1 */
+	{ "550 5.1.1 <kim@example.com>: Recipient address rejected: example.com "
+	    "(in reply to RCPT TO command)", "5.1.1", 550, "userunknown" },
+	{ "550 5.7.1 <kim@example.com>: Recipient address rejected: example.com",
+	    "5.7.1", 550, "filtered" },
 	/* a reply code after "Returned:" or "Error Code" decides as any 5xx does */
 	{ "Remote SMTP Server Returned: 550 Requested action not taken: mailbox "
 	    "unavailable", "", 550, "userunknown" },

@@ -111,6 +111,8 @@ START_TEST(smtp_code_edge_cases)
 	    550);
 	ck_assert_int_eq(code_of("mailbox unavailable. [SMTP Error Code 550]"), 550);
 	ck_assert_int_eq(code_of("Error code: 452 too many recipients"), 452);
+	ck_assert_int_eq(code_of("The response from the remote server was:\n550 5.1.1 "
+	    "no such account"), 550);
 }
 END_TEST
 

@@ -91,7 +91,7 @@ EOF
 createdb)
 	test $# -eq 3 || die "usage: postgres.sh createdb DIR NAME"
 	. "$dir/env"
-	as_owner "$PG_BIN/psql" -d postgres -qAt \
+	PGOPTIONS="-c client_min_messages=warning" as_owner "$PG_BIN/psql" -d postgres -qAt \
 	    -c "DROP DATABASE IF EXISTS \"$3\"" -c "CREATE DATABASE \"$3\"" \
 	    >/dev/null || die "cannot create database $3"
 	echo "postgresql:///$3?host=$PGHOST&port=$PGPORT&user=$PGUSER"
