@@ -215,6 +215,8 @@ void	store_set_password_file(const char *path);
  */
 int	store_lock(struct store *, int64_t key, struct err *e);
 int	store_unlock(struct store *, int64_t key, struct err *e);
+/* 1 when some session holds the lock key, 0 when none does, -1 on error. */
+int	store_lock_held(struct store *, int64_t key, struct err *e);
 void	store_close(struct store *);
 /* 1 when the last failure was temporary (busy, locked, full), else 0. */
 int	store_retry(const struct store *);

@@ -49,6 +49,9 @@ recipient_lookup(struct store *st, const char *key, const char *display, int cre
 	sql_bind_int64(stmt, 4, store_now(st));
 	if (store_step_done(st, stmt, e, "adding a recipient") == -1)
 		return -1;
+	/* PostgreSQL: another session added it meanwhile (store.c). */
+	if (sql_changes(st->sql) == 0)
+		return recipient_lookup(st, key, display, 0, id, reset_time, e);
 	*id = sql_insert_id(st->sql);
 	return 0;
 }
@@ -185,7 +188,9 @@ recipient_count(struct store *st, const char *key, const char *display,
     const char *class, time_t bounce_time, struct recipient_row *r, struct err *e)
 {
 	struct sql_stmt *stmt;
+	int tries = 0;
 
+again:
 	if (recipient_find(st, key, r, e) == -1)
 		return -1;
 	recipient_judge(st, class, bounce_time, r);
@@ -206,8 +211,12 @@ recipient_count(struct store *st, const char *key, const char *display,
 	bind_text(stmt, 7, r->reached ? "suppressed" : NULL);
 	if (store_step_done(st, stmt, e, "counting for a recipient") == -1)
 		return -1;
-	if (r->id == 0)
+	if (r->id == 0) {
+		/* PostgreSQL: another session added it meanwhile (store.c). */
+		if (sql_changes(st->sql) == 0 && tries++ == 0)
+			goto again;
 		r->id = sql_insert_id(st->sql);
+	}
 	return 0;
 }
 

@@ -20,11 +20,10 @@
  * outbox_leases. A process killed in the middle of a batch would otherwise hold
  * its rows until the lease ran out (minutes); store_outbox_reclaim hands them
  * back as soon as the caller finds their owner dead (scanner/webhook-owner.c:
- * the owner holds a lock while it lives). That test only works on one host, as
- * SQLite does. A PostgreSQL backend would need neither table nor lock file: take
- * the rows with SELECT ... FOR UPDATE SKIP LOCKED in a transaction kept open for
- * the batch, or tie the lease to pg_try_advisory_lock(owner), which the server
- * drops with the owner's session, from whatever host it ran.
+ * the owner holds a lock while it lives). On SQLite that test works on one
+ * host, with a lock file. On PostgreSQL the owner's lock is an advisory lock on
+ * the server, which drops it with the owner's session, from whatever host it
+ * ran, and the rows are taken FOR UPDATE SKIP LOCKED (select_due).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -216,6 +215,18 @@ store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
 #define ROW_COLUMNS	"id, webhook, kind, payload, created, attempts, next_attempt," \
 			" delivered, last_error"
 
+/*
+ * The rows due. On PostgreSQL, processes on several hosts deliver at once: the
+ * rows one takes are locked until its lease is written and committed, and the
+ * others skip them (SKIP LOCKED) instead of leasing them too or waiting; once
+ * committed, their next attempt lies ahead and they are no longer due. SQLite
+ * lets one writer in at a time, which does the same.
+ */
+#define DUE_SQL \
+	"SELECT " ROW_COLUMNS " FROM outbox WHERE webhook = ?1" \
+	" AND id > ?5 AND delivered IS NULL AND (?3 <> 0 OR next_attempt <= ?2)" \
+	" ORDER BY id LIMIT ?4"
+
 static int
 select_due(struct store *st, const char *webhook, int64_t after, size_t limit,
     int force, struct store_outbox_row **rows, size_t *n, struct err *e)
@@ -223,9 +234,8 @@ select_due(struct store *st, const char *webhook, int64_t after, size_t limit,
 	struct sql_stmt *stmt;
 	int rc = SQL_DONE;
 
-	if (store_prepare(st, "SELECT " ROW_COLUMNS " FROM outbox WHERE webhook = ?1"
-	    " AND id > ?5 AND delivered IS NULL AND (?3 <> 0 OR next_attempt <= ?2)"
-	    " ORDER BY id LIMIT ?4", &stmt, e) == -1)
+	if (store_prepare(st, sql_dialect(st->sql) == SQL_SQLITE ? DUE_SQL :
+	    DUE_SQL " FOR UPDATE SKIP LOCKED", &stmt, e) == -1)
 		return -1;
 	bind_text(stmt, 1, webhook);
 	sql_bind_int64(stmt, 2, store_now(st));

@@ -90,6 +90,36 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_ROLLBACK_TO] = "ROLLBACK TO write",
 };
 
+/*
+ * The same statements where PostgreSQL needs more, because several processes
+ * on several hosts write at once there (SQLite lets one writer in at a time).
+ *
+ * Counters stay exact under a row lock rather than SERIALIZABLE: a result
+ * reads its recipient FOR UPDATE, so a second host ingesting a result for the
+ * same address waits at that read until the first commits and then sees its
+ * counts, judges on them and adds its own. Under SERIALIZABLE the second would
+ * fail at commit and its whole batch (up to SCAN_BATCH messages) would be done
+ * again; the lock costs nothing when hosts do not meet on an address, which is
+ * the usual case. A new address is added with ON CONFLICT DO NOTHING: a
+ * session that loses the race to add it reads it again, locked (ingest.c).
+ */
+static const char *const statement_pg_sql[STMT_COUNT] = {
+	[STMT_RECIPIENT_FIND] =
+	    "SELECT id, reset_time, CAST(state = 'suppressed' AS INTEGER), hard_bounces,"
+	    " complaints FROM recipients WHERE address_key = ?1 FOR UPDATE",
+	[STMT_RECIPIENT_INSERT] =
+	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (address_key) DO NOTHING"
+	    SQL_RETURNING_ID,
+	[STMT_RECIPIENT_ADD] =
+	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated,"
+	    " hard_bounces, complaints, blocks, events, last_bounce, state, soft_days)"
+	    " VALUES (?1, ?2, ?3, ?4, ?4, CAST(?5 = 'hard' AS INTEGER),"
+	    " CAST(?5 = 'complaint' AS INTEGER), CAST(?5 = 'block' AS INTEGER), 1, ?6,"
+	    " coalesce(?7, 'active'), ?8) ON CONFLICT (address_key) DO NOTHING"
+	    SQL_RETURNING_ID,
+};
+
 static const char *const class_names[] = {
 	"hard", "soft", "block", "complaint", "autoreply", "delayed", "delivered", NULL
 };
@@ -190,7 +220,9 @@ store_statement(struct store *st, enum store_statement which, struct err *e)
 	struct sql_stmt **stmt = &st->statements[which];
 
 	if (*stmt == NULL) {
-		if (store_prepare(st, statement_sql[which], stmt, e) == -1)
+		if (store_prepare(st, sql_dialect(st->sql) == SQL_POSTGRESQL &&
+		    statement_pg_sql[which] != NULL ? statement_pg_sql[which] :
+		    statement_sql[which], stmt, e) == -1)
 			return NULL;
 	} else {
 		sql_reset(*stmt);
@@ -575,6 +607,23 @@ store_unlock(struct store *st, int64_t key, struct err *e)
 
 	return server_lock(st, "SELECT pg_advisory_unlock(CAST(?1 AS BIGINT))", key,
 	    &got, e);
+}
+
+/* pg_locks shows a bigint key as its high (classid) and low (objid) halves. */
+int
+store_lock_held(struct store *st, int64_t key, struct err *e)
+{
+	int got = 0;
+
+	if (server_lock(st, "SELECT CAST(EXISTS (SELECT 1 FROM pg_locks"
+	    " WHERE locktype = 'advisory' AND objsubid = 1 AND granted"
+	    " AND database = (SELECT oid FROM pg_database"
+	    "  WHERE datname = current_database())"
+	    " AND CAST(classid AS BIGINT) = CAST(?1 AS BIGINT) >> 32"
+	    " AND CAST(objid AS BIGINT) = CAST(?1 AS BIGINT) & 4294967295) AS INTEGER)",
+	    key, &got, e) == -1)
+		return -1;
+	return got;
 }
 
 int

@@ -11,8 +11,10 @@
  * gone, instead of waiting for the lease (minutes) to run out.
  *
  * One host only, as SQLite is: locks on a network file system are not to be
- * trusted, and another host's process would look dead. db/outbox.c says what a
- * PostgreSQL backend would do instead.
+ * trusted, and another host's process would look dead. A store on PostgreSQL
+ * is shared by hosts: there the token is a session-level advisory lock on the
+ * server (store_lock), which the server drops with the session of a process
+ * that dies, wherever it ran, and "alive" asks the server (store_lock_held).
  */
 #include <sys/random.h>
 
@@ -33,10 +35,11 @@
 
 /* This process's lock file and token; one per process, kept until it exits. */
 static struct {
-	char	*path;		/* of the lock file */
+	char	*path;		/* of the lock file, or the store's URL */
 	int	 fd;
 	int64_t	 token;		/* 0 until the byte is locked */
-} owner = { NULL, -1, 0 };
+	struct store *store;	/* holding the token's lock on its server, or NULL */
+} owner = { NULL, -1, 0, NULL };
 
 static void
 byte_of(struct flock *fl, short type, int64_t token)
@@ -72,12 +75,61 @@ token_lock(struct err *e)
 	return err_set(e, "%s: no free owner token", owner.path);
 }
 
+/*
+ * Tokens on the server: in [2^61, 2^62), apart from the sources' scan locks
+ * (lock.c: below 2^40).
+ */
+static int
+token_lock_server(struct store *st, struct err *e)
+{
+	uint64_t random;
+	int tries, rc;
+
+	for (tries = 0; tries < TOKEN_TRIES; tries++) {
+		if (getrandom(&random, sizeof random, 0) != sizeof random)
+			return err_set(e, "webhooks: no random owner token: %s",
+			    strerror(errno));
+		random = (random & ((UINT64_C(1) << 61) - 1)) | UINT64_C(1) << 61;
+		if ((rc = store_lock(st, (int64_t)random, e)) == -1)
+			return -1;
+		if (rc == 0) {
+			owner.token = (int64_t)random;
+			return 0;
+		}
+	}
+	return err_set(e, "%s: no free owner token", owner.path);
+}
+
 int
 webhook_owner(struct store *st, int64_t *token, struct err *e)
 {
 	char *path;
 
 	*token = 0;
+	if (store_is_url(store_path(st))) {
+		/*
+		 * The lock is the session's: taking it again is a no-op for the
+		 * session that holds it, and gets it back for a store opened anew
+		 * (at the same address, perhaps) unless another session has it.
+		 */
+		if (owner.fd == -1 && owner.token != 0 && owner.store == st &&
+		    store_lock(st, owner.token, e) == 0) {
+			*token = owner.token;
+			return 0;
+		}
+		if (owner.fd != -1)
+			close(owner.fd);
+		owner.fd = -1;
+		free(owner.path);
+		owner.path = xstrdup(store_path(st));
+		owner.store = st;
+		owner.token = 0;
+		if (token_lock_server(st, e) == -1)
+			return -1;
+		*token = owner.token;
+		return 0;
+	}
+	owner.store = NULL;
 	path = xasprintf("%s.webhooks.lock", store_path(st));
 	if (owner.path != NULL && strcmp(owner.path, path) == 0 && owner.token != 0) {
 		free(path);
@@ -103,9 +155,14 @@ webhook_owner_alive(int64_t token, void *arg)
 {
 	struct flock fl;
 
-	(void)arg;
 	if (token == owner.token)
 		return 1;
+	if (owner.store != NULL && owner.store == arg) {
+		struct err e;
+
+		/* An error: alive, the lease runs out. */
+		return store_lock_held(owner.store, token, &e) != 0;
+	}
 	/* Tokens from elsewhere, or no lock file to ask: alive, the lease runs out. */
 	if (owner.fd == -1 || token <= 0 || (uint64_t)token > TOKEN_MASK)
 		return 1;

@@ -229,7 +229,7 @@ reclaim(struct store *st, int64_t *owner, struct err *e)
 		*owner = 0;
 		return 0;
 	}
-	if (store_outbox_reclaim(st, webhook_owner_alive, NULL, &released, e) == -1)
+	if (store_outbox_reclaim(st, webhook_owner_alive, st, &released, e) == -1)
 		return -1;
 	if (released > 0)
 		fprintf(stderr, "bouncescan: webhooks: %zu event(s) taken by a process"

@@ -57,12 +57,14 @@ int	webhooks_next_due(struct store *st, const struct conf *conf, time_t *when);
 /* webhook-owner.c */
 /*
  * This process's owner token for outbox leases (see db/outbox.c), a lock held
- * beside st's database until the process exits. 0, or -1 with e.
+ * beside st's database (on its server: an advisory lock) until the process
+ * exits. 0, or -1 with e.
  */
 int	webhook_owner(struct store *st, int64_t *token, struct err *e);
 /*
  * Whether the process that took token lives (1) or is gone (0), for
- * store_outbox_reclaim. Alive when it cannot tell. arg is unused.
+ * store_outbox_reclaim. Alive when it cannot tell. arg is the store (a store on
+ * a server asks it).
  */
 int	webhook_owner_alive(int64_t token, void *arg);
 
