@@ -198,6 +198,13 @@ void	store_policy_defaults(struct store_policy *);
 struct store *store_open(const char *path, struct err *e, int *retry);
 /* The same without writing anything: for queries by users who cannot write. */
 struct store *store_open_readonly(const char *path, struct err *e, int *retry);
+/*
+ * Create path, a new file of the store (the database, a lock file beside it), as
+ * the user who owns its directory when run as root; shared: with the group's
+ * access its directory gives, else 0600. Returns a descriptor open for reading
+ * and writing, or -1 with errno (EEXIST: it exists; nothing was changed).
+ */
+int	store_create_file(const char *path, int shared);
 void	store_close(struct store *);
 /* 1 when the last failure was temporary (busy, locked, full), else 0. */
 int	store_retry(const struct store *);
