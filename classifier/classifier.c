@@ -591,9 +591,45 @@ decide(const struct classifier *c, struct result *res)
 	res->class = reason_class(res->reason, res->status, res->smtp_code, res->action);
 }
 
-int
-classify(const struct classifier *c, const char *bytes, size_t len, struct report *r)
+/* Does any result name its recipient? */
+static int
+names_recipient(const struct report *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->nresults; i++)
+		if (r->results[i].recipient != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * A delivery report attached whole to a message that names nobody itself (a
+ * gateway that wrapped the DSN to add its disclaimer, a postmaster who forwarded
+ * it): the attached report, header and body, as one span of m's copy. NULL when
+ * the message has none as its own attachment.
+ */
+static const struct part *
+attached_report(const struct mail *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparts; i++) {
+		const struct part *p = &m->parts[i];
+
+		if (p->in_original && p->depth <= 2 &&
+		    strcmp(p->type, "multipart/report") == 0 && p->headers_len > 0 &&
+		    header_has(p->headers, p->headers_len, "From"))
+			return p;
+	}
+	return NULL;
+}
+
+static int
+classify_at(const struct classifier *c, const char *bytes, size_t len,
+    struct report *r, int nested)
+{
+	const struct part *attached;
 	struct mail m;
 	size_t i;
 
@@ -608,6 +644,21 @@ classify(const struct classifier *c, const char *bytes, size_t len, struct repor
 	decode(c, &m, r);
 	if (r->nresults == 0)
 		failed_recipients_header(&m, r);
+	/* Read the attached report instead, once (not an attachment's attachment). */
+	if (!nested && !names_recipient(r) && (attached = attached_report(&m)) != NULL) {
+		struct report inner;
+
+		memset(&inner, 0, sizeof inner);
+		if (classify_at(c, attached->headers, (size_t)(attached->body +
+		    attached->body_len - attached->headers), &inner, 1) > 0 &&
+		    names_recipient(&inner)) {
+			report_free(r);
+			*r = inner;
+			mail_free(&m);
+			return (int)r->nresults;
+		}
+		report_free(&inner);
+	}
 	original_headers(&m, r);
 	apply_lists(c, &m, r);
 	transcript_commands(&m, r);
@@ -615,4 +666,10 @@ classify(const struct classifier *c, const char *bytes, size_t len, struct repor
 		decide(c, &r->results[i]);
 	mail_free(&m);
 	return (int)r->nresults;
+}
+
+int
+classify(const struct classifier *c, const char *bytes, size_t len, struct report *r)
+{
+	return classify_at(c, bytes, len, r, 0);
 }

@@ -1425,15 +1425,16 @@ read_lines(struct reading *g, const char *text, size_t len)
 
 /*
  * Is the mailbox a mail system's own? Its local part names a daemon (MAILER-DAEMON,
- * MDaemon), the postmaster or a mailer, or has a word of one among its words:
- * "smtp", "mta", "antivirus", "gateway" (Symantec_AntiVirus_for_SMTP_Gateways).
+ * MDaemon) or the postmaster, or has a word of one among its words: "mailer",
+ * "smtp", "mta", "antivirus", "gateway" (Symantec_AntiVirus_for_SMTP_Gateways);
+ * not "newsmailer", which may be anyone's newsletter.
  */
 static int
 system_mailbox(const char *value)
 {
-	static const char *const inside[] = { "daemon", "postmaster", "mailer", NULL };
-	static const char *const word[] = { "smtp", "mta", "antivirus", "gateway",
-	    "gateways", "mailsweeper", "mimesweeper", "mailscanner", NULL };
+	static const char *const inside[] = { "daemon", "postmaster", NULL };
+	static const char *const word[] = { "mailer", "smtp", "mta", "antivirus",
+	    "gateway", "gateways", "mailsweeper", "mimesweeper", "mailscanner", NULL };
 	char *a, *at, *p, *w;
 	size_t i;
 	int yes = 0;
@@ -1492,14 +1493,15 @@ has_report_part(const struct mail *m)
 }
 
 /*
- * Does the text open by saying that delivery failed ("Your message could not be
- * delivered to", under a row of asterisks)? A mail system's notice does; a
- * person's reply opens with their own words.
+ * Does the text open by saying that delivery failed, then name the address alone
+ * on its line ("Your message could not be delivered to" / "ned@example.com", under
+ * a row of asterisks)? A mail system's notice does; a person's reply opens with
+ * their own words.
  */
 static int
 opens_with_failure(const struct reading *g, size_t limit)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < limit; i++) {
 		const struct gline *l = &g->lines[i];
@@ -1507,7 +1509,26 @@ opens_with_failure(const struct reading *g, size_t limit)
 
 		if (t == l->s + l->n || strchr("-=*_#", *t) != NULL)
 			continue;
-		return (l->kinds & (W_INTRO | W_HEADING)) != 0;
+		if (!(l->kinds & (W_INTRO | W_HEADING)))
+			return 0;
+		for (k = i + 1; k < limit && k < i + 4; k++) {
+			const char *a = plain_skip_blanks(g->lines[k].s,
+			    g->lines[k].s + g->lines[k].n), *rest;
+			const char *e = g->lines[k].s + g->lines[k].n;
+			char *found;
+
+			if (a == e)
+				continue;
+			if ((found = leading_address(a, (size_t)(e - a), &rest)) == NULL)
+				continue;
+			free(found);
+			/* '"kim@example.com" <kim@example.com>' is still one address. */
+			if (rest < e && *rest == '<' && (a = memchr(rest, '>',
+			    (size_t)(e - rest))) != NULL)
+				rest = a + 1;
+			return plain_blank(rest, e);
+		}
+		return 0;
 	}
 	return 0;
 }
@@ -1530,12 +1551,19 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 {
 	/* A bare body (pasted, or handed on by a gateway) has no sender to show. */
 	int system = system_sender(m) || m->nfields == 0, failing, support;
-	size_t i, coded = 0;
+	size_t i, coded = 0, worded = 0;
 
-	/* Lines that name an address beside a code or words of an error. */
-	for (i = 0; i < limit; i++)
-		coded += (g->lines[i].code || (g->lines[i].kinds & W_ERROR)) &&
-		    memchr(g->lines[i].s, '@', g->lines[i].n) != NULL;
+	/*
+	 * Lines that name an address beside a reply or status code; beside words
+	 * of an error only, they support a mail system's report but not anyone's
+	 * ("Write to help@example.com when something failed.").
+	 */
+	for (i = 0; i < limit; i++) {
+		if (memchr(g->lines[i].s, '@', g->lines[i].n) == NULL)
+			continue;
+		coded += g->lines[i].code;
+		worded += (g->lines[i].kinds & W_ERROR) != 0;
+	}
 	/*
 	 * A member's reply about a bounce, or an out-of-office notice, is not one;
 	 * a gateway that answers "RE: <subject>: non remis" opens with the failure.
@@ -1554,7 +1582,7 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	support = system || g->cut >= 0 || has_report_part(m) ||
 	    mail_auto_submitted(m) || mail_header_has(m, "X-Failed-Recipients") ||
 	    coded > 0 || ((subject & W_SUBJECT) && opens_with_failure(g, limit));
-	return (failing && support) || (system && coded > 0);
+	return (failing && support) || (system && coded + worded > 0);
 }
 
 static void

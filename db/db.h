@@ -217,6 +217,13 @@ int	store_lock(struct store *, int64_t key, struct err *e);
 int	store_unlock(struct store *, int64_t key, struct err *e);
 /* 1 when some session holds the lock key, 0 when none does, -1 on error. */
 int	store_lock_held(struct store *, int64_t key, struct err *e);
+/*
+ * Create path, a new file of the store (the database, a lock file beside it), as
+ * the user who owns its directory when run as root; shared: with the group's
+ * access its directory gives, else 0600. Returns a descriptor open for reading
+ * and writing, or -1 with errno (EEXIST: it exists; nothing was changed).
+ */
+int	store_create_file(const char *path, int shared);
 void	store_close(struct store *);
 /* 1 when the last failure was temporary (busy, locked, full), else 0. */
 int	store_retry(const struct store *);

@@ -172,6 +172,7 @@ static const char pg_schema[] =
  * table webhook_subscriptions, as on SQLite. The payload is the same JSON,
  * byte for byte: keys in the same order, no spaces, strings escaped as
  * SQLite's json_object escapes them (to_json does the same), times in ISO 8601.
+ * They are part of the schema here: a change to a payload is a migration.
  */
 #define J(v)	"bouncescan_json(" v ")"
 #define JT(v)	"bouncescan_json_time(" v ")"
@@ -202,7 +203,7 @@ static const char pg_outbox_triggers[] =
 	"  || ',\"time\":' || " JT("NEW.created")
 	"  || ',\"bounce_time\":' || " JT("e.bounce_time")
 	"  || ',\"source\":' || " J("m.source") " || ',\"scan_id\":' || " J("NEW.scan_id")
-	"  || '}', NEW.created, NEW.created"
+	"  || ',\"list\":' || " J("e.list") " || '}', NEW.created, NEW.created"
 	" FROM pg_temp.webhook_subscriptions w JOIN recipients r ON r.id = NEW.recipient_id"
 	" LEFT JOIN events e ON e.id = NEW.event_id"
 	" LEFT JOIN messages m ON m.id = e.message_id"
@@ -242,7 +243,7 @@ static const char pg_outbox_triggers[] =
 	"  || ',\"remote_mta\":' || " J("NEW.remote_mta")
 	"  || ',\"time\":' || " JT("NEW.bounce_time")
 	"  || ',\"source\":' || " J("m.source") " || ',\"scan_id\":' || " J("NEW.scan_id")
-	"  || '}', NEW.ingested, NEW.ingested"
+	"  || ',\"list\":' || " J("NEW.list") " || '}', NEW.ingested, NEW.ingested"
 	" FROM pg_temp.webhook_subscriptions w JOIN recipients r ON r.id = NEW.recipient_id"
 	" LEFT JOIN messages m ON m.id = NEW.message_id"
 	" WHERE w.kind = 'bounce'; RETURN NULL; END $f$;"

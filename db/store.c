@@ -8,9 +8,14 @@
  * disk before the caller disposes of the mail at its source. (NORMAL would be
  * faster but loses the last commits on a power failure, after their mail is gone.)
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -446,6 +451,8 @@ wal_bound_update(struct store *st)
 static int
 set_pragmas(struct store *st, int readonly, struct err *e)
 {
+	int persist;
+
 	sql_busy_timeout(st->sql, BUSY_TIMEOUT_MS);
 	/*
 	 * Foreign keys document the schema; db/ alone writes it, and checking them
@@ -464,12 +471,76 @@ set_pragmas(struct store *st, int readonly, struct err *e)
 		return -1;
 	if (readonly)
 		return 0;
+	/*
+	 * Keep the -wal and -shm files when the last connection closes (SQLite
+	 * deletes them by default, after a checkpoint that leaves everything in the
+	 * database file). Without them, a reader that may not create files in the
+	 * directory (another Unix user: sqlite3 -readonly, bouncescan status) cannot
+	 * open a WAL database at all; with them, read access to the three files is
+	 * enough. The WAL is truncated to nothing on that last close.
+	 */
+	persist = 1;
+	sqlite3_file_control(sql_sqlite_handle(st->sql), "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &persist);
 	/* A WAL that grew past the bound (one huge batch) is cut back to it. */
 	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = "
 	    WAL_LIMIT_BYTES, e) == -1)
 		return -1;
 	wal_bound_update(st);
 	return 0;
+}
+
+/*
+ * Whoever writes first, the files of the store must suit the user the MTA's
+ * pipe runs as, who owns the state directory (contrib/mta-pipe.md). Created by
+ * root (an administrator's first "import" or "suppress"), they were root's, and
+ * every later delivery failed "read-only": as root, a file is given the owner
+ * and group of its directory. The database's mode: read and write for the
+ * owner; for the group, the read and write its directory gives the group (so a
+ * setgid state directory shared with readers works though Postfix runs its
+ * pipes with umask 077); for others at most read, as the umask allows. SQLite
+ * gives the -wal and -shm files it creates the owner and mode of the database.
+ * A lock file (shared = 0) is 0600: only writers open it.
+ */
+int
+store_create_file(const char *path, int shared)
+{
+	struct stat sb, dir_sb;
+	char *dir, *slash;
+	mode_t mode = 0600;
+	int fd, saved;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    shared ? 0644 : 0600);
+	if (fd == -1)
+		return -1;
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';		/* "/bouncescan.db": the root */
+	else
+		*slash = '\0';
+	/* Read the umask from the file: umask() is process-wide, and threads run. */
+	if (fstat(fd, &sb) == -1 || stat(dir, &dir_sb) == -1)
+		goto fail;
+	if (shared)
+		mode |= (dir_sb.st_mode & 0060) | (sb.st_mode & 0004);
+	if (geteuid() == 0 && (sb.st_uid != dir_sb.st_uid ||
+	    sb.st_gid != dir_sb.st_gid) &&
+	    fchown(fd, dir_sb.st_uid, dir_sb.st_gid) == -1)
+		goto fail;
+	if (fchmod(fd, mode) == -1)
+		goto fail;
+	free(dir);
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	unlink(path);
+	free(dir);
+	errno = saved;
+	return -1;
 }
 
 static char *password_file;
@@ -521,12 +592,20 @@ static struct store *
 open_file(const char *path, int readonly, struct err *e, int *retry)
 {
 	struct store *st;
+	int fd;
 
 	if (store_is_url(path))
 		return open_server(path, readonly, e, retry);
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	store_policy_defaults(&st->policy);
+	/* An empty file is an empty database to SQLite. */
+	if (!readonly && (fd = store_create_file(path, 1)) != -1)
+		close(fd);
+	else if (!readonly && errno != EEXIST) {
+		err_set(e, "%s: cannot create the database: %s", path, strerror(errno));
+		goto fail;
+	}
 	if (sql_sqlite_open(path, readonly, &st->sql) == -1) {
 		store_fail(st, e, "opening");
 		goto fail;

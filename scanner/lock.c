@@ -25,7 +25,10 @@ lock_open(struct lock_file *l, const char *database_path, struct store *st,
 		return 0;
 	}
 	l->path = xasprintf("%s.lock", database_path);
-	l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* As root, the directory's owner's, as the database is (store_create_file). */
+	l->fd = store_create_file(l->path, 0);
+	if (l->fd == -1 && errno == EEXIST)
+		l->fd = open(l->path, O_RDWR | O_CLOEXEC);
 	if (l->fd == -1) {
 		err_set(e, "%s: %s", l->path, strerror(errno));
 		free(l->path);

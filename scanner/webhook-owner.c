@@ -142,7 +142,11 @@ webhook_owner(struct store *st, int64_t *token, struct err *e)
 	free(owner.path);
 	owner.path = path;
 	owner.token = 0;
-	if ((owner.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+	/* As root, the directory's owner's, as the database is (store_create_file). */
+	owner.fd = store_create_file(path, 0);
+	if (owner.fd == -1 && errno == EEXIST)
+		owner.fd = open(path, O_RDWR | O_CLOEXEC);
+	if (owner.fd == -1)
 		return err_set(e, "%s: %s", path, strerror(errno));
 	if (token_lock(e) == -1)
 		return -1;

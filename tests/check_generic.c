@@ -125,6 +125,26 @@ START_TEST(words_alone_are_not_a_bounce)
 }
 END_TEST
 
+/* A newsletter or a member that uses failure words is no report. */
+START_TEST(failure_words_from_anyone)
+{
+	assert_none(
+	    "From: Garden News Mailer <newsmailer@example.com>\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Your weekly digest\n"
+	    "\n"
+	    "If this message could not be delivered to you in full, read it online.\n"
+	    "Write to help@example.com when something failed.\n");
+	assert_none(
+	    "From: Bob <bob@example.com>\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Mail delivery failed\n"
+	    "\n"
+	    "Hi, please remove me. Mail to my old address bob.old@example.com could\n"
+	    "not be delivered anyway.\n");
+}
+END_TEST
+
 /* No sender, subject or Auto-Submitted: a quoted reply next to an address. */
 START_TEST(null_sender_and_code_suffice)
 {
@@ -749,6 +769,7 @@ main(void)
 	tcase_add_test(tc, unknown_mta_with_quoted_reply);
 	tcase_add_test(tc, member_reply_is_not_a_bounce);
 	tcase_add_test(tc, words_alone_are_not_a_bounce);
+	tcase_add_test(tc, failure_words_from_anyone);
 	tcase_add_test(tc, null_sender_and_code_suffice);
 	tcase_add_test(tc, rcpt_to_followed_by_error);
 	tcase_add_test(tc, addresses_under_heading);

@@ -26,6 +26,8 @@ subscribe(const char *name, unsigned events, const char *name2, unsigned events2
 	    e.msg);
 }
 
+static const char *bounce_list;	/* the list bounce() says it came from, or NULL */
+
 static void
 bounce(const char *address, const char *class, int64_t scan_id)
 {
@@ -39,6 +41,7 @@ bounce(const char *address, const char *class, int64_t scan_id)
 	m.bounce_time = T0;
 	m.scan_id = scan_id;
 	m.source = "maildir:/srv/bounces";
+	m.list = bounce_list;
 	ev.recipient = address;
 	ev.class = class;
 	ev.reason = strcmp(class, "block") == 0 ? "blocked" : "userunknown";
@@ -103,11 +106,25 @@ START_TEST(bounce_and_suppression_payloads)
 	    "\"rule\":\"rules.tsv:1\",\"status\":\"5.1.1\",\"smtp_code\":550,"
 	    "\"diagnostic\":\"550 5.1.1 <x>: \\\"quoted\\\" user unknown\","
 	    "\"remote_mta\":null,\"time\":\"2023-11-14T22:13:20Z\","
-	    "\"source\":\"maildir:/srv/bounces\",\"scan_id\":null}"));
+	    "\"source\":\"maildir:/srv/bounces\",\"scan_id\":null,\"list\":null}"));
 	ck_assert_ptr_nonnull(strstr(c->text, "a suppressed|{\"event\":\"suppressed\","
 	    "\"address\":\"Alice@example.com\""));
 	ck_assert_ptr_nonnull(strstr(c->text, "\"cause\":\"policy\",\"class\":\"hard\""));
 	ck_assert_ptr_null(strstr(c->text, "b "));
+
+	/* A bounce of one of several lists ([list NAME]) names it, as does its suppression. */
+	bounce_list = "announce";
+	bounce("dora@example.org", "hard", 0);
+	bounce_list = NULL;
+	c = rows();
+	ck_assert_int_eq(c->rows, 4);
+	ck_assert_ptr_nonnull(strstr(c->text, "a bounce|{\"event\":\"bounce\","
+	    "\"address\":\"dora@example.org\""));
+	ck_assert_ptr_nonnull(strstr(c->text, "\"scan_id\":null,\"list\":\"announce\"}\n"
+	    "a suppressed|{\"event\":\"suppressed\",\"address\":\"dora@example.org\""));
+	/* The suppression, written after the bounce, is the last row. */
+	ck_assert_str_eq(c->text + strlen(c->text) - strlen(",\"list\":\"announce\"}\n"),
+	    ",\"list\":\"announce\"}\n");
 }
 END_TEST
 

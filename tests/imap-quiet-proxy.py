@@ -14,12 +14,11 @@ the IMAPS server on 127.0.0.1:--upstream. Each IDLE the client starts is
 counted in --log, one line "idle" each.
 """
 import argparse
-import os
 import re
 import socket
-import ssl
-import sys
 import threading
+
+import tls_relay
 
 IDLE = re.compile(rb"^\S+ IDLE\r?\n$", re.IGNORECASE)
 DONE = re.compile(rb"^DONE\r?\n$", re.IGNORECASE)
@@ -27,10 +26,7 @@ NEWS = re.compile(rb"^\* \d+ (EXISTS|RECENT|EXPUNGE|FETCH)\b", re.IGNORECASE)
 
 
 def relay(client, args):
-    upstream_context = ssl.create_default_context(cafile=args.ca)
-    upstream = upstream_context.wrap_socket(
-        socket.create_connection(("127.0.0.1", args.upstream)),
-        server_hostname="localhost")
+    upstream = tls_relay.connect_upstream(args)
     idling = threading.Event()
     log_lock = threading.Lock()
 
@@ -57,31 +53,8 @@ def relay(client, args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cert", required=True)
-    parser.add_argument("--key", required=True)
-    parser.add_argument("--ca", required=True, help="the upstream server's CA")
-    parser.add_argument("--upstream", type=int, required=True)
-    parser.add_argument("--port-file", required=True)
-    parser.add_argument("--log", required=True)
-    args = parser.parse_args()
-
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(args.cert, args.key)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write("%d\n" % listener.getsockname()[1])
-    os.rename(args.port_file + ".tmp", args.port_file)
-    while True:
-        raw, _ = listener.accept()
-        try:
-            client = context.wrap_socket(raw, server_side=True)
-        except (ssl.SSLError, OSError) as e:
-            print("imap-quiet-proxy: handshake: %s" % e, file=sys.stderr)
-            raw.close()
-            continue
-        threading.Thread(target=relay, args=(client, args), daemon=True).start()
+    tls_relay.add_arguments(parser)
+    tls_relay.serve("imap-quiet-proxy", parser.parse_args(), relay)
 
 
 if __name__ == "__main__":

@@ -12,19 +12,14 @@ before any answer came back: a client that waits for each answer never sends
 more than 1, one that pipelines sends more.
 """
 import argparse
-import os
 import socket
-import ssl
-import sys
 import threading
+
+import tls_relay
 
 
 def relay(client, args):
-    upstream_context = ssl.create_default_context(cafile=args.ca)
-    upstream = upstream_context.wrap_socket(
-        socket.create_connection(("127.0.0.1", args.upstream)),
-        server_hostname="localhost")
-    upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    upstream = tls_relay.connect_upstream(args)
     state = {"in_flight": 0, "most": 0}
     lock = threading.Lock()
     in_capa = threading.Event()
@@ -75,33 +70,9 @@ def relay(client, args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cert", required=True)
-    parser.add_argument("--key", required=True)
-    parser.add_argument("--ca", required=True, help="the upstream server's CA")
-    parser.add_argument("--upstream", type=int, required=True)
-    parser.add_argument("--port-file", required=True)
-    parser.add_argument("--log", required=True)
+    tls_relay.add_arguments(parser)
     parser.add_argument("--no-pipelining", action="store_true")
-    args = parser.parse_args()
-
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(args.cert, args.key)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write("%d\n" % listener.getsockname()[1])
-    os.rename(args.port_file + ".tmp", args.port_file)
-    while True:
-        raw, _ = listener.accept()
-        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        try:
-            client = context.wrap_socket(raw, server_side=True)
-        except (ssl.SSLError, OSError) as e:
-            print("pop3-proxy: handshake: %s" % e, file=sys.stderr)
-            raw.close()
-            continue
-        threading.Thread(target=relay, args=(client, args), daemon=True).start()
+    tls_relay.serve("pop3-proxy", parser.parse_args(), relay)
 
 
 if __name__ == "__main__":
