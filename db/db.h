@@ -363,6 +363,17 @@ struct store_import_result {
 int	store_import(struct store *, const char *path, struct store_import_result *,
 	    struct err *e);
 
+/* copy.c */
+/*
+ * Copy every row of from into to, a new store (no rows but its policy), ids
+ * kept, in one transaction on to; then count each table on both sides and
+ * call cb (may be NULL) with each table's name and rows. The two may be of
+ * different backends. 0, or -1 with e (a difference in the counts included).
+ */
+int	store_copy(struct store *from, struct store *to,
+	    int (*cb)(const char *table, int64_t rows, void *), void *arg,
+	    struct err *e);
+
 /* BEGIN webhook: outbox.c */
 /*
  * The webhook outbox. Which kinds of event each webhook wants is given once after

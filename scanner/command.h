@@ -46,5 +46,6 @@ extern const struct command cmd_unsuppress;
 extern const struct command cmd_stats;
 extern const struct command cmd_reapply;
 extern const struct command cmd_webhooks;	/* cmd-webhooks.c */
+extern const struct command cmd_copy_store;	/* cmd-copy-store.c */
 
 #endif

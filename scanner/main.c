@@ -21,6 +21,7 @@ static const struct command *const commands[] = {
 	&cmd_unsuppress,
 	&cmd_stats,
 	&cmd_reapply,
+	&cmd_copy_store,
 	&cmd_webhooks,
 	NULL
 };

@@ -10,6 +10,11 @@
  * message, RECIPIENTS addresses on 997 domains (so most of them bounce more than
  * once), bounce times spread over 60 days. Messages are known by a 64-digit hex
  * hash, like the SHA-256 the scan command computes, and belongs to one scan.
+ *
+ * BENCH_STORE_URL in the environment names a store on PostgreSQL to use
+ * instead of a new file (tests/bench-store-pg.sh), and BENCH_STORE_PART=K
+ * makes the hashes those of part K, so that several processes at once ingest
+ * different messages for the same recipients.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +48,8 @@ seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static unsigned long part;	/* BENCH_STORE_PART */
+
 static int
 ingest(struct store *st, long results, long batch, long recipients, struct err *e)
 {
@@ -56,7 +63,7 @@ ingest(struct store *st, long results, long batch, long recipients, struct err *
 	/* As in a scan, every message and event carries the scan's id. */
 	if (store_scan_begin(st, "bench", &m.scan_id, e) == -1)
 		return -1;
-	srand(1);
+	srand(1 + (unsigned)(part >> 40));
 	for (i = 0; i < results; i++) {
 		unsigned r = (unsigned)rand();
 
@@ -64,7 +71,7 @@ ingest(struct store *st, long results, long batch, long recipients, struct err *
 			return -1;
 		snprintf(hash, sizeof hash, "%016lx%016lx%016lx%016lx",
 		    (unsigned long)i * 2654435761UL, (unsigned long)i, (unsigned long)r,
-		    (unsigned long)i ^ 0x5bd1e995UL);
+		    (unsigned long)(i ^ 0x5bd1e995L) + part);
 		snprintf(address, sizeof address, "user%ld@d%ld.example.com",
 		    (long)(r % (unsigned)recipients),
 		    (long)(r % (unsigned)recipients % 997));
@@ -92,7 +99,10 @@ main(int argc, char **argv)
 	if (results <= 0 || batch <= 0 || recipients <= 0 || mkdtemp(dir) == NULL)
 		return 2;
 	snprintf(path, sizeof path, "%s/bench.db", dir);
-	if ((st = store_open(path, &e, NULL)) == NULL) {
+	if (getenv("BENCH_STORE_PART") != NULL)
+		part = strtoul(getenv("BENCH_STORE_PART"), NULL, 10) << 40;
+	if ((st = store_open(getenv("BENCH_STORE_URL") != NULL ?
+	    getenv("BENCH_STORE_URL") : path, &e, NULL)) == NULL) {
 		fprintf(stderr, "%s\n", e.msg);
 		return 1;
 	}

@@ -70,9 +70,11 @@ start)
 	fi
 	# A port number only names the socket file: any will do, one per DIR.
 	port=$(( 20000 + $(echo "$dir" | cksum | cut -d' ' -f1) % 20000 ))
+	# Tests need no durability; PG_DURABLE=1 (benchmarks) keeps the defaults.
+	fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	test "${PG_DURABLE:-0}" = 1 && fast=
 	as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-	    -o "-c listen_addresses= -k $dir/run -p $port -c fsync=off \
-	    -c synchronous_commit=off -c full_page_writes=off" start \
+	    -o "-c listen_addresses= -k $dir/run -p $port $fast" start \
 	    >"$dir/pg_ctl.log" 2>&1 ||
 	    { cat "$dir/server.log" >&2; die "the server did not start"; }
 	cat >"$dir/env" <<EOF
