@@ -21,8 +21,8 @@
  * comments of schema.c say what points where.
  *
  * Several processes on several hosts may open a new store at once: the
- * schema is made under a transaction-level advisory lock, and whoever comes
- * second finds it made.
+ * schema is made under an advisory lock, and whoever comes second finds it
+ * made.
  */
 #include <stdio.h>
 #include <string.h>
@@ -335,10 +335,18 @@ schema_pg_migrate(struct store *st, struct err *e)
 		return 0;
 	if (version > PG_VERSION)
 		return pg_too_new(st, version, e);
-	if (sql_begin(st->sql) == -1)
-		return store_fail(st, e, "locking the database to set up its schema");
-	if (store_exec(st, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", e) == -1 ||
-	    pg_version(st, &version, e) == -1)
+	/*
+	 * The lock is the session's, taken before the transaction: a transaction
+	 * that began before another made the tables may not see them in its
+	 * catalog cache, however long it waited for that other's lock.
+	 */
+	if (store_exec(st, "SELECT pg_advisory_lock(" SCHEMA_LOCK ")", e) == -1)
+		return err_prefix(e, "locking the database to set up its schema: ");
+	if (sql_begin(st->sql) == -1) {
+		store_fail(st, e, "locking the database to set up its schema");
+		goto fail;
+	}
+	if (pg_version(st, &version, e) == -1)
 		goto fail;
 	if (version == 0) {
 		if (store_exec(st, pg_schema, e) == -1 ||
@@ -360,9 +368,11 @@ schema_pg_migrate(struct store *st, struct err *e)
 		store_fail(st, e, "committing the schema");
 		goto fail;
 	}
+	sql_exec(st->sql, "SELECT pg_advisory_unlock(" SCHEMA_LOCK ")");
 	return 0;
 fail:
 	sql_exec(st->sql, "ROLLBACK");
+	sql_exec(st->sql, "SELECT pg_advisory_unlock(" SCHEMA_LOCK ")");
 	return -1;
 }
 

@@ -111,7 +111,7 @@ def state(bouncescan, db, addresses):
     statuses = []
     for line in status.splitlines():
         row = json.loads(line)
-        for key in ("suppressed_at", "since", "scan_id"):
+        for key in ("suppressed_at", "suppressed_since", "since", "scan_id"):
             row.pop(key, None)
         statuses.append(json.dumps(row, sort_keys=True))
     return {"export": sorted(rows), "stats": stats, "status": sorted(statuses)}
