@@ -5,7 +5,18 @@
  * everything else from it: per-recipient counters, suppressions with their cause,
  * sender-side incidents. It knows nothing of mail formats: the caller hands it
  * addresses, class and reason names, and the hash of each message's raw bytes.
- * All SQL lives in db/, behind these functions, so another backend can follow.
+ * All SQL lives in db/, behind these functions.
+ *
+ * Two backends: a SQLite file (the embedded default) and a PostgreSQL database
+ * shared by scanners and readers on several hosts (a postgresql:// URL). They
+ * share everything but the driver: one policy (policy.c), one set of SQL
+ * strings written in the subset both speak, run through a thin SQL layer
+ * (sql.h; sql-sqlite.c, sql-pg.c). What differs is kept small and visible in
+ * one place each: the schema (schema.c's migrations, schema-pg.c's current
+ * schema), the row locks and SKIP LOCKED that concurrent writers need
+ * (statement_pg_sql in store.c, select_due in outbox.c), the form of a
+ * message hash (bind_hash), the outbox's triggers (outbox.c, schema-pg.c),
+ * and SQLite's pragmas, WAL and statistics memo, marked where they are.
  *
  * Errors: functions return 0 (or a count) on success and -1 on failure, with e
  * naming the database file and what failed. After a failure, store_retry() says
