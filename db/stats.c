@@ -257,8 +257,10 @@ memo_fill(struct store *st, struct stats_memo *m, struct err *e)
 	if (rc != SQL_DONE)
 		return store_fail(st, e, "counting events");
 	for (i = 0; i < SECTIONS; i++)
-		qsort(m->sections[i].lines, m->sections[i].n, sizeof (struct stats_line),
-		    i == STORE_BY_DAY ? by_key : by_count);
+		if (m->sections[i].n > 0)	/* lines is NULL then: not for qsort */
+			qsort(m->sections[i].lines, m->sections[i].n,
+			    sizeof (struct stats_line), i == STORE_BY_DAY ? by_key :
+			    by_count);
 	return 0;
 }
 
