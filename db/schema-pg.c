@@ -34,7 +34,7 @@
 
 #define PG_BASE_VERSION	9
 
-/* The advisory lock key of schema changes: "bsSchema" as a number. */
+/* The advisory lock key of schema changes: any number of our own. */
 #define SCHEMA_LOCK	"7237121048238761317"
 
 static const char pg_schema[] =
