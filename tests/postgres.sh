@@ -2,7 +2,7 @@
 # postgres.sh: a private PostgreSQL server for the store's tests, one per test
 # directory, reachable only through a Unix socket in that directory.
 #
-#   postgres.sh start DIR        initdb into DIR/data, start; writes DIR/env
+#   postgres.sh start DIR        initdb into DIR/data (once), start; writes DIR/env
 #   postgres.sh createdb DIR NAME  a new, empty database; prints its URL
 #   postgres.sh stop DIR         fast shutdown
 #   postgres.sh kill DIR         immediate shutdown; silent, for traps
@@ -63,7 +63,9 @@ start)
 		chown -R postgres "$dir" || die "cannot give $dir to postgres"
 		chmod 0700 "$dir"
 	fi
+	fresh=0
 	if ! test -f "$dir/data/PG_VERSION"; then
+		fresh=1
 		as_owner "$PG_BIN/initdb" -D "$dir/data" -A trust -U "$(owner)" \
 		    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 		    { cat "$dir/initdb.log" >&2; die "initdb failed"; }
@@ -86,7 +88,9 @@ PG_BIN='$PG_BIN'
 PG_URL='postgresql:///bouncescan?host=$dir/run&port=$port&user=$(owner)'
 export PGHOST PGPORT PGUSER PGDATABASE
 EOF
-	as_owner "$PG_BIN/psql" -h "$dir/run" -p $port -U "$(owner)" -d postgres \
+	# Started again (after stop): the database is there.
+	test $fresh = 0 ||
+	    as_owner "$PG_BIN/psql" -h "$dir/run" -p $port -U "$(owner)" -d postgres \
 	    -qAt -c "CREATE DATABASE bouncescan" >/dev/null ||
 	    die "cannot create the database"
 	;;
