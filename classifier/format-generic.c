@@ -284,6 +284,13 @@ static const struct word words[] = {
 
 	/* Korean */
 	{ "반송", W_SUBJECT | W_INTRO },
+	{ "전달되지 않았", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "전달하지 못했", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "배달되지 않았", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "발송 실패", W_SUBJECT | W_INTRO },
+	{ "다음 수신자", W_HEADING },
+	{ "존재하지 않", W_ERROR },
+	{ "초과", W_ERROR },
 	{ "전송 실패", W_SUBJECT | W_INTRO },
 	{ "배달 실패", W_SUBJECT | W_INTRO },
 
