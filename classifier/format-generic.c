@@ -262,6 +262,12 @@ static const struct word words[] = {
 	{ "傳送失敗", W_SUBJECT | W_INTRO },
 	{ "投遞失敗", W_SUBJECT | W_INTRO },
 	{ "退件", W_SUBJECT | W_INTRO },
+	{ "以下收件人", W_HEADING },
+	{ "下列收件人", W_HEADING },
+	{ "以下收件者", W_HEADING },
+	{ "下列收件者", W_HEADING },
+	{ "以下地址", W_HEADING },
+	{ "下列地址", W_HEADING },
 
 	/* Japanese */
 	{ "配信不能", W_SUBJECT | W_INTRO },
@@ -281,6 +287,10 @@ static const struct word words[] = {
 	{ "返送されました", W_SUBJECT | W_INTRO },
 	{ "エラーメール", W_SUBJECT },
 	{ "送信に失敗", W_SUBJECT | W_INTRO },
+	{ "以下のあて先", W_HEADING },
+	{ "以下の宛先", W_HEADING },
+	{ "次の宛先", W_HEADING },
+	{ "次のあて先", W_HEADING },
 
 	/* Korean */
 	{ "반송", W_SUBJECT | W_INTRO },

@@ -747,6 +747,25 @@ START_TEST(korean_body)
 }
 END_TEST
 
+/* Chinese and Japanese headings ("the following recipients:") over the address. */
+START_TEST(cjk_headings)
+{
+	assert_one(
+	    "\n"
+	    "您的邮件未能送达以下收件人：\n"
+	    "\n"
+	    "wang@example.cn\n"
+	    "原因：收件人邮箱已满\n",
+	    "wang@example.cn", CLASS_SOFT);
+	assert_one(
+	    "\n"
+	    "以下のあて先へのメッセージは配信されませんでした。\n"
+	    "\n"
+	    "tanaka@example.jp\n",
+	    "tanaka@example.jp", CLASS_SOFT);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -813,6 +832,7 @@ main(void)
 	tcase_add_test(tc, source_header_separator);
 	tcase_add_test(tc, non_fatal_is_a_delay);
 	tcase_add_test(tc, korean_body);
+	tcase_add_test(tc, cjk_headings);
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
