@@ -262,6 +262,12 @@ static const struct word words[] = {
 	{ "傳送失敗", W_SUBJECT | W_INTRO },
 	{ "投遞失敗", W_SUBJECT | W_INTRO },
 	{ "退件", W_SUBJECT | W_INTRO },
+	{ "以下收件人", W_HEADING },
+	{ "下列收件人", W_HEADING },
+	{ "以下收件者", W_HEADING },
+	{ "下列收件者", W_HEADING },
+	{ "以下地址", W_HEADING },
+	{ "下列地址", W_HEADING },
 
 	/* Japanese */
 	{ "配信不能", W_SUBJECT | W_INTRO },
@@ -281,9 +287,20 @@ static const struct word words[] = {
 	{ "返送されました", W_SUBJECT | W_INTRO },
 	{ "エラーメール", W_SUBJECT },
 	{ "送信に失敗", W_SUBJECT | W_INTRO },
+	{ "以下のあて先", W_HEADING },
+	{ "以下の宛先", W_HEADING },
+	{ "次の宛先", W_HEADING },
+	{ "次のあて先", W_HEADING },
 
 	/* Korean */
 	{ "반송", W_SUBJECT | W_INTRO },
+	{ "전달되지 않았", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "전달하지 못했", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "배달되지 않았", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "발송 실패", W_SUBJECT | W_INTRO },
+	{ "다음 수신자", W_HEADING },
+	{ "존재하지 않", W_ERROR },
+	{ "초과", W_ERROR },
 	{ "전송 실패", W_SUBJECT | W_INTRO },
 	{ "배달 실패", W_SUBJECT | W_INTRO },
 

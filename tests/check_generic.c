@@ -734,6 +734,38 @@ START_TEST(reason_in_sentence_or_reason_line)
 }
 END_TEST
 
+/* Korean, with no header at all: the heading, the address, the reason. */
+START_TEST(korean_body)
+{
+	assert_one(
+	    "\n"
+	    "메일이 다음 수신자에게 전달되지 않았습니다.\n"
+	    "\n"
+	    "kim@example.kr\n"
+	    "사유: 수신자의 메일함 용량이 초과되었습니다.\n",
+	    "kim@example.kr", CLASS_SOFT);
+}
+END_TEST
+
+/* Chinese and Japanese headings ("the following recipients:") over the address. */
+START_TEST(cjk_headings)
+{
+	assert_one(
+	    "\n"
+	    "您的邮件未能送达以下收件人：\n"
+	    "\n"
+	    "wang@example.cn\n"
+	    "原因：收件人邮箱已满\n",
+	    "wang@example.cn", CLASS_SOFT);
+	assert_one(
+	    "\n"
+	    "以下のあて先へのメッセージは配信されませんでした。\n"
+	    "\n"
+	    "tanaka@example.jp\n",
+	    "tanaka@example.jp", CLASS_SOFT);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -799,6 +831,8 @@ main(void)
 	tcase_add_test(tc, delay_with_address_alone);
 	tcase_add_test(tc, source_header_separator);
 	tcase_add_test(tc, non_fatal_is_a_delay);
+	tcase_add_test(tc, korean_body);
+	tcase_add_test(tc, cjk_headings);
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

@@ -813,6 +813,10 @@ static const struct {
 	{ "has not been delivered for more than 4 hours", "", 0, "expired" },
 	{ "Delivery failed 20 attempts: kim@example.com", "", 0, "expired" },
 	{ "gave up after 12 tries", "", 0, "expired" },
+	/* Korean: the mailbox is over its size; the address does not exist */
+	{ "사유: 수신자의 메일함 용량이 초과되었습니다.", "", 0, "mailboxfull" },
+	{ "수신자 주소가 존재하지 않습니다", "", 0, "userunknown" },
+	{ "해당 사용자를 찾을 수 없습니다", "", 0, "userunknown" },
 	/* Office 365's words for an unknown recipient */
 	{ "Your message to kim@example.com couldn't be delivered. kim wasn't "
 	    "found at example.com.", "", 0, "userunknown" },
