@@ -125,6 +125,12 @@ int	policy_evaluate(struct store *, int64_t recipient_id, time_t reset_time,
 	    struct recipient_counts *out, struct err *e);
 int	policy_evaluate_list(struct store *, int64_t recipient_id, time_t reset_time,
 	    const char *list, struct recipient_counts *out, struct err *e);
+/* One recipient's counters from its events fed in bounce-time order. */
+struct policy_counter;
+struct policy_counter *policy_counter_new(struct store *, struct recipient_counts *);
+void	policy_counter_add(struct policy_counter *, int64_t id, const char *class,
+	    time_t when, time_t recorded);
+void	policy_counter_end(struct policy_counter *);
 int	policy_apply(struct store *, int64_t recipient_id, time_t reset_time,
 	    int *newly_suppressed, struct err *e);
 int	policy_reached(const struct store_policy *, const struct recipient_row *,

@@ -171,45 +171,107 @@ count_event(struct recipient_counts *c, const struct store_policy *p,
 }
 
 /*
+ * The counting of one recipient's events, fed one at a time in bounce-time
+ * order: by policy_walk from a statement of its own, by status_many (query.c)
+ * from rows of many recipients at once. The deciding event is the first, in
+ * the order the store recorded them, to reach a threshold: a hard bounce or
+ * complaint by count, a soft bounce by soft_decide.
+ */
+struct policy_counter {
+	struct store		*st;
+	struct recipient_counts	*c;
+	struct soft_days	 soft;
+	int64_t			 today, decided_at;
+};
+
+static void
+counter_start(struct policy_counter *pc, struct store *st,
+    struct recipient_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	pc->st = st;
+	pc->c = c;
+	pc->today = (int64_t)store_now(st) / DAY;
+	pc->decided_at = 0;
+	soft_init(&pc->soft);
+}
+
+static void
+counter_add(struct policy_counter *pc, int64_t id, const char *class,
+    time_t when, time_t recorded)
+{
+	struct recipient_counts *c = pc->c;
+
+	c->events++;
+	c->last_event = id;
+	c->last_bounce = when;
+	if (strcmp(class, "soft") == 0)
+		soft_add(&pc->soft, &pc->st->policy, when, recorded, id, pc->today);
+	else if (count_event(c, &pc->st->policy, class) && c->deciding_event == 0) {
+		c->deciding_event = id;
+		pc->decided_at = recorded;
+	}
+}
+
+/* complete: every event was added (else only the memory is freed). */
+static void
+counter_end(struct policy_counter *pc, int complete)
+{
+	struct recipient_counts *c = pc->c;
+	int64_t soft_id, soft_at;
+
+	if (complete) {
+		c->soft_days = pc->soft.in_window_now;
+		soft_decide(&pc->soft, &pc->st->policy, &soft_id, &soft_at);
+		if (soft_id != 0 && (c->deciding_event == 0 ||
+		    soft_at < pc->decided_at ||
+		    (soft_at == pc->decided_at && soft_id < c->deciding_event)))
+			c->deciding_event = soft_id;
+	}
+	soft_free(&pc->soft);
+}
+
+struct policy_counter *
+policy_counter_new(struct store *st, struct recipient_counts *c)
+{
+	struct policy_counter *pc = xcalloc(1, sizeof *pc);
+
+	counter_start(pc, st, c);
+	return pc;
+}
+
+void
+policy_counter_add(struct policy_counter *pc, int64_t id, const char *class,
+    time_t when, time_t recorded)
+{
+	counter_add(pc, id, class, when, recorded);
+}
+
+void
+policy_counter_end(struct policy_counter *pc)
+{
+	counter_end(pc, 1);
+	free(pc);
+}
+
+/*
  * Count the rows of stmt (id, class, bounce_time, ingested of events in
- * bounce-time order) into c. The deciding event is the first, in the order the
- * store recorded them, to reach a threshold: a hard bounce or complaint by
- * count, a soft bounce by soft_decide. stmt is reset, not finalized.
+ * bounce-time order) into c. stmt is reset, not finalized.
  */
 static int
 policy_walk(struct store *st, struct sql_stmt *stmt, struct recipient_counts *c,
     struct err *e)
 {
-	struct soft_days soft;
-	int64_t today = (int64_t)store_now(st) / DAY, decided_at = 0, soft_id, soft_at;
+	struct policy_counter pc;
 	int rc;
 
-	memset(c, 0, sizeof *c);
-	soft_init(&soft);
-	while ((rc = sql_step(stmt)) == SQL_ROW) {
-		const char *class = column_text(stmt, 1);
-		time_t when = (time_t)sql_column_int64(stmt, 2);
-		time_t recorded = (time_t)sql_column_int64(stmt, 3);
-
-		c->events++;
-		c->last_event = sql_column_int64(stmt, 0);
-		c->last_bounce = when;
-		if (strcmp(class, "soft") == 0)
-			soft_add(&soft, &st->policy, when, recorded, c->last_event, today);
-		else if (count_event(c, &st->policy, class) && c->deciding_event == 0) {
-			c->deciding_event = c->last_event;
-			decided_at = recorded;
-		}
-	}
+	counter_start(&pc, st, c);
+	while ((rc = sql_step(stmt)) == SQL_ROW)
+		counter_add(&pc, sql_column_int64(stmt, 0), column_text(stmt, 1),
+		    (time_t)sql_column_int64(stmt, 2),
+		    (time_t)sql_column_int64(stmt, 3));
 	sql_reset(stmt);
-	if (rc == SQL_DONE) {
-		c->soft_days = soft.in_window_now;
-		soft_decide(&soft, &st->policy, &soft_id, &soft_at);
-		if (soft_id != 0 && (c->deciding_event == 0 || soft_at < decided_at ||
-		    (soft_at == decided_at && soft_id < c->deciding_event)))
-			c->deciding_event = soft_id;
-	}
-	soft_free(&soft);
+	counter_end(&pc, rc == SQL_DONE);
 	if (rc != SQL_DONE)
 		return store_fail(st, e, "reading a recipient's events");
 	return 0;

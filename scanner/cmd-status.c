@@ -23,6 +23,7 @@
 #include "setup.h"
 #include "show.h"
 #include "when.h"
+#include "xalloc.h"
 
 /* Whatever the classifier reports as a recipient, status can look up. */
 _Static_assert(CLASSIFIER_MAX_ADDRESS == STORE_ADDRESS_LONGEST,
@@ -31,6 +32,7 @@ _Static_assert(CLASSIFIER_MAX_ADDRESS == STORE_ADDRESS_LONGEST,
 #define STATUS_SUPPRESSED	1
 #define STATUS_ERROR		2
 #define LINE_MAX_BYTES		1024
+#define STATUS_BATCH		1000	/* addresses looked up at once */
 
 struct status_run {
 	struct store		*store;
@@ -40,6 +42,8 @@ struct status_run {
 	int			 suppressed;	/* any address was */
 	int			 failed;	/* any could not be checked */
 	int			 stop;		/* the database failed: give up */
+	char			*batch[STATUS_BATCH];	/* valid, not yet looked up */
+	size_t			 pending;
 };
 
 static const char *const state_names[] = {
@@ -147,7 +151,45 @@ print_invalid(const struct status_run *run, const char *address, const char *why
 	putchar('\n');
 }
 
-/* where: "standard input line 7", or NULL for an argument. */
+/*
+ * Look up the addresses queued by check_one, all at once (one round trip on
+ * PostgreSQL), and print them in their order.
+ */
+static void
+check_pending(struct status_run *run)
+{
+	struct store_status *s;
+	struct err e;
+	size_t i, n = run->pending;
+
+	if (n == 0)
+		return;
+	run->pending = 0;
+	s = xreallocarray(NULL, n, sizeof *s);
+	if (store_status_many(run->store, (const char *const *)run->batch, n, s,
+	    &e) == -1) {
+		fprintf(stderr, "bouncescan: status: %s\n", e.msg);
+		run->failed = run->stop = 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!run->stop) {
+			if (s[i].state == STORE_SUPPRESSED)
+				run->suppressed = 1;
+			if (run->json)
+				print_json(run, run->batch[i], &s[i]);
+			else
+				print_plain(run, run->batch[i], &s[i]);
+		}
+		store_status_free(&s[i]);
+		free(run->batch[i]);
+	}
+	free(s);
+}
+
+/*
+ * where: "standard input line 7", or NULL for an argument. Without --list an
+ * address is queued for check_pending; rows keep the order of the input.
+ */
 static void
 check_one(struct status_run *run, const char *address, const char *where)
 {
@@ -156,11 +198,20 @@ check_one(struct status_run *run, const char *address, const char *where)
 	struct err e;
 
 	if (store_address_normalise(address, display, key, &e) == -1) {
+		check_pending(run);
+		if (run->stop)
+			return;
 		/* e quotes the address. */
 		fprintf(stderr, "bouncescan: status: %s%s%s\n", where ? where : "",
 		    where ? ": " : "", e.msg);
 		print_invalid(run, address, e.msg);
 		run->failed = 1;
+		return;
+	}
+	if (run->list == NULL) {
+		run->batch[run->pending++] = xstrdup(address);
+		if (run->pending == STATUS_BATCH)
+			check_pending(run);
 		return;
 	}
 	if (store_status_list(run->store, address, run->list, &s, &e) == -1) {
@@ -237,6 +288,9 @@ check_stdin(struct status_run *run)
 		snprintf(where, sizeof where, "standard input line %lu", number);
 		address = trim(line);
 		if (too_long || nul) {
+			check_pending(run);
+			if (run->stop)
+				break;
 			fprintf(stderr, "bouncescan: status: %s: %s: not an address\n",
 			    where, too_long ? "longer than 1024 bytes" :
 			    "contains a NUL byte");
@@ -246,6 +300,7 @@ check_stdin(struct status_run *run)
 		} else if (*address != '\0' && *address != '#')
 			check_one(run, address, where);
 	}
+	check_pending(run);
 	if (ferror(stdin)) {
 		fprintf(stderr, "bouncescan: status: reading standard input failed\n");
 		run->failed = 1;
@@ -302,6 +357,7 @@ status_exec(const struct global_options *g, int argc, char **argv)
 		else
 			check_one(&run, argv[i], NULL);
 	}
+	check_pending(&run);
 	setup_command_done(run.store, 0);
 	if (fflush(stdout) == EOF)
 		run.failed = 1;
