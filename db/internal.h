@@ -115,6 +115,7 @@ void	stats_forget(struct store *);
 /* schema.c */
 int	schema_migrate(struct store *, struct err *e);
 int	schema_check(struct store *, struct err *e);
+int	schema_version_usable(struct store *, int version, struct err *e);
 
 /* schema-pg.c */
 int	schema_pg_migrate(struct store *, struct err *e);

@@ -383,10 +383,5 @@ schema_pg_check(struct store *st, struct err *e)
 
 	if (pg_version(st, &version, e) == -1)
 		return -1;
-	if (version > PG_VERSION)
-		return pg_too_new(st, version, e);
-	if (version < PG_VERSION)
-		return err_set(e, "%s: schema version %d needs upgrading to %d: open it"
-		    " once for writing", st->path, version, PG_VERSION);
-	return 0;
+	return schema_version_usable(st, version, e);
 }

@@ -562,7 +562,21 @@ fail:
 	return -1;
 }
 
-/* Opening read-only: the file must already have this build's schema. */
+/*
+ * Opening read-only, on either backend: a store at `version` must already have
+ * this build's schema.
+ */
+int
+schema_version_usable(struct store *st, int version, struct err *e)
+{
+	if (version > SCHEMA_VERSION)
+		return too_new(st, version, e);
+	if (version < SCHEMA_VERSION)
+		return err_set(e, "%s: schema version %d needs upgrading to %d: open it"
+		    " once for writing", st->path, version, SCHEMA_VERSION);
+	return 0;
+}
+
 int
 schema_check(struct store *st, struct err *e)
 {
@@ -570,10 +584,5 @@ schema_check(struct store *st, struct err *e)
 
 	if (schema_version(st, &version, e) == -1)
 		return -1;
-	if (version > SCHEMA_VERSION)
-		return too_new(st, version, e);
-	if (version < SCHEMA_VERSION)
-		return err_set(e, "%s: schema version %d needs upgrading to %d: open it"
-		    " once for writing", st->path, version, SCHEMA_VERSION);
-	return 0;
+	return schema_version_usable(st, version, e);
 }
