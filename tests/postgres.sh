@@ -18,6 +18,10 @@
 # run as root connects as that role through the socket (trust: the socket is
 # in a directory only that user and root can reach). Exit 77 (automake's
 # SKIP) when the server's programs are not installed.
+#
+# For the TLS test, start takes two optional variables: PG_TCP_PORT (listen on
+# 127.0.0.1 and this port as well, and only there; the socket gets the same
+# number) and PG_OPTIONS (more server options, e.g. -c ssl=on).
 set -u
 
 die() {
@@ -72,11 +76,16 @@ start)
 	fi
 	# A port number only names the socket file: any will do, one per DIR.
 	port=$(( 20000 + $(echo "$dir" | cksum | cut -d' ' -f1) % 20000 ))
+	listen=
+	if test -n "${PG_TCP_PORT:-}"; then
+		port=$PG_TCP_PORT
+		listen=127.0.0.1
+	fi
 	# Tests need no durability; PG_DURABLE=1 (benchmarks) keeps the defaults.
 	fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	test "${PG_DURABLE:-0}" = 1 && fast=
 	as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-	    -o "-c listen_addresses= -k $dir/run -p $port $fast" start \
+	    -o "-c listen_addresses=$listen -k $dir/run -p $port $fast ${PG_OPTIONS:-}" start \
 	    >"$dir/pg_ctl.log" 2>&1 ||
 	    { cat "$dir/server.log" >&2; die "the server did not start"; }
 	cat >"$dir/env" <<EOF
