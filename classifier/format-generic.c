@@ -1004,6 +1004,34 @@ original_annotation(const char *t, size_t tn)
 }
 
 /*
+ * Does lines[i] start an item of a list: after a blank line, the heading, or
+ * another address? Not an address that a wrapped sentence put at a line's start
+ * ("... e.g., if" / "kim@example.edu fails, try ...").
+ */
+static int
+starts_item(const struct reading *g, size_t i)
+{
+	const struct gline *l;
+	const char *t, *rest;
+	char *a;
+
+	if (i == 0 || blank(&g->lines[i - 1]))
+		return 1;
+	/* After the heading, or the reason it gives first ("Failure Reasons"). */
+	l = &g->lines[i - 1];
+	if (l->code || (l->kinds & (W_HEADING | W_INTRO | W_ERROR)))
+		return 1;
+	t = plain_skip_blanks(l->s, l->s + l->n);
+	if ((a = leading_address(t, (size_t)(l->s + l->n - t), &rest)) != NULL ||
+	    (a = labelled_address(t, (size_t)(l->s + l->n - t), &rest)) != NULL) {
+		free(a);
+		return 1;
+	}
+	/* The line before ends a sentence or a field: this one begins anew. */
+	return l->n > 0 && strchr(".:;)>", l->s[l->n - 1]) != NULL;
+}
+
+/*
  * "<address>: error text" and "address:" paragraphs, and addresses listed under a
  * failure heading, each with the text that follows it.
  */
@@ -1046,7 +1074,8 @@ read_address_lines(struct reading *g, size_t limit)
 		/* Or the reason came first: "Failure Reasons / <reason> / address". */
 		if (dn == 0)
 			reason_before(g, i, &d, &dn);
-		if (i < heading_until || span_error(g, i, to > i + 1 ? to : i + 1))
+		if ((i < heading_until && (o != NULL || starts_item(g, i))) ||
+		    span_error(g, i, to > i + 1 ? to : i + 1))
 			candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
 		else if (dn == 0 && neighbour_error(g, i, to, limit, &d, &dn))
 			candidate_add(g, a, d, dn, 0);
@@ -1294,6 +1323,24 @@ bare_name(const char *s, size_t n)
 }
 
 /*
+ * In lines[k] = [t, te): a first word, a gap of two blanks or more, and words of an
+ * error: where the error starts, or NULL.
+ */
+static const char *
+name_then_error(const struct reading *g, size_t k, const char *t, const char *te)
+{
+	const char *p = t;
+
+	if (!g->lines[k].code && !(g->lines[k].kinds & W_ERROR))
+		return NULL;
+	while (p < te && *p != ' ' && *p != '\t')
+		p++;
+	if (te - p < 3 || !((p[0] == ' ' && p[1] == ' ') || p[0] == '\t'))
+		return NULL;
+	return plain_skip_blanks(p, te);
+}
+
+/*
  * A provider that lists its own members by name alone under the heading
  * ("recipients could not be delivered ...:" then "jdoe"): those names are
  * mailboxes of the reporting system, the domain of the bounce's From.
@@ -1301,9 +1348,9 @@ bare_name(const char *s, size_t n)
 static void
 read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 {
-	const char *domain;
+	const char *domain, *why, *d;
 	char *from, *a, *p;
-	size_t i, k;
+	size_t i, k, dn;
 
 	if (m->from == NULL || (from = address_find(m->from, strlen(m->from))) == NULL)
 		return;
@@ -1334,6 +1381,18 @@ read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 					break;
 				continue;
 			}
+			/* "jdoe    No matches to nameserver query": the name, then why. */
+			if ((why = name_then_error(g, k, t, te)) != NULL) {
+				d = why;
+				dn = (size_t)(te - why);
+				te = why;
+				while (te > t && (te[-1] == ' ' || te[-1] == '\t'))
+					te--;
+			} else {
+				/* The heading says why ("... they are not accepting"). */
+				d = h->s;
+				dn = (size_t)(e - h->s);
+			}
 			if (!bare_name(t, (size_t)(te - t)))
 				break;
 			a = xmalloc((size_t)(te - t) + strlen(domain) + 2);
@@ -1342,8 +1401,7 @@ read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 			strcpy(a + (te - t) + 1, domain);
 			for (p = a; *p != '\0'; p++)
 				*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-			/* The heading says why ("... because they are not accepting"). */
-			candidate_add(g, a, h->s, (size_t)(e - h->s), 0);
+			candidate_add(g, a, d, dn, 0);
 		}
 		break;
 	}

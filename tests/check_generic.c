@@ -734,6 +734,37 @@ START_TEST(reason_in_sentence_or_reason_line)
 }
 END_TEST
 
+/*
+ * Under the heading: a name with its error after a gap is the failed mailbox; an
+ * address that a wrapped sentence of the explanation puts at a line's start is not.
+ */
+START_TEST(name_with_error_not_wrapped_address)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@mx.example.edu\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Returned mail - nameserver error report\n"
+	    "\n"
+	    " --------Message not delivered to the following:\n"
+	    "\n"
+	    " jdoe    No matches to nameserver query\n"
+	    "\n"
+	    " --------Error Detail:\n"
+	    "\n"
+	    " The directory did not find the name. If in doubt, write the\n"
+	    " full form of the name, e.g., if\n"
+	    " ann.lee@example.edu fails, try ann.b.lee@example.edu.\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "jdoe@mx.example.edu");
+	ck_assert_str_eq(r.results[0].reason, "userunknown");
+	ck_assert_ptr_null(find(&r, "ann.lee@example.edu"));
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
 /* Korean, with no header at all: the heading, the address, the reason. */
 START_TEST(korean_body)
 {
@@ -832,6 +863,7 @@ main(void)
 	tcase_add_test(tc, source_header_separator);
 	tcase_add_test(tc, non_fatal_is_a_delay);
 	tcase_add_test(tc, korean_body);
+	tcase_add_test(tc, name_with_error_not_wrapped_address);
 	tcase_add_test(tc, cjk_headings);
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
 	suite_add_tcase(s, tc);
