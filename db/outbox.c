@@ -200,17 +200,23 @@ row_read(struct sql_stmt *stmt, struct store_outbox_row *r)
 	r->last_error = error != NULL ? xstrdup(error) : NULL;
 }
 
+static void
+store_outbox_rows_free_one(struct store_outbox_row *r)
+{
+	free(r->webhook);
+	free(r->kind);
+	free(r->payload);
+	free(r->last_error);
+	memset(r, 0, sizeof *r);
+}
+
 void
 store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
 {
 	size_t i;
 
-	for (i = 0; rows != NULL && i < n; i++) {
-		free(rows[i].webhook);
-		free(rows[i].kind);
-		free(rows[i].payload);
-		free(rows[i].last_error);
-	}
+	for (i = 0; rows != NULL && i < n; i++)
+		store_outbox_rows_free_one(&rows[i]);
 	free(rows);
 }
 
@@ -218,20 +224,25 @@ store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
 			" delivered, last_error"
 
 /*
- * The rows due. On PostgreSQL, processes on several hosts deliver at once: the
- * rows one takes are locked until its lease is written and committed, and the
- * others skip them (SKIP LOCKED) instead of leasing them too or waiting; once
- * committed, their next attempt lies ahead and they are no longer due. SQLite
- * lets one writer in at a time, which does the same.
+ * The rows due, appended to rows (room for limit) after the *n already there.
+ * On PostgreSQL, processes on several hosts deliver at once: the rows one takes
+ * are locked until its lease is written and committed, and the others skip them
+ * (SKIP LOCKED) instead of leasing them too or waiting; once committed, their
+ * next attempt lies ahead and they are no longer due. SQLite lets one writer in
+ * at a time, which does the same. --force (?3) takes rows in their backoff too,
+ * so a lease's next attempt does not keep it from a second deliverer: a row
+ * another process holds (a lease row) is left to it, here and, for the race
+ * this statement's snapshot cannot see, in claim().
  */
 #define DUE_SQL \
 	"SELECT " ROW_COLUMNS " FROM outbox WHERE webhook = ?1" \
-	" AND id > ?5 AND delivered IS NULL AND (?3 <> 0 OR next_attempt <= ?2)" \
+	" AND id > ?5 AND delivered IS NULL AND (next_attempt <= ?2 OR (?3 <> 0" \
+	"  AND NOT EXISTS (SELECT 1 FROM outbox_leases l WHERE l.id = outbox.id)))" \
 	" ORDER BY id LIMIT ?4"
 
 static int
 select_due(struct store *st, const char *webhook, int64_t after, size_t limit,
-    int force, struct store_outbox_row **rows, size_t *n, struct err *e)
+    int force, struct store_outbox_row *rows, size_t *n, struct err *e)
 {
 	struct sql_stmt *stmt;
 	int rc = SQL_DONE;
@@ -242,11 +253,10 @@ select_due(struct store *st, const char *webhook, int64_t after, size_t limit,
 	bind_text(stmt, 1, webhook);
 	sql_bind_int64(stmt, 2, store_now(st));
 	sql_bind_int64(stmt, 3, force != 0);
-	sql_bind_int64(stmt, 4, (int64_t)limit);
+	sql_bind_int64(stmt, 4, (int64_t)(limit - *n));
 	sql_bind_int64(stmt, 5, after);
-	*rows = xcalloc(limit > 0 ? limit : 1, sizeof **rows);
 	while (*n < limit && (rc = sql_step(stmt)) == SQL_ROW)
-		row_read(stmt, &(*rows)[(*n)++]);
+		row_read(stmt, &rows[(*n)++]);
 	sql_finalize(stmt);
 	if (*n < limit && rc != SQL_DONE)
 		return store_fail(st, e, "reading the webhook outbox");
@@ -305,22 +315,79 @@ lease(struct store *st, int64_t id, time_t until, int64_t owner, struct err *e)
 	    e);
 }
 
+/*
+ * --force only: claim row id for owner, *taken 0 when another process holds
+ * it. The lease row is written first (ON CONFLICT DO NOTHING sees a lease
+ * committed after the select's snapshot was taken, which the select cannot:
+ * on PostgreSQL it may have got the row's lock just after the other
+ * deliverer's lease committed).
+ */
+static int
+claim(struct store *st, int64_t id, time_t until, int64_t owner, int *taken,
+    struct err *e)
+{
+	*taken = 1;
+	if (owner == 0)
+		return lease(st, id, until, owner, e);
+	if (outbox_run(st, "INSERT INTO outbox_leases (id, owner) VALUES (?1, ?2)"
+	    " ON CONFLICT (id) DO NOTHING", id, owner, NULL, e) == -1)
+		return -1;
+	if (sql_changes(st->sql) == 0) {
+		*taken = 0;
+		return 0;
+	}
+	return outbox_run(st, "UPDATE outbox SET next_attempt = ?2 WHERE id = ?1", id,
+	    until, NULL, e);
+}
+
 int
 store_outbox_take(struct store *st, const char *webhook, int64_t after, size_t limit,
     int seconds, int64_t owner, int force, struct store_outbox_row **rows, size_t *n,
     struct err *e)
 {
 	time_t until = store_now(st) + seconds;
-	size_t i;
-	int own, rc;
+	size_t i, from, kept;
+	int own, rc, taken;
 
-	*rows = NULL;
+	*rows = xcalloc(limit > 0 ? limit : 1, sizeof **rows);
 	*n = 0;
-	if (store_write_begin(st, &own, e) == -1)
+	if (store_write_begin(st, &own, e) == -1) {
+		free(*rows);
+		*rows = NULL;
 		return -1;
-	rc = select_due(st, webhook, after, limit, force, rows, n, e);
-	for (i = 0; rc == 0 && i < *n; i++)
-		rc = lease(st, (*rows)[i].id, until, owner, e);
+	}
+	/*
+	 * A row another deliverer holds is dropped (force only); select again
+	 * past the last one seen so that a short batch still means the end.
+	 */
+	do {
+		from = *n;
+		if ((rc = select_due(st, webhook, after, limit, force, *rows, n,
+		    e)) == -1 || *n == from)
+			break;
+		after = (*rows)[*n - 1].id;
+		kept = from;
+		for (i = from; rc == 0 && i < *n; i++) {
+			if (!force)
+				rc = lease(st, (*rows)[i].id, until, owner, e);
+			else
+				rc = claim(st, (*rows)[i].id, until, owner, &taken, e);
+			if (rc == 0 && force && !taken) {
+				store_outbox_rows_free_one(&(*rows)[i]);
+				continue;
+			}
+			if (kept != i)
+				(*rows)[kept] = (*rows)[i];
+			kept++;
+		}
+		if (rc == 0 && kept == *n) {
+			*n = kept;
+			break;
+		}
+		for (; i < *n; i++)	/* after a failure */
+			store_outbox_rows_free_one(&(*rows)[i]);
+		*n = kept;
+	} while (rc == 0);
 	if (store_write_end(st, own, rc, e) == -1) {
 		store_outbox_rows_free(*rows, *n);
 		*rows = NULL;
