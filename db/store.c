@@ -576,7 +576,18 @@ open_server(const char *url, int readonly, struct err *e, int *retry)
 	store_policy_defaults(&st->policy);
 #ifdef HAVE_LIBPQ
 	if (sql_pg_open(url, password_file, &st->sql) == -1) {
-		store_fail(st, e, "connecting");
+		/*
+		 * Never connected: "connection lost" would mislead. Still worth
+		 * a retry (exit 75 in pipe mode) since the server may be down;
+		 * libpq's message tells that from a refused certificate or
+		 * password, which waiting does not mend.
+		 */
+		if (sql_failure(st->sql) == SQL_FAIL_CONNECTION) {
+			st->retry = 1;
+			err_set(e, "%s: cannot connect to the database server: %s",
+			    url, sql_message(st->sql));
+		} else
+			store_fail(st, e, "connecting");
 		goto fail;
 	}
 #else
