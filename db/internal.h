@@ -116,6 +116,9 @@ void	stats_forget(struct store *);
 int	schema_migrate(struct store *, struct err *e);
 int	schema_check(struct store *, struct err *e);
 int	schema_version_usable(struct store *, int version, struct err *e);
+int	schema_read_version(struct store *, const char *sql, int *version,
+	    struct err *e);
+int	schema_too_new(struct store *, int version, struct err *e);
 
 /* schema-pg.c */
 int	schema_pg_migrate(struct store *, struct err *e);

@@ -293,21 +293,8 @@ pg_version(struct store *st, int *version, struct err *e)
 		return store_fail(st, e, "reading the schema version");
 	if (rc == SQL_DONE)
 		return 0;
-	if (store_prepare(st, "SELECT max(version) FROM schema_version", &stmt, e) == -1)
-		return -1;
-	if ((rc = sql_step(stmt)) == SQL_ROW)
-		*version = sql_column_int(stmt, 0);
-	sql_finalize(stmt);
-	if (rc != SQL_ROW)
-		return store_fail(st, e, "reading the schema version");
-	return 0;
-}
-
-static int
-pg_too_new(struct store *st, int version, struct err *e)
-{
-	return err_set(e, "%s: schema version %d is newer than this program's (%d)",
-	    st->path, version, PG_VERSION);
+	return schema_read_version(st, "SELECT max(version) FROM schema_version",
+	    version, e);
 }
 
 static int
@@ -334,7 +321,7 @@ schema_pg_migrate(struct store *st, struct err *e)
 	if (version == PG_VERSION)
 		return 0;
 	if (version > PG_VERSION)
-		return pg_too_new(st, version, e);
+		return schema_too_new(st, version, e);
 	/*
 	 * The lock is the session's, taken before the transaction: a transaction
 	 * that began before another made the tables may not see them in its

@@ -407,13 +407,14 @@ store_schema_version(void)
 	return SCHEMA_VERSION;
 }
 
-static int
-schema_version(struct store *st, int *version, struct err *e)
+/* The schema version as a query of one integer gives it, on either backend. */
+int
+schema_read_version(struct store *st, const char *sql, int *version, struct err *e)
 {
 	struct sql_stmt *stmt;
 	int rc;
 
-	if (store_prepare(st, "PRAGMA user_version", &stmt, e) == -1)
+	if (store_prepare(st, sql, &stmt, e) == -1)
 		return -1;
 	rc = sql_step(stmt);
 	if (rc == SQL_ROW)
@@ -425,7 +426,13 @@ schema_version(struct store *st, int *version, struct err *e)
 }
 
 static int
-too_new(struct store *st, int version, struct err *e)
+schema_version(struct store *st, int *version, struct err *e)
+{
+	return schema_read_version(st, "PRAGMA user_version", version, e);
+}
+
+int
+schema_too_new(struct store *st, int version, struct err *e)
 {
 	return err_set(e, "%s: schema version %d is newer than this program's (%d)",
 	    st->path, version, SCHEMA_VERSION);
@@ -541,7 +548,7 @@ schema_migrate(struct store *st, struct err *e)
 	if (version == SCHEMA_VERSION)
 		return 0;
 	if (version > SCHEMA_VERSION)
-		return too_new(st, version, e);
+		return schema_too_new(st, version, e);
 	if (schema_functions(st, e) == -1)
 		return -1;
 	if (sql_begin(st->sql) == -1)
@@ -570,7 +577,7 @@ int
 schema_version_usable(struct store *st, int version, struct err *e)
 {
 	if (version > SCHEMA_VERSION)
-		return too_new(st, version, e);
+		return schema_too_new(st, version, e);
 	if (version < SCHEMA_VERSION)
 		return err_set(e, "%s: schema version %d needs upgrading to %d: open it"
 		    " once for writing", st->path, version, SCHEMA_VERSION);
