@@ -611,6 +611,32 @@ check_lists(const struct conf *c, struct err *e)
 	return 0;
 }
 
+/*
+ * [database] password_file: libpq ignores a password file that its group or
+ * others may reach (with a warning, then "no password supplied" from the
+ * server), so say so before anything connects.
+ */
+static int
+check_database(const struct conf *c, struct err *e)
+{
+	struct stat st;
+
+	if (c->password_file == NULL)
+		return 0;
+	if (stat(c->password_file, &st) == -1)
+		return err_set(e, "%s: [database] password_file %s: %s", c->path,
+		    c->password_file, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return err_set(e, "%s: [database] password_file %s is not a regular"
+		    " file", c->path, c->password_file);
+	if ((st.st_mode & 077) != 0)
+		return err_set(e, "%s: [database] password_file %s can be reached by"
+		    " its group or others (mode %03o), and libpq would ignore it; run"
+		    " chmod 600 %s", c->path, c->password_file,
+		    (unsigned)(st.st_mode & 0777), c->password_file);
+	return 0;
+}
+
 /* A password in a file anyone on the machine may read is no secret. */
 static int
 readable_by_others(FILE *f)
@@ -657,7 +683,7 @@ conf_load(struct conf *c, const char *path, struct err *e)
 		    " \"chmod o-rwx %s\" (or use password_file)", path, path);
 	if (line < 0)
 		return err_set(e, "%s: cannot be read", path);
-	if (check_lists(c, e) == -1)
+	if (check_lists(c, e) == -1 || check_database(c, e) == -1)
 		return -1;
 	return check_sources(c, e);
 }
