@@ -9,6 +9,12 @@
  * complaint is judged on them; a soft bounce needs the recipient's history, which
  * policy.c reads. Either way the result is what policy.c would derive from the
  * events (store_reapply).
+ *
+ * On a database server each statement is a round trip, so the hot path asks
+ * for no answer it does not need at once (sql.h): a message's row and its
+ * first recipient's are looked up together, and the writes whose ids nothing
+ * needs (counters, most events, a suppression) are sent without waiting.
+ * SQLite runs each at once, as before.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,15 +74,15 @@ recipient_get(struct store *st, const char *address, int create, int64_t *id,
 	return recipient_lookup(st, key, display, create, id, reset_time, e);
 }
 
-/* 1 when new, 0 when the hash is known already. */
-static int
-message_insert(struct store *st, const struct store_message *m, time_t bounce_time,
-    size_t events, int64_t *message_id, struct err *e)
+/* Start recording a message (message_read tells whether it was new). */
+static struct sql_stmt *
+message_send(struct store *st, const struct store_message *m, time_t bounce_time,
+    size_t events, struct err *e)
 {
 	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_MESSAGE_INSERT, e)) == NULL)
-		return -1;
+		return NULL;
 	bind_hash(st->sql, stmt, 1, m->hash);
 	bind_text(stmt, 2, m->source);
 	bind_text(stmt, 3, m->origin);
@@ -85,6 +91,18 @@ message_insert(struct store *st, const struct store_message *m, time_t bounce_ti
 	sql_bind_int64(stmt, 5, bounce_time);
 	sql_bind_int64(stmt, 6, store_now(st));
 	sql_bind_int64(stmt, 7, (int64_t)events);
+	if (sql_send(stmt) == -1) {
+		store_fail(st, e, "recording a message");
+		return NULL;
+	}
+	return stmt;
+}
+
+/* 1 when new, 0 when the hash is known already. */
+static int
+message_read(struct store *st, struct sql_stmt *stmt, int64_t *message_id,
+    struct err *e)
+{
 	if (store_step_done(st, stmt, e, "recording a message") == -1)
 		return -1;
 	if (sql_changes(st->sql) == 0)
@@ -93,16 +111,23 @@ message_insert(struct store *st, const struct store_message *m, time_t bounce_ti
 	return 1;
 }
 
+/*
+ * recipient_id 0: the one just added for ev->recipient (a key). *id gets the
+ * event's id, or 0 when it was not waited for (need_id: always waited for).
+ */
 static int
 event_insert(struct store *st, const struct store_event *ev, int64_t recipient_id,
     int64_t message_id, const struct store_message *m, time_t bounce_time,
-    struct err *e)
+    int need_id, int64_t *id, struct err *e)
 {
+	int rc;
+
 	struct sql_stmt *stmt;
 
 	if ((stmt = store_statement(st, STMT_EVENT_INSERT, e)) == NULL)
 		return -1;
-	sql_bind_int64(stmt, 1, recipient_id);
+	if (recipient_id != 0)
+		sql_bind_int64(stmt, 1, recipient_id);
 	sql_bind_int64(stmt, 2, message_id);
 	bind_text(stmt, 3, ev->class);
 	bind_text(stmt, 4, ev->reason);
@@ -118,7 +143,15 @@ event_insert(struct store *st, const struct store_event *ev, int64_t recipient_i
 	sql_bind_int64(stmt, 12, bounce_time);
 	sql_bind_int64(stmt, 13, store_now(st));
 	bind_text(stmt, 14, m->list);
-	return store_step_done(st, stmt, e, "recording an event");
+	bind_text(stmt, 15, ev->recipient);
+	*id = 0;
+	if (need_id)
+		rc = store_step_done(st, stmt, e, "recording an event") == -1 ? -1 : 1;
+	else
+		rc = store_step_later(st, stmt, e, "recording an event");
+	if (rc == 1)
+		*id = sql_insert_id(st->sql);
+	return rc == -1 ? -1 : 0;
 }
 
 static void
@@ -134,18 +167,30 @@ reject(struct store_ingest *out, const char *why)
 	out->first_rejected[n] = '\0';
 }
 
-/* The recipient as it stands, or r->id 0 when it is new. */
-static int
-recipient_find(struct store *st, const char *key, struct recipient_row *r,
-    struct err *e)
+/* Start looking up a recipient as it stands (recipient_read gives it). */
+static struct sql_stmt *
+recipient_send(struct store *st, const char *key, struct err *e)
 {
 	struct sql_stmt *stmt;
+
+	if ((stmt = store_statement(st, STMT_RECIPIENT_FIND, e)) == NULL)
+		return NULL;
+	bind_text(stmt, 1, key);
+	if (sql_send(stmt) == -1) {
+		store_fail(st, e, "looking up a recipient");
+		return NULL;
+	}
+	return stmt;
+}
+
+/* The recipient recipient_send asked for, or r->id 0 when it is new. */
+static int
+recipient_read(struct store *st, struct sql_stmt *stmt, struct recipient_row *r,
+    struct err *e)
+{
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if ((stmt = store_statement(st, STMT_RECIPIENT_FIND, e)) == NULL)
-		return -1;
-	bind_text(stmt, 1, key);
 	if ((rc = sql_step(stmt)) == SQL_ROW) {
 		r->id = sql_column_int64(stmt, 0);
 		r->reset_time = (time_t)sql_column_int64(stmt, 1);
@@ -182,16 +227,21 @@ recipient_judge(const struct store *st, const char *class, time_t bounce_time,
 	    policy_first_soft_days(st, bounce_time) : -1;
 }
 
-/* Create or update the recipient with what this event adds; r gets the result. */
+/*
+ * Create or update the recipient with what this event adds; r gets the result
+ * (r->id stays 0 for a new one on a server: nothing waits for its id). found:
+ * its look-up, already sent (recipient_send), or NULL.
+ */
 static int
 recipient_count(struct store *st, const char *key, const char *display,
-    const char *class, time_t bounce_time, struct recipient_row *r, struct err *e)
+    const char *class, time_t bounce_time, struct sql_stmt *found,
+    struct recipient_row *r, struct err *e)
 {
 	struct sql_stmt *stmt;
-	int tries = 0;
+	int rc;
 
-again:
-	if (recipient_find(st, key, r, e) == -1)
+	if ((found == NULL && (found = recipient_send(st, key, e)) == NULL) ||
+	    recipient_read(st, found, r, e) == -1)
 		return -1;
 	recipient_judge(st, class, bounce_time, r);
 	stmt = store_statement(st, r->id == 0 ? STMT_RECIPIENT_ADD : STMT_RECIPIENT_COUNT,
@@ -209,15 +259,10 @@ again:
 	bind_text(stmt, 5, class);
 	sql_bind_int64(stmt, 6, bounce_time);
 	bind_text(stmt, 7, r->reached ? "suppressed" : NULL);
-	if (store_step_done(st, stmt, e, "counting for a recipient") == -1)
-		return -1;
-	if (r->id == 0) {
-		/* PostgreSQL: another session added it meanwhile (store.c). */
-		if (sql_changes(st->sql) == 0 && tries++ == 0)
-			goto again;
-		r->id = sql_insert_id(st->sql);
-	}
-	return 0;
+	if ((rc = store_step_later(st, stmt, e, "counting for a recipient")) == 1 &&
+	    r->id == 0)
+		r->id = sql_insert_id(st->sql);	/* it ran at once (SQLite) */
+	return rc == -1 ? -1 : 0;
 }
 
 /* 0 with the recipient's forms when a result can be recorded, else -1 and why. */
@@ -250,33 +295,48 @@ events_valid(const struct store_event *events, size_t nevents,
 	return valid;
 }
 
-/* One result (skipped if invalid: events_valid said why): record, count, judge. */
+/*
+ * One result (skipped if invalid: events_valid said why): record, count, judge.
+ * found: the look-up of its recipient, already sent, or NULL.
+ */
 static int
 ingest_event(struct store *st, const struct store_message *m, int64_t message_id,
-    const struct store_event *ev, struct store_ingest *out, struct err *e)
+    const struct store_event *ev, struct sql_stmt *found, struct store_ingest *out,
+    struct err *e)
 {
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
 	struct store_event copy = *ev;
-	struct recipient_row r;
+	struct recipient_row r, added;
 	struct err why;
+	int64_t event_id;
 	time_t bounce_time;
-	int newly = 0;
+	int newly = 0, soft_history;
 
 	if (event_check(ev, display, key, &why) == -1)
 		return 0;
 	copy.recipient = key;
 	bounce_time = ev->bounce_time != 0 ? ev->bounce_time :
 	    m->bounce_time != 0 ? m->bounce_time : store_now(st);
-	if (recipient_count(st, key, display, ev->class, bounce_time, &r, e) == -1 ||
-	    event_insert(st, &copy, r.id, message_id, m, bounce_time, e) == -1)
+	if (recipient_count(st, key, display, ev->class, bounce_time, found, &r,
+	    e) == -1)
+		return -1;
+	/* Only a soft bounce's history needs the event's id, and the recipient's. */
+	soft_history = !r.reached && r.judged && strcmp(ev->class, "soft") == 0 &&
+	    r.soft_days == -1;
+	if (soft_history && r.id == 0) {	/* just added (soft_threshold 1) */
+		if ((found = recipient_send(st, key, e)) == NULL ||
+		    recipient_read(st, found, &added, e) == -1)
+			return -1;
+		r.id = added.id;
+	}
+	if (event_insert(st, &copy, r.id, message_id, m, bounce_time, soft_history,
+	    &event_id, e) == -1)
 		return -1;
 	if (r.reached) {
-		if (suppression_of_event(st, r.id, ev, m->scan_id,
-		    sql_insert_id(st->sql), e) == -1)
+		if (suppression_of_event(st, r.id, event_id, ev, m->scan_id, e) == -1)
 			return -1;
 		newly = 1;
-	} else if (r.judged && strcmp(ev->class, "soft") == 0 && r.soft_days == -1 &&
-	    policy_on_soft(st, &r, bounce_time, sql_insert_id(st->sql),
+	} else if (soft_history && policy_on_soft(st, &r, bounce_time, event_id,
 	    &newly, e) == -1)
 		return -1;
 	out->events++;
@@ -284,14 +344,30 @@ ingest_event(struct store *st, const struct store_message *m, int64_t message_id
 	return 0;
 }
 
+/* The first result that will be recorded, or nevents. */
+static size_t
+first_valid(const struct store_event *events, size_t nevents, char *key)
+{
+	char display[STORE_ADDRESS_MAX];
+	struct err why;
+	size_t i;
+
+	for (i = 0; i < nevents; i++)
+		if (event_check(&events[i], display, key, &why) == 0)
+			break;
+	return i;
+}
+
 int
 store_ingest_message(struct store *st, const struct store_message *m,
     const struct store_event *events, size_t nevents, struct store_ingest *out,
     struct err *e)
 {
+	char key[STORE_ADDRESS_MAX];
+	struct sql_stmt *message, *found = NULL;
 	struct store_ingest ignored;
 	int64_t message_id = 0;
-	size_t i, valid;
+	size_t i, valid, first;
 	int own, rc = -1, fresh;
 
 	if (out == NULL)
@@ -302,15 +378,25 @@ store_ingest_message(struct store *st, const struct store_message *m,
 	if (store_ingest_begin(st, &own, e) == -1)
 		return -1;
 	valid = events_valid(events, nevents, out);
-	fresh = message_insert(st, m, m->bounce_time != 0 ? m->bounce_time :
-	    store_now(st), valid, &message_id, e);
-	if (fresh == -1)
+	message = message_send(st, m, m->bounce_time != 0 ? m->bounce_time :
+	    store_now(st), valid, e);
+	if (message == NULL)
 		goto out;
-	if (!fresh)	/* nothing of it is looked at again */
+	/* The first recipient is looked up in the same round trip. */
+	if ((first = first_valid(events, nevents, key)) < nevents &&
+	    (found = recipient_send(st, key, e)) == NULL)
+		goto out;
+	if ((fresh = message_read(st, message, &message_id, e)) == -1)
+		goto out;
+	if (!fresh) {	/* nothing of it is looked at again */
 		memset(out, 0, sizeof *out);
+		if (found != NULL)
+			sql_reset(found);
+	}
 	out->duplicate = !fresh;
 	for (i = 0; fresh && i < nevents; i++)
-		if (ingest_event(st, m, message_id, &events[i], out, e) == -1)
+		if (ingest_event(st, m, message_id, &events[i],
+		    i == first ? found : NULL, out, e) == -1)
 			goto out;
 	rc = 0;
 out:

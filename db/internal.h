@@ -26,6 +26,7 @@ enum store_statement {
 	STMT_SUPPRESSION_INSERT,
 	STMT_SUPPRESSION_LIFT,
 	STMT_SUPPRESSION_OF_EVENT,
+	STMT_SUPPRESSION_OF_LAST_EVENT,
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
 	STMT_ROLLBACK_TO,
@@ -88,6 +89,8 @@ int	store_prepare(struct store *, const char *sql, struct sql_stmt **out,
 	    struct err *e);
 int	store_step_done(struct store *, struct sql_stmt *, struct err *e,
 	    const char *what);
+int	store_step_later(struct store *, struct sql_stmt *, struct err *e,
+	    const char *what);
 int	store_exec(struct store *, const char *sql, struct err *e);
 int	store_write_begin(struct store *, int *own, struct err *e);
 int	store_write_end(struct store *, int own, int rc, struct err *e);
@@ -149,9 +152,12 @@ int	suppression_active(struct store *, int64_t recipient_id, int64_t *id,
 	    char **cause, struct err *e);
 int	suppression_insert(struct store *, int64_t recipient_id, const char *cause,
 	    const char *note, int64_t event_id, struct err *e);
-int	suppression_of_event(struct store *, int64_t recipient_id,
-	    const struct store_event *, int64_t scan_id, int64_t event_id,
-	    struct err *e);
+/*
+ * The suppression that the event just recorded (ingest.c) decided; ids 0: not
+ * known (nothing waited for them).
+ */
+int	suppression_of_event(struct store *, int64_t recipient_id, int64_t event_id,
+	    const struct store_event *, int64_t scan_id, struct err *e);
 int	suppress_recipient(struct store *, const char *address, const char *cause,
 	    const char *note, struct err *e);
 int	suppression_lift(struct store *, int64_t suppression_id, const char *by,

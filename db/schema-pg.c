@@ -274,7 +274,12 @@ static const char *const pg_migrations[] = {
 #define PG_VERSION	(PG_BASE_VERSION + (int)(sizeof pg_migrations / \
 			    sizeof pg_migrations[0]) - 1)
 
-/* The store's version: 0 when it has no schema yet. */
+/*
+ * The store's version: 0 when it has no schema yet. Outside a transaction the
+ * version is asked for at once, one round trip for every command that opens
+ * the store; only when that fails is the table's existence asked about
+ * (inside one, a failed statement would end the transaction).
+ */
 static int
 pg_version(struct store *st, int *version, struct err *e)
 {
@@ -282,6 +287,10 @@ pg_version(struct store *st, int *version, struct err *e)
 	int rc;
 
 	*version = 0;
+	if (!sql_in_transaction(st->sql) &&
+	    schema_read_version(st, "SELECT max(version) FROM schema_version", version,
+	    NULL) == 0)
+		return 0;
 	if (store_prepare(st, "SELECT CAST(to_regclass('schema_version') IS NOT NULL"
 	    " AS INTEGER)", &stmt, e) == -1)
 		return -1;

@@ -14,6 +14,16 @@
  * statements run once) and prepared on the server the second time, so the
  * hot path of an ingest is parsed and planned once per connection.
  *
+ * sql_send and sql_step_later (sql.h) queue statements in libpq's pipeline
+ * mode; the next call that needs an answer sends a sync and reads every
+ * queued result in order (pg_drain), keeping the rows of those sent by
+ * sql_send for their steps. The first failure in the queue is the one
+ * reported; the server skips the rest, and the transaction it was in can
+ * only be rolled back. A failure found where nobody can be told (a reset,
+ * a finalize) is held for the next step or exec, and a COMMIT that the server
+ * answers with ROLLBACK (its transaction had failed) is a failure, so that a
+ * failed write never passes for a committed one.
+ *
  * Failures are sorted by SQLSTATE: serialization failures and deadlocks
  * (class 40), lock timeouts (55P03), lost connections (class 08, or a
  * connection whose status went bad) and a full disk (53100) can succeed when
@@ -30,6 +40,11 @@
 
 #define PG_PARAMS_MAX	32
 
+/* Statements waiting in the pipeline: the maximum before a drain. */
+#define PG_QUEUE_MAX	256
+
+struct pg_stmt;
+
 struct pg_conn {
 	struct sql	 base;
 	PGconn		*conn;
@@ -38,6 +53,10 @@ struct pg_conn {
 	enum sql_failure failure;
 	char		*message;
 	unsigned	 names;		/* prepared statements so far */
+	int		 held;		/* a queued failure not reported yet */
+	/* In pipeline mode: each queued result's statement, NULL if unwanted. */
+	struct pg_stmt	*queue[PG_QUEUE_MAX];
+	size_t		 queued;
 };
 
 struct pg_stmt {
@@ -54,12 +73,17 @@ struct pg_stmt {
 	int		 formats[PG_PARAMS_MAX + 1];
 	PGresult	*res;
 	int		 row, nrows;
+	int		 sent;		/* queued by pg_send, not read yet */
+	int		 failed;	/* its queued run failed */
+	int64_t		 changes, insert_id;	/* of its queued run */
 };
 
 #define CONN(c)	((struct pg_conn *)(c))
 #define STMT(s)	((struct pg_stmt *)(s))
 
 static const struct sql_driver pg_driver;
+static int	pg_drain(struct pg_conn *);
+static void	pg_drain_or_hold(struct pg_conn *);
 
 static void
 pg_set_failure(struct pg_conn *c, enum sql_failure failure, const char *message)
@@ -115,6 +139,7 @@ pg_close(struct sql *sc)
 {
 	struct pg_conn *c = CONN(sc);
 
+	pg_drain(c);
 	PQfinish(c->conn);
 	free(c->message);
 	free(c);
@@ -225,6 +250,8 @@ pg_finalize(struct sql_stmt *ss)
 	char deallocate[64];
 	PGresult *res;
 
+	/* The queue may name it: read what waits there first. */
+	pg_drain_or_hold(s->c);
 	pg_clear_result(s);
 	pg_clear_bindings(ss);
 	if (s->name[0] != '\0' && PQstatus(s->c->conn) == CONNECTION_OK) {
@@ -239,7 +266,11 @@ pg_finalize(struct sql_stmt *ss)
 static void
 pg_reset(struct sql_stmt *ss)
 {
-	pg_clear_result(STMT(ss));
+	struct pg_stmt *s = STMT(ss);
+
+	if (s->sent)
+		pg_drain_or_hold(s->c);
+	pg_clear_result(s);
 }
 
 static void
@@ -283,6 +314,49 @@ pg_bind_null(struct sql_stmt *ss, int i)
 	pg_bind(STMT(ss), i, NULL, 0, 0);
 }
 
+/* The bound values as libpq takes them. */
+static void
+pg_params(const struct pg_stmt *s, const char **values, Oid *types)
+{
+	int i;
+
+	for (i = 1; i <= s->nparams; i++) {
+		values[i - 1] = s->values[i];
+		/* Not in the text: PostgreSQL needs a type for it all the same. */
+		types[i - 1] = s->used[i] ? 0 : 25;	/* text */
+	}
+}
+
+/* A run's result becomes the statement's rows and counts. */
+static void
+pg_keep(struct pg_stmt *s, PGresult *res)
+{
+	s->res = res;
+	s->nrows = PQntuples(res);
+	s->row = -1;
+	s->changes = strtoll(PQcmdTuples(res), NULL, 10);
+	s->insert_id = s->returning && s->nrows > 0 ?
+	    strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+}
+
+/* The connection's counts are those of the statement stepped last. */
+static void
+pg_counts(struct pg_stmt *s)
+{
+	s->c->changes = s->changes;
+	if (s->returning && s->nrows > 0)
+		s->c->insert_id = s->insert_id;
+	s->c->failure = SQL_FAIL_NONE;
+}
+
+/* A failure drained where nobody could be told: report it now. */
+static int
+pg_report_held(struct pg_conn *c)
+{
+	c->held = 0;
+	return -1;
+}
+
 /* Run the statement with its bindings; its rows are kept for the steps. */
 static int
 pg_run(struct pg_stmt *s)
@@ -292,13 +366,9 @@ pg_run(struct pg_stmt *s)
 	Oid types[PG_PARAMS_MAX];
 	PGresult *res;
 	ExecStatusType status;
-	int i, n = s->nparams;
+	int n = s->nparams;
 
-	for (i = 1; i <= n; i++) {
-		values[i - 1] = s->values[i];
-		/* Not in the text: PostgreSQL needs a type for it all the same. */
-		types[i - 1] = s->used[i] ? 0 : 25;	/* text */
-	}
+	pg_params(s, values, types);
 	if (s->runs++ == 1 && s->name[0] == '\0') {
 		/* A second run: worth preparing on the server. */
 		snprintf(s->name, sizeof s->name, "bs%u", ++c->names);
@@ -323,23 +393,166 @@ pg_run(struct pg_stmt *s)
 		PQclear(res);
 		return -1;
 	}
-	s->res = res;
-	s->nrows = PQntuples(res);
-	s->row = -1;
-	c->changes = strtoll(PQcmdTuples(res), NULL, 10);
-	if (s->returning && s->nrows > 0)
-		c->insert_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	c->failure = SQL_FAIL_NONE;
+	pg_keep(s, res);
 	return 0;
+}
+
+/*
+ * Read every queued result, up to the sync that ends them: 0, or -1 with the
+ * first failure among them (the server skipped what followed it).
+ */
+static int
+pg_drain(struct pg_conn *c)
+{
+	struct pg_stmt *s;
+	PGresult *res;
+	ExecStatusType status;
+	size_t i;
+	int ok = 1;
+
+	if (c->queued == 0)
+		return 0;
+	if (PQpipelineSync(c->conn) != 1) {
+		pg_fail(c, NULL);
+		ok = 0;
+	}
+	for (i = 0; ok && i < c->queued; i++) {
+		s = c->queue[i];
+		if ((res = PQgetResult(c->conn)) == NULL) {
+			pg_fail(c, NULL);	/* the connection went */
+			ok = 0;
+			break;
+		}
+		status = PQresultStatus(res);
+		if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+			if (s != NULL)
+				pg_keep(s, res);
+			else
+				PQclear(res);
+		} else {
+			pg_fail(c, res);
+			PQclear(res);
+			ok = 0;
+		}
+		/* Each query's results end with a NULL. */
+		while ((res = PQgetResult(c->conn)) != NULL)
+			PQclear(res);
+	}
+	/* After a failure: the server's aborted results, then the sync. */
+	while (PQstatus(c->conn) == CONNECTION_OK &&
+	    (res = PQgetResult(c->conn)) != NULL) {
+		status = PQresultStatus(res);
+		PQclear(res);
+		if (status == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	for (i = 0; i < c->queued; i++)
+		if ((s = c->queue[i]) != NULL) {
+			s->failed = s->res == NULL;
+			s->sent = 0;
+		}
+	c->queued = 0;
+	if (PQexitPipelineMode(c->conn) != 1 && ok) {
+		pg_fail(c, NULL);
+		ok = 0;
+	}
+	return ok ? 0 : -1;
+}
+
+/* pg_drain where the failure cannot be reported: held for the next call. */
+static void
+pg_drain_or_hold(struct pg_conn *c)
+{
+	if (pg_drain(c) == -1)
+		c->held = 1;
+}
+
+/* Queue a run of the statement (wanted: its rows are kept for its steps). */
+static int
+pg_queue(struct pg_stmt *s, int wanted)
+{
+	struct pg_conn *c = s->c;
+	const char *values[PG_PARAMS_MAX];
+	Oid types[PG_PARAMS_MAX];
+	int n = s->nparams, ok;
+
+	if (c->queued + 2 > PG_QUEUE_MAX && pg_drain(c) == -1)
+		return -1;
+	if (c->queued == 0 && PQpipelineStatus(c->conn) == PQ_PIPELINE_OFF &&
+	    PQenterPipelineMode(c->conn) != 1) {
+		pg_fail(c, NULL);
+		return -1;
+	}
+	pg_params(s, values, types);
+	if (s->runs++ == 1 && s->name[0] == '\0') {
+		snprintf(s->name, sizeof s->name, "bs%u", ++c->names);
+		if (PQsendPrepare(c->conn, s->name, s->text, n, types) != 1) {
+			s->name[0] = '\0';
+			pg_fail(c, NULL);
+			return -1;
+		}
+		c->queue[c->queued++] = NULL;
+	}
+	if (s->name[0] != '\0')
+		ok = PQsendQueryPrepared(c->conn, s->name, n, values, s->lengths + 1,
+		    s->formats + 1, 0);
+	else
+		ok = PQsendQueryParams(c->conn, s->text, n, types, values,
+		    s->lengths + 1, s->formats + 1, 0);
+	if (ok != 1) {
+		pg_fail(c, NULL);
+		return -1;
+	}
+	c->queue[c->queued++] = wanted ? s : NULL;
+	if (wanted) {
+		pg_clear_result(s);
+		s->sent = 1;
+		s->failed = 0;
+	}
+	return 0;
+}
+
+static int
+pg_send(struct sql_stmt *ss)
+{
+	struct pg_stmt *s = STMT(ss);
+
+	if (s->c->held)
+		return pg_report_held(s->c);
+	if (s->sent && pg_drain(s->c) == -1)
+		return -1;
+	return pg_queue(s, 1);
+}
+
+static int
+pg_step_later(struct sql_stmt *ss)
+{
+	struct pg_stmt *s = STMT(ss);
+
+	if (s->c->held)
+		return pg_report_held(s->c);
+	if (s->sent && pg_drain(s->c) == -1)
+		return -1;
+	return pg_queue(s, 0);
 }
 
 static int
 pg_step(struct sql_stmt *ss)
 {
 	struct pg_stmt *s = STMT(ss);
+	struct pg_conn *c = s->c;
 
-	if (s->res == NULL && pg_run(s) == -1)
-		return -1;
+	if (s->res == NULL) {
+		if (c->held)
+			return pg_report_held(c);
+		if (s->sent || c->queued > 0) {
+			/* With what waits in the pipeline: one round trip for all. */
+			if ((!s->sent && pg_queue(s, 1) == -1) || pg_drain(c) == -1)
+				return -1;
+		} else if (pg_run(s) == -1)
+			return -1;
+		pg_counts(s);
+	}
 	if (s->row + 1 >= s->nrows) {
 		s->row = s->nrows;
 		return SQL_DONE;
@@ -387,11 +600,27 @@ static int
 pg_exec(struct sql *sc, const char *text)
 {
 	struct pg_conn *c = CONN(sc);
-	PGresult *res = PQexec(c->conn, text);
-	ExecStatusType status = PQresultStatus(res);
+	int rollback = strcmp(text, "ROLLBACK") == 0;
+	PGresult *res;
+	ExecStatusType status;
 
+	/* A ROLLBACK is what any failure held or queued calls for anyway. */
+	if (c->held && !rollback)
+		return pg_report_held(c);
+	c->held = 0;
+	if (pg_drain(c) == -1 && !rollback)
+		return -1;
+	res = PQexec(c->conn, text);
+	status = PQresultStatus(res);
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
 		pg_fail(c, res);
+		PQclear(res);
+		return -1;
+	}
+	if (strcmp(text, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+		/* The server ends a failed transaction so, without an error. */
+		pg_set_failure(c, SQL_FAIL_OTHER, "the server rolled the transaction"
+		    " back: a statement in it had failed");
 		PQclear(res);
 		return -1;
 	}
@@ -430,8 +659,10 @@ pg_message(struct sql *sc)
 static int
 pg_in_transaction(struct sql *sc)
 {
-	PGTransactionStatusType t = PQtransactionStatus(CONN(sc)->conn);
+	PGTransactionStatusType t;
 
+	pg_drain_or_hold(CONN(sc));
+	t = PQtransactionStatus(CONN(sc)->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
@@ -442,6 +673,7 @@ pg_busy_timeout(struct sql *sc, int milliseconds)
 	char set[64];
 	PGresult *res;
 
+	pg_drain_or_hold(CONN(sc));
 	snprintf(set, sizeof set, "SET lock_timeout = %d", milliseconds);
 	res = PQexec(CONN(sc)->conn, set);
 	PQclear(res);
@@ -461,6 +693,8 @@ static const struct sql_driver pg_driver = {
 	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
+	.send = pg_send,
+	.step_later = pg_step_later,
 	.column_int64 = pg_column_int64,
 	.column_text = pg_column_text,
 	.column_null = pg_column_null,
@@ -482,48 +716,79 @@ pg_quiet(void *arg, const char *message)
 }
 
 /*
+ * Read the URL: 1 when it carries a password (user:password@, ?password=), 0
+ * when not, -1 when it is unreadable (*why). *options gets its "options"
+ * (server settings), or NULL.
+ */
+static int
+url_read(const char *url, char **options, char **why)
+{
+	PQconninfoOption *all, *o;
+	int found = 0;
+
+	*options = NULL;
+	if ((all = PQconninfoParse(url, why)) == NULL)
+		return -1;
+	for (o = all; o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (strcmp(o->keyword, "password") == 0)
+			found = 1;
+		else if (strcmp(o->keyword, "options") == 0)
+			*options = xstrdup(o->val);
+	}
+	PQconninfoFree(all);
+	return found;
+}
+
+/*
+ * Settings for the session, sent with the connection request rather than
+ * as statements after it (two round trips fewer for each status call): the
+ * user's own (the URL's options, else PGOPTIONS) and ours after them.
+ */
+static char *
+session_options(char *user, int readonly, int lock_timeout_ms)
+{
+	const char *env = getenv("PGOPTIONS");
+	char *options;
+
+	options = xasprintf("%s%s-c lock_timeout=%d%s",
+	    user != NULL ? user : env != NULL ? env : "",
+	    user != NULL || (env != NULL && env[0] != '\0') ? " " : "",
+	    lock_timeout_ms, readonly ? " -c default_transaction_read_only=on" : "");
+	free(user);
+	return options;
+}
+
+/*
  * Connect to url (a libpq connection URI: postgresql://user@host/db?sslmode=...).
  * A password comes from libpq's own sources (~/.pgpass, PGPASSFILE, a service
  * file) or from password_file (may be NULL), never from the URL's caller.
  * *out is set even on failure, for its message.
  */
-/* 1 when the URL carries a password (user:password@, ?password=), -1 unreadable. */
-static int
-url_password(const char *url, char **why)
-{
-	PQconninfoOption *options, *o;
-	int found = 0;
-
-	if ((options = PQconninfoParse(url, why)) == NULL)
-		return -1;
-	for (o = options; o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
-		    o->val[0] != '\0')
-			found = 1;
-	PQconninfoFree(options);
-	return found;
-}
-
 int
-sql_pg_open(const char *url, const char *password_file, struct sql **out)
+sql_pg_open(const char *url, const char *password_file, int readonly,
+    int lock_timeout_ms, struct sql **out)
 {
 	struct pg_conn *c = xcalloc(1, sizeof *c);
-	const char *keys[4], *values[4];
-	char *why = NULL;
+	const char *keys[5], *values[5];
+	char *why = NULL, *user_options, *options;
 	int n = 0;
 
 	c->base.driver = &pg_driver;
 	*out = &c->base;
-	switch (url_password(url, &why)) {
+	switch (url_read(url, &user_options, &why)) {
 	case -1:
 		pg_set_failure(c, SQL_FAIL_OTHER, why != NULL ? why : "not a URL");
 		PQfreemem(why);
 		return -1;
 	case 1:
+		free(user_options);
 		pg_set_failure(c, SQL_FAIL_OTHER, "a password in the URL is refused:"
 		    " put it in ~/.pgpass, PGPASSFILE or [database] password_file");
 		return -1;
 	}
+	options = session_options(user_options, readonly, lock_timeout_ms);
 	keys[n] = "dbname";
 	values[n++] = url;
 	if (password_file != NULL) {
@@ -532,9 +797,12 @@ sql_pg_open(const char *url, const char *password_file, struct sql **out)
 	}
 	keys[n] = "application_name";
 	values[n++] = "bouncescan";
+	keys[n] = "options";
+	values[n++] = options;
 	keys[n] = NULL;
 	values[n] = NULL;
 	c->conn = PQconnectdbParams(keys, values, 1);
+	free(options);
 	if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK) {
 		pg_set_failure(c, SQL_FAIL_CONNECTION, c->conn != NULL ?
 		    PQerrorMessage(c->conn) : "out of memory");

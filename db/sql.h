@@ -20,6 +20,18 @@
  * Strings returned by sql_column_text are borrowed until the statement is
  * stepped again, reset or finalized; strings bound with sql_bind_text are
  * borrowed until the statement is stepped (the caller keeps them alive).
+ *
+ * Round trips: a server is a round trip away for every statement, SQLite a
+ * function call. Two calls let the hot path of an ingest (ingest.c) send
+ * statements without waiting for each answer, and do nothing on SQLite:
+ * sql_send starts a statement whose rows the caller reads later with
+ * sql_step, and sql_step_later runs one whose rows nobody reads (an INSERT or
+ * UPDATE). The PostgreSQL driver queues both in libpq's pipeline mode and
+ * waits for all of them at the next call that needs an answer from the
+ * server, so several statements cost one round trip. A failure of a statement
+ * run by sql_step_later is reported by that next call (a step, sql_exec, or
+ * COMMIT at the latest), and sql_changes and sql_insert_id say nothing about
+ * it.
  */
 #ifndef BOUNCESCAN_DB_SQL_H
 #define BOUNCESCAN_DB_SQL_H
@@ -71,6 +83,8 @@ struct sql_driver {
 	void	(*bind_blob)(struct sql_stmt *, int, const void *, size_t);
 	void	(*bind_null)(struct sql_stmt *, int);
 	int	(*step)(struct sql_stmt *);
+	int	(*send)(struct sql_stmt *);		/* NULL: step does it */
+	int	(*step_later)(struct sql_stmt *);	/* NULL: step now */
 	int64_t	(*column_int64)(struct sql_stmt *, int);
 	const char *(*column_text)(struct sql_stmt *, int);
 	int	(*column_null)(struct sql_stmt *, int);
@@ -96,10 +110,13 @@ struct sql_stmt {
 int	sql_sqlite_open(const char *path, int readonly, struct sql **out);
 /*
  * sql-pg.c: connecting to a PostgreSQL server (url: a libpq URI). A password in
- * the URL is refused; password_file (may be NULL) is libpq's passfile. *out is
- * set even on failure, for its message.
+ * the URL is refused; password_file (may be NULL) is libpq's passfile. The
+ * session waits lock_timeout_ms for another's lock (sql_busy_timeout), and
+ * with readonly its transactions can write nothing. *out is set even on
+ * failure, for its message.
  */
-int	sql_pg_open(const char *url, const char *password_file, struct sql **out);
+int	sql_pg_open(const char *url, const char *password_file, int readonly,
+	    int lock_timeout_ms, struct sql **out);
 
 /*
  * The SQLite handle, for the few places that are SQLite's alone and say so:
@@ -179,6 +196,26 @@ static inline int
 sql_step(struct sql_stmt *s)
 {
 	return s->driver->step(s);
+}
+
+/* Start the statement now; sql_step reads its rows later. 0 or -1. */
+static inline int
+sql_send(struct sql_stmt *s)
+{
+	return s->driver->send != NULL ? s->driver->send(s) : 0;
+}
+
+/*
+ * Run a statement whose rows nobody reads, perhaps later (see the top): 1 when
+ * it ran now (sql_changes and sql_insert_id tell of it), 0 when it will run
+ * later, -1 for a failure known now.
+ */
+static inline int
+sql_step_later(struct sql_stmt *s)
+{
+	if (s->driver->step_later != NULL)
+		return s->driver->step_later(s);
+	return s->driver->step(s) == -1 ? -1 : 1;
 }
 
 static inline int64_t

@@ -44,13 +44,15 @@ static const char *const statement_sql[STMT_COUNT] = {
 	 * builds a temporary table on every call, which cost more than the look-up.
 	 * A comparison is a boolean to PostgreSQL, an integer to SQLite: CAST to
 	 * INTEGER suits both, and max() of two values is a CASE for the same reason.
+	 * Nothing waits for a new recipient's id (ingest.c): the event that follows
+	 * finds it by its key.
 	 */
 	[STMT_RECIPIENT_ADD] =
 	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated,"
 	    " hard_bounces, complaints, blocks, events, last_bounce, state, soft_days)"
 	    " VALUES (?1, ?2, ?3, ?4, ?4, CAST(?5 = 'hard' AS INTEGER),"
 	    " CAST(?5 = 'complaint' AS INTEGER), CAST(?5 = 'block' AS INTEGER), 1, ?6,"
-	    " coalesce(?7, 'active'), ?8)" SQL_RETURNING_ID,
+	    " coalesce(?7, 'active'), ?8)",
 	[STMT_RECIPIENT_COUNT] =
 	    "UPDATE recipients SET"
 	    " hard_bounces = hard_bounces + CAST(?5 = 'hard' AND ?6 > reset_time AS INTEGER),"
@@ -62,11 +64,13 @@ static const char *const statement_sql[STMT_COUNT] = {
 	    "  WHEN coalesce(last_bounce, 0) > ?6 THEN coalesce(last_bounce, 0)"
 	    "  ELSE ?6 END,"
 	    " state = coalesce(?7, state), updated = ?4 WHERE id = ?1",
+	/* ?1 NULL: the recipient just added, found by its key ?15. */
 	[STMT_EVENT_INSERT] =
 	    "INSERT INTO events (recipient_id, message_id, class, reason, status,"
 	    " smtp_code, diagnostic, remote_mta, rule, scan_id, domain, bounce_time,"
-	    " ingested, list) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	    " ?13, ?14)" SQL_RETURNING_ID,
+	    " ingested, list) VALUES (coalesce(?1,"
+	    " (SELECT id FROM recipients WHERE address_key = ?15)), ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" SQL_RETURNING_ID,
 	[STMT_EVENTS_OF] =
 	    "SELECT id, class, bounce_time, ingested FROM events"
 	    " WHERE recipient_id = ?1 AND bounce_time > ?2 ORDER BY bounce_time, id",
@@ -90,6 +94,11 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_SUPPRESSION_OF_EVENT] =
 	    "INSERT INTO suppressions (recipient_id, cause, class, reason, rule, event_id,"
 	    " scan_id, created) VALUES (?1, 'policy', ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* The same when nothing waited for the event's ids (ingest.c): the last one. */
+	[STMT_SUPPRESSION_OF_LAST_EVENT] =
+	    "INSERT INTO suppressions (recipient_id, cause, class, reason, rule, event_id,"
+	    " scan_id, created) SELECT recipient_id, 'policy', ?2, ?3, ?4, id, ?6, ?7"
+	    " FROM events WHERE id = last_insert_rowid()",
 	[STMT_SAVEPOINT] = "SAVEPOINT write",
 	[STMT_RELEASE] = "RELEASE write",
 	[STMT_ROLLBACK_TO] = "ROLLBACK TO write",
@@ -104,8 +113,10 @@ static const char *const statement_sql[STMT_COUNT] = {
  * batch (up to SCAN_BATCH messages) again. A result reads its recipient FOR
  * UPDATE, so a second host ingesting for the same address waits at that read
  * until the first commits, then sees its counts, judges on them and adds its
- * own; a new address is added with ON CONFLICT DO NOTHING, and a session that
- * loses the race to add it reads it again, locked (ingest.c).
+ * own. A new address is looked up and then added without waiting for either
+ * (ingest.c): the write lock below keeps another writer from adding it in
+ * between, and should that ever happen the unique key fails the batch rather
+ * than lose a count.
  *
  * Row locks alone are not enough: a batch holds the locks of every address it
  * touched until it commits, and two batches that meet on two addresses in
@@ -127,13 +138,11 @@ static const char *const statement_pg_sql[STMT_COUNT] = {
 	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated)"
 	    " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (address_key) DO NOTHING"
 	    SQL_RETURNING_ID,
-	[STMT_RECIPIENT_ADD] =
-	    "INSERT INTO recipients (address_key, address, domain, first_seen, updated,"
-	    " hard_bounces, complaints, blocks, events, last_bounce, state, soft_days)"
-	    " VALUES (?1, ?2, ?3, ?4, ?4, CAST(?5 = 'hard' AS INTEGER),"
-	    " CAST(?5 = 'complaint' AS INTEGER), CAST(?5 = 'block' AS INTEGER), 1, ?6,"
-	    " coalesce(?7, 'active'), ?8) ON CONFLICT (address_key) DO NOTHING"
-	    SQL_RETURNING_ID,
+	[STMT_SUPPRESSION_OF_LAST_EVENT] =
+	    "INSERT INTO suppressions (recipient_id, cause, class, reason, rule, event_id,"
+	    " scan_id, created) SELECT recipient_id, 'policy', ?2, ?3, ?4, id, ?6, ?7"
+	    " FROM events WHERE id ="
+	    "  (SELECT currval(pg_get_serial_sequence('events', 'id')))",
 };
 
 static const char *const class_names[] = {
@@ -258,6 +267,21 @@ store_step_done(struct store *st, struct sql_stmt *stmt, struct err *e,
 	}
 	sql_reset(stmt);
 	return 0;
+}
+
+/*
+ * Run a write whose rows nobody reads; on a server it may run later, and a
+ * failure then comes from a later call (sql.h). Leaves it reset. 1 when it
+ * ran now (sql_insert_id tells its id), 0 when later, or -1.
+ */
+int
+store_step_later(struct store *st, struct sql_stmt *stmt, struct err *e,
+    const char *what)
+{
+	int rc = sql_step_later(stmt);
+
+	sql_reset(stmt);
+	return rc == -1 ? store_fail(st, e, what) : rc;
 }
 
 /* Fixed SQL only: never anything built from input. */
@@ -575,7 +599,8 @@ open_server(const char *url, int readonly, struct err *e, int *retry)
 	st->path = xstrdup(url);
 	store_policy_defaults(&st->policy);
 #ifdef HAVE_LIBPQ
-	if (sql_pg_open(url, password_file, &st->sql) == -1) {
+	if (sql_pg_open(url, password_file, readonly, BUSY_TIMEOUT_MS,
+	    &st->sql) == -1) {
 		/*
 		 * Never connected: "connection lost" would mislead. Still worth
 		 * a retry (exit 75 in pipe mode) since the server may be down;
@@ -594,10 +619,6 @@ open_server(const char *url, int readonly, struct err *e, int *retry)
 	err_set(e, "%s: this bouncescan was built without PostgreSQL (libpq)", url);
 	goto fail;
 #endif
-	sql_busy_timeout(st->sql, BUSY_TIMEOUT_MS);
-	if (readonly && store_exec(st, "SET SESSION CHARACTERISTICS AS TRANSACTION"
-	    " READ ONLY", e) == -1)
-		goto fail;
 	if ((readonly ? schema_pg_check(st, e) : schema_pg_migrate(st, e)) == -1)
 		goto fail;
 	if (load_policy(st, e) == -1)

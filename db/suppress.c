@@ -55,26 +55,32 @@ suppression_insert(struct store *st, int64_t recipient_id, const char *cause,
 }
 
 /*
- * The same for a policy suppression decided by an event just recorded, from the
- * event in hand rather than read back: this runs for most hard bounces.
+ * The same for a policy suppression decided by the event just recorded on this
+ * connection, from the event in hand: this runs for most hard bounces, and
+ * waits for nothing. Ids not known (0: a server was not waited for) are the
+ * last event's, found by the statement.
  */
 int
-suppression_of_event(struct store *st, int64_t recipient_id,
-    const struct store_event *ev, int64_t scan_id, int64_t event_id, struct err *e)
+suppression_of_event(struct store *st, int64_t recipient_id, int64_t event_id,
+    const struct store_event *ev, int64_t scan_id, struct err *e)
 {
 	struct sql_stmt *stmt;
+	int known = recipient_id != 0 && event_id != 0;
 
-	if ((stmt = store_statement(st, STMT_SUPPRESSION_OF_EVENT, e)) == NULL)
+	if ((stmt = store_statement(st, known ? STMT_SUPPRESSION_OF_EVENT :
+	    STMT_SUPPRESSION_OF_LAST_EVENT, e)) == NULL)
 		return -1;
-	sql_bind_int64(stmt, 1, recipient_id);
+	if (known) {
+		sql_bind_int64(stmt, 1, recipient_id);
+		sql_bind_int64(stmt, 5, event_id);
+	}
 	bind_text(stmt, 2, ev->class);
 	bind_text(stmt, 3, ev->reason);
 	bind_text(stmt, 4, ev->rule);
-	sql_bind_int64(stmt, 5, event_id);
 	if (scan_id != 0)
 		sql_bind_int64(stmt, 6, scan_id);
 	sql_bind_int64(stmt, 7, store_now(st));
-	return store_step_done(st, stmt, e, "recording a suppression");
+	return store_step_later(st, stmt, e, "recording a suppression") == -1 ? -1 : 0;
 }
 
 int
