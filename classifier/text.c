@@ -288,6 +288,93 @@ text_smtp_command(const char *s, size_t n)
 	return best.phrase == -1 ? NULL : command_phrases[best.phrase].command;
 }
 
+/* Does an enhanced status of class c start at p ("5.1.1", "#5.1.1", "'5.1.1")? */
+static int
+status_follows(const char *p, const char *end, char c)
+{
+	char found[16];
+
+	if (p < end && (*p == '#' || *p == '\'' || *p == '"' || *p == '('))
+		p++;
+	if (p >= end || *p != c)
+		return 0;
+	return text_status(p, (size_t)(end - p < 16 ? end - p : 16), found) &&
+	    found[0] == c;
+}
+
+/*
+ * Does the word after a number at p make it a quantity ("500 messages", "552 bytes",
+ * "450 seconds") rather than a reply code?
+ */
+static int
+quantity_follows(const char *p, const char *end)
+{
+	static const char *const units[] = { "byte", "kb", "mb", "gb", "kib", "mib",
+	    "message", "mail", "recipient", "rcpt", "second", "sec", "minute", "min",
+	    "hour", "day", "time", "connection", "attempt", "percent", "%", NULL };
+	size_t i, k;
+
+	while (p < end && *p == ' ')
+		p++;
+	for (i = 0; units[i] != NULL; i++) {
+		k = strlen(units[i]);
+		if (text_starts(p, (size_t)(end - p), units[i]) &&
+		    (p + k == end || !isalpha((unsigned char)p[k]) || p[k] == 's'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A 4xx or 5xx reply code anywhere in the text, where a reply stands: the server's
+ * words are quoted after a host ("host mx.example.net [192.0.2.1]: 550 ..."), after
+ * the command that drew them ("did not like our RCPT TO: 550 ..."), after a
+ * transcript marker ("<<< 550", "----- 550", "Out: 451"), in brackets ("[550 5.1.1
+ * User unknown]") or with a label ("ERROR_CODE :550,"). Where a word precedes the
+ * number it must look like a reply by itself: followed by an enhanced status of its
+ * class ("... problem 550 5.1.1") or by '-' as a multi-line reply ("550-'Unknown
+ * user"). The first such code; 0 when none. 2xx are left out: in a failure report
+ * they are a greeting or an earlier command's answer.
+ */
+static int
+code_anywhere(const char *s, size_t n)
+{
+	const char *end = s + n, *p, *q;
+	int strong;
+
+	for (p = s; p + 3 <= end; p++) {
+		if ((*p != '4' && *p != '5') || p[1] < '0' || p[1] > '5' ||
+		    !isdigit((unsigned char)p[2]))
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || strchr(".,_/+=@%$",
+		    p[-1]) != NULL))
+			continue;
+		/* What stands before: nothing, or punctuation that introduces a reply. */
+		for (q = p; q > s && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' ||
+		    q[-1] == '\r'); q--)
+			;
+		strong = q == s || strchr(":>-<[(*#]", q[-1]) != NULL;
+		q = p + 3;
+		if (q == end) {
+			if (strong)
+				return code_at(p, end);
+			continue;
+		}
+		if (isalnum((unsigned char)*q) || (*q == '.' && q + 1 < end &&
+		    isdigit((unsigned char)q[1])))
+			continue;
+		if ((*q == ' ' || *q == '-') && status_follows(q + 1, end, *p))
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+		if (*q == '-' && q + 1 < end && !isdigit((unsigned char)q[1]) &&
+		    q[1] != ' ')
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+		if (strong && strchr(" \t\n\r-:,;)]", *q) != NULL &&
+		    !quantity_follows(q, end))
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+	}
+	return 0;
+}
+
 int
 text_smtp_code(const char *s, size_t n)
 {
@@ -303,8 +390,13 @@ text_smtp_code(const char *s, size_t n)
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '<' || *p == '(' ||
 	    *p == '#' || *p == '"'))
 		p++;
+	/*
+	 * A greeting ("220-mx.example.net 421 4.2.1 Service refused") is not the
+	 * reply that failed: a 4xx or 5xx later in the text is.
+	 */
 	if ((code = code_at(p, end)) != 0)
-		return code;
+		return code >= 400 ? code : (i = code_anywhere(p + 3, (size_t)(end -
+		    p - 3))) != 0 ? i : code;
 	/*
 	 * The first few places a lead occurs, not only the first: a relay quotes
 	 * another ("Remote host said: host mx.example.com said: 550 ..."). A few:
@@ -323,5 +415,5 @@ text_smtp_code(const char *s, size_t n)
 				return code;
 		}
 	}
-	return 0;
+	return code_anywhere(s, n);
 }

@@ -116,6 +116,57 @@ START_TEST(smtp_code_edge_cases)
 }
 END_TEST
 
+/*
+ * Where a reply stands in MTAs' own words, with no lead word before it: after the
+ * host that answered, after the command it answered, after a transcript marker, in
+ * brackets, behind a label, as a multi-line reply; and where a number is not one.
+ */
+START_TEST(smtp_code_where_a_reply_stands)
+{
+	/* Exim: the host, then its reply. */
+	ck_assert_int_eq(code_of("host mx.example.net [192.0.2.7]: 550 5.1.1 "
+	    "<kim@example.net>... User unknown"), 550);
+	ck_assert_int_eq(code_of("SMTP error from remote mail server after end of data:"
+	    " 553 sorry, that domain isn't in my list"), 553);
+	/* DragonFly's dma, MailFoundry, Exchange-like gateways. */
+	ck_assert_int_eq(code_of("mx.example.org [192.0.2.8] did not like our RCPT TO: "
+	    "550 5.6.0 <kim@example.org>: Recipient address rejected"), 550);
+	ck_assert_int_eq(code_of("mx.example.org[192.0.2.9] responded with failure: 552 "
+	    "mailbox over quota"), 552);
+	ck_assert_int_eq(code_of("It responded as follows: [550 5.1.1 User unknown]"),
+	    550);
+	/* Transcripts: "Out:", "<<<", a row of dashes, "Deferred:" at the end. */
+	ck_assert_int_eq(code_of("Out: 451 4.3.0 Error: queue file write error "
+	    "In: QUIT Out: 221 2.0.0 Bye"), 451);
+	ck_assert_int_eq(code_of("Received <<< 550 5.1.1 <kim@example.jp>... unknown"),
+	    550);
+	ck_assert_int_eq(code_of("----- Transcript of session follows ----- 550 sorry,"
+	    " no mailbox here by that name"), 550);
+	ck_assert_int_eq(code_of("<kim@example.jp>... Deferred: 421"), 421);
+	/* A label, and a code glued to its colon. */
+	ck_assert_int_eq(code_of("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1"),
+	    550);
+	ck_assert_int_eq(code_of("550: 5.1.1 <kim@example.jp>... User Unknown"), 550);
+	/* After a word: a status of its class, or a multi-line reply's '-'. */
+	ck_assert_int_eq(code_of("5.3.0 - Other mail system problem 550-'Unknown user "
+	    "kim@example.jp'"), 550);
+	ck_assert_int_eq(code_of("Remote server answered 452 4.2.2 over quota"), 452);
+	/* A greeting is not what failed: the 4xx after it is. */
+	ck_assert_int_eq(code_of("220-mx.example.fr 421 4.2.1 Service refused, try "
+	    "later"), 421);
+	ck_assert_int_eq(code_of("250 2.0.0 Ok: queued"), 250);
+	/* Not reply codes: quantities, addresses, sizes, parts of other tokens. */
+	ck_assert_int_eq(code_of("limit: 500 messages per hour"), 0);
+	ck_assert_int_eq(code_of("message of 552 bytes is too large"), 0);
+	ck_assert_int_eq(code_of("retry in: 450 seconds"), 0);
+	ck_assert_int_eq(code_of("connect to [203.0.113.5]: Connection refused"), 0);
+	ck_assert_int_eq(code_of("MAIL FROM:<a@example.com> SIZE=5500 rejected"), 0);
+	ck_assert_int_eq(code_of("id=450AB12 queued; error OFR_506"), 0);
+	ck_assert_int_eq(code_of("call us on 555-1234 when this happens"), 0);
+	ck_assert_int_eq(code_of("the mailbox has 550 messages"), 0);
+}
+END_TEST
+
 START_TEST(find_and_starts)
 {
 	static const char s[] = "Recipient Address REJECTED: User unknown";
@@ -182,6 +233,7 @@ main(void)
 	tcase_add_test(tc, status_respects_length);
 	tcase_add_test(tc, smtp_code_at_start_or_after_lead);
 	tcase_add_test(tc, smtp_code_edge_cases);
+	tcase_add_test(tc, smtp_code_where_a_reply_stands);
 	tcase_add_test(tc, find_and_starts);
 	tcase_add_test(tc, unfold_and_trim);
 	tcase_add_test(tc, eol);
