@@ -899,6 +899,23 @@ labelled_address(const char *s, size_t n, const char **rest)
 	return leading_address(at, (size_t)(s + n - at), rest);
 }
 
+/*
+ * Is the label before the address itself the error ("User's mailbox is full:
+ * <kim@example.com>", "Unknown user: kim@example.com")? Not a heading's words
+ * ("Failed recipient:", "Invalid recipient:"), which only point at the address.
+ */
+static int
+error_label(const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+	unsigned k;
+
+	if (colon == NULL)
+		return 0;
+	k = kinds_of(s, (size_t)(colon - s));
+	return (k & W_ERROR) && !(k & W_HEADING);
+}
+
 /* The end of an address's paragraph: a blank line or another address line. */
 static size_t
 paragraph_to(const struct reading *g, size_t from, size_t limit)
@@ -1039,6 +1056,7 @@ static void
 read_address_lines(struct reading *g, size_t limit)
 {
 	size_t i, to, heading_until = 0;
+	int labelled;
 
 	for (i = 0; i < limit; i++) {
 		const struct gline *l = &g->lines[i];
@@ -1056,12 +1074,19 @@ read_address_lines(struct reading *g, size_t limit)
 			tn -= (size_t)(o - t);
 			t = o;
 		}
+		labelled = 0;
 		if (header_like(t, tn) || ((a = leading_address(t, tn, &rest)) == NULL &&
-		    (a = labelled_address(t, tn, &rest)) == NULL))
+		    (labelled = 1, a = labelled_address(t, tn, &rest)) == NULL))
 			continue;
 		to = paragraph_to(g, i + 1, limit);
 		/* The error: the rest of the line and the lines after it. */
-		if (rest < l->s + l->n) {
+		if (labelled && error_label(t, tn)) {
+			d = t;
+			dn = (size_t)(l->s + l->n - t);
+			if (to > i + 1)
+				dn = (size_t)(g->lines[to - 1].s +
+				    g->lines[to - 1].n - d);
+		} else if (rest < l->s + l->n) {
 			d = rest;
 			dn = (size_t)(l->s + l->n - rest);
 			if (to > i + 1)
@@ -1188,6 +1213,29 @@ error_follows(const struct reading *g, size_t i, size_t limit)
 	    (n->code || (n->kinds & (W_ERROR | W_DELAY)));
 }
 
+/*
+ * Where the explanation of the coded line lines[i] starts: a local mailer's words
+ * just above it in its paragraph ("mail.local: unknown user: kim" over "554
+ * <kim@example.net>... Service unavailable"), lines with words of an error but no
+ * address, no code and no heading of their own. i when there are none.
+ */
+static size_t
+explained_from(const struct reading *g, size_t i)
+{
+	size_t from = i;
+
+	while (from > 0 && i - from < 3) {
+		const struct gline *p = &g->lines[from - 1];
+
+		if (blank(p) || p->code || memchr(p->s, '@', p->n) != NULL ||
+		    (p->kinds & (W_HEADING | W_INTRO | W_RETURNED)) ||
+		    !(p->kinds & W_ERROR))
+			break;
+		from--;
+	}
+	return from;
+}
+
 /* A line that names an address and an error, with its continuation lines. */
 static void
 read_error_lines(struct reading *g, size_t limit)
@@ -1220,7 +1268,7 @@ read_error_lines(struct reading *g, size_t limit)
 			    (l->code && plain_indent(c->s, c->s + c->n) <= indent))
 				break;
 		}
-		span(g, i, k, &d, &dn);
+		span(g, l->code ? explained_from(g, i) : i, k, &d, &dn);
 		/*
 		 * "Could not be delivered to: <a@b>" points at the address; the server's
 		 * reply, when the report has one, is in the paragraph that follows.
@@ -1436,6 +1484,27 @@ struct line_cursor {
 	size_t		 line;		/* the line the last match was in */
 };
 
+/*
+ * Does the phrase at from stand inside an address of the line ("no-such-user@example.com",
+ * "<rejected@example.net>")? A word there says nothing about what happened.
+ */
+static int
+in_address(const struct gline *l, const char *from)
+{
+	static const char stops[] = " \t\r<>()[]\"',;:";
+	const char *s = l->s, *end = l->s + l->n, *p;
+
+	if (from < s)
+		return 0;
+	for (p = from; p > s && from - p < 256 && strchr(stops, p[-1]) == NULL; p--)
+		if (p[-1] == '@')
+			return 1;
+	for (p = from; p < end && p - from < 256 && strchr(stops, *p) == NULL; p++)
+		if (*p == '@')
+			return 1;
+	return 0;
+}
+
 /* A phrase ends at text + end: add its kinds to the line it is in. */
 static int
 phrase_found(int id, size_t end, void *arg)
@@ -1446,7 +1515,8 @@ phrase_found(int id, size_t end, void *arg)
 	/* Matches come in text order, and no phrase spans a line end. */
 	while (c->line + 1 < c->g->nlines && c->g->lines[c->line + 1].s <= at)
 		c->line++;
-	c->g->lines[c->line].kinds |= words[id].kinds;
+	if (!in_address(&c->g->lines[c->line], at + 1 - strlen(words[id].text)))
+		c->g->lines[c->line].kinds |= words[id].kinds;
 	return 0;
 }
 
@@ -1660,6 +1730,70 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	return (failing && support) || (system && coded + worded > 0);
 }
 
+/*
+ * The error text for a candidate: its own, or where it has none (or is the only
+ * one and its text says nothing), the report's first paragraph with an error in it.
+ */
+static void
+candidate_diagnostic(const struct reading *g, const struct candidate *c, size_t limit,
+    const char **d, size_t *dn)
+{
+	*d = c != NULL ? c->diag : NULL;
+	*dn = c != NULL ? c->diag_len : 0;
+	if ((*d == NULL || (g->ncands <= 1 && !has_error_code(*d, *dn) &&
+	    !(kinds_of(*d, *dn) & W_ERROR))) &&
+	    error_paragraph(g, limit, d, dn) == 0) {
+		*d = c != NULL ? c->diag : NULL;
+		*dn = c != NULL ? c->diag_len : 0;
+	}
+}
+
+/* The first line of the paragraph where DSN fields written into the text start. */
+static size_t
+fields_start(const struct reading *g, size_t limit)
+{
+	static const char *const fields[] = { "reporting-mta:", "final-recipient:",
+	    "original-recipient:", "received-from-mta:", "arrival-date:", NULL };
+	size_t i, k;
+
+	for (i = 0; i < limit; i++)
+		for (k = 0; fields[k] != NULL; k++)
+			if (text_starts(g->lines[i].s, g->lines[i].n, fields[k])) {
+				while (i > 0 && !blank(&g->lines[i - 1]))
+					i--;
+				return i;
+			}
+	return limit;
+}
+
+/*
+ * Results that DSN fields in the text named without a Diagnostic-Code: the
+ * reading's text for the same address, or the report's error paragraph when the
+ * report names one recipient (the fields may name the mailbox an alias led to).
+ */
+static void
+inline_diagnostics(const struct reading *g, struct report *r, size_t limit)
+{
+	const struct candidate *c;
+	const char *d;
+	size_t i, k, dn;
+
+	for (i = 0; i < r->nresults; i++) {
+		struct result *res = &r->results[i];
+
+		if (res->diagnostic != NULL || res->recipient == NULL)
+			continue;
+		for (c = NULL, k = 0; k < g->ncands; k++)
+			if (strcmp(g->cands[k].address, res->recipient) == 0)
+				c = &g->cands[k];
+		if (c == NULL && r->nresults > 1)
+			continue;
+		candidate_diagnostic(g, c, limit, &d, &dn);
+		if (d != NULL)
+			result_set(&res->diagnostic, d, dn);
+	}
+}
+
 static void
 reading_free(struct reading *g)
 {
@@ -1704,13 +1838,23 @@ generic_parse(const struct mail *m, struct report *r)
 		reading_free(&g);
 		return 0;
 	}
-	/* RFC 3464 fields written into the text: the report names its recipients. */
+	g.cands = xcalloc(GENERIC_MAX_CANDIDATES, sizeof *g.cands);
+	/*
+	 * RFC 3464 fields written into the text: the report names its recipients,
+	 * and the prose above the fields (a transcript, "mailbox is full") says why
+	 * where the fields do not.
+	 */
 	if (limit > 0 && (added = plain_inline_dsn(text, g.lines[limit - 1].s +
 	    g.lines[limit - 1].n, r)) > 0) {
+		limit = fields_start(&g, limit);
+		collect_own(m, &g);
+		read_rcpt_to(&g, limit);
+		read_address_lines(&g, limit);
+		read_error_lines(&g, limit);
+		inline_diagnostics(&g, r, limit);
 		reading_free(&g);
 		return added;
 	}
-	g.cands = xcalloc(GENERIC_MAX_CANDIDATES, sizeof *g.cands);
 	collect_own(m, &g);
 	read_failed_header(m, &g);
 	read_rcpt_to(&g, limit);
@@ -1739,18 +1883,7 @@ generic_parse(const struct mail *m, struct report *r)
 		kept++;
 		if ((res = report_add(r, c->address)) == NULL)
 			break;
-		d = c->diag;
-		dn = c->diag_len;
-		/*
-		 * An address with no error beside it, or the only one: the report's
-		 * first paragraph with an error in it.
-		 */
-		if ((d == NULL || (g.ncands == 1 && !has_error_code(d, dn) &&
-		    !(kinds_of(d, dn) & W_ERROR))) &&
-		    error_paragraph(&g, limit, &d, &dn) == 0) {
-			d = c->diag;
-			dn = c->diag_len;
-		}
+		candidate_diagnostic(&g, c, limit, &d, &dn);
 		if (res->diagnostic == NULL && d != NULL)
 			result_set(&res->diagnostic, d, dn);
 		if (res->diagnostic != NULL && text_find(res->diagnostic,

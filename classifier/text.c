@@ -302,6 +302,18 @@ status_follows(const char *p, const char *end, char c)
 	    found[0] == c;
 }
 
+/* Does "<local@domain>" start at p, as in a reply "554 <kim@example.net>... "? */
+static int
+address_follows(const char *p, const char *end)
+{
+	const char *gt;
+
+	if (p >= end || *p != '<')
+		return 0;
+	gt = memchr(p, '>', (size_t)(end - p < 256 ? end - p : 256));
+	return gt != NULL && memchr(p, '@', (size_t)(gt - p)) != NULL;
+}
+
 /*
  * Does the word after a number at p make it a quantity ("500 messages", "552 bytes",
  * "450 seconds") rather than a reply code?
@@ -332,9 +344,10 @@ quantity_follows(const char *p, const char *end)
  * transcript marker ("<<< 550", "----- 550", "Out: 451"), in brackets ("[550 5.1.1
  * User unknown]") or with a label ("ERROR_CODE :550,"). Where a word precedes the
  * number it must look like a reply by itself: followed by an enhanced status of its
- * class ("... problem 550 5.1.1") or by '-' as a multi-line reply ("550-'Unknown
- * user"). The first such code; 0 when none. 2xx are left out: in a failure report
- * they are a greeting or an earlier command's answer.
+ * class ("... problem 550 5.1.1"), by '-' as a multi-line reply ("550-'Unknown
+ * user"), or by the address it is about ("... kim 554 <kim@example.net>... ").
+ * The first such code; 0 when none. 2xx are left out: in a failure report they are
+ * a greeting or an earlier command's answer.
  */
 static int
 code_anywhere(const char *s, size_t n)
@@ -365,8 +378,8 @@ code_anywhere(const char *s, size_t n)
 			continue;
 		if ((*q == ' ' || *q == '-') && status_follows(q + 1, end, *p))
 			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-		if (*q == '-' && q + 1 < end && !isdigit((unsigned char)q[1]) &&
-		    q[1] != ' ')
+		if ((*q == '-' && q + 1 < end && !isdigit((unsigned char)q[1]) &&
+		    q[1] != ' ') || (*q == ' ' && address_follows(q + 1, end)))
 			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 		if (strong && strchr(" \t\n\r-:,;)]", *q) != NULL &&
 		    !quantity_follows(q, end))

@@ -151,6 +151,10 @@ START_TEST(smtp_code_where_a_reply_stands)
 	ck_assert_int_eq(code_of("5.3.0 - Other mail system problem 550-'Unknown user "
 	    "kim@example.jp'"), 550);
 	ck_assert_int_eq(code_of("Remote server answered 452 4.2.2 over quota"), 452);
+	/* A local mailer's words, then the reply about the address (unfolded). */
+	ck_assert_int_eq(code_of("deliver: no such mailbox: kim 554 <kim@example.net>..."
+	    " Service unavailable"), 554);
+	ck_assert_int_eq(code_of("sent 550 <notes> to the archive"), 0);
 	/* A greeting is not what failed: the 4xx after it is. */
 	ck_assert_int_eq(code_of("220-mx.example.fr 421 4.2.1 Service refused, try "
 	    "later"), 421);
