@@ -390,6 +390,7 @@ static const struct word words[] = {
 	{ "не существует", W_ERROR },
 	{ "不存在", W_ERROR },
 	{ "存在しません", W_ERROR },
+	{ "存在しない", W_ERROR },
 	{ "ありません", W_ERROR },
 	{ "宛先不明", W_ERROR | W_SUBJECT },
 	{ "失败", W_ERROR },
@@ -1288,7 +1289,8 @@ read_error_lines(struct reading *g, size_t limit)
  * code or, failing that, words of an error.
  */
 static int
-error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n)
+error_paragraph(const struct reading *g, size_t limit, int opening, const char **s,
+    size_t *n)
 {
 	size_t i, from, to;
 
@@ -1306,6 +1308,21 @@ error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n
 			if ((g->lines[i].kinds & W_INTRO) && (text_find(g->lines[i].s,
 			    g->lines[i].n, " because ") != NULL || text_find(g->lines[i].s,
 			    g->lines[i].n, " due to ") != NULL))
+				break;
+	/*
+	 * Else, where nothing else is known, the opening sentence that says more
+	 * than that delivery failed ("the group you tried to contact may not exist,
+	 * or you may not have permission"): one with words of an error of its own,
+	 * or the first.
+	 */
+	if (i == limit && opening)
+		for (i = 0; i < limit; i++)
+			if ((g->lines[i].kinds & W_ERROR) &&
+			    (g->lines[i].kinds & (W_INTRO | W_HEADING)))
+				break;
+	if (i == limit && opening)
+		for (i = 0; i < limit; i++)
+			if (g->lines[i].kinds & W_INTRO)
 				break;
 	if (i == limit)
 		return 0;
@@ -1742,7 +1759,7 @@ candidate_diagnostic(const struct reading *g, const struct candidate *c, size_t 
 	*dn = c != NULL ? c->diag_len : 0;
 	if ((*d == NULL || (g->ncands <= 1 && !has_error_code(*d, *dn) &&
 	    !(kinds_of(*d, *dn) & W_ERROR))) &&
-	    error_paragraph(g, limit, d, dn) == 0) {
+	    error_paragraph(g, limit, *d == NULL, d, dn) == 0) {
 		*d = c != NULL ? c->diag : NULL;
 		*dn = c != NULL ? c->diag_len : 0;
 	}
@@ -1904,7 +1921,7 @@ generic_parse(const struct mail *m, struct report *r)
 		struct result *res = report_add(r, NULL);
 
 		if (res != NULL) {
-			if (error_paragraph(&g, limit, &d, &dn))
+			if (error_paragraph(&g, limit, 1, &d, &dn))
 				result_set(&res->diagnostic, d, dn);
 			res->action = xstrdup(delayed ? "delayed" : "failed");
 			added++;

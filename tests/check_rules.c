@@ -826,6 +826,27 @@ static const struct {
 	    "(in reply to RCPT TO command)", "5.1.1", 550, "userunknown" },
 	{ "550 5.7.1 <kim@example.com>: Recipient address rejected: example.com",
 	    "5.7.1", 550, "filtered" },
+	/* the sender may not post to the group or list: rejected, whatever else */
+	{ "The group you tried to contact (news) may not exist, or you may not have "
+	    "permission to post messages to the group.", "", 0, "rejected" },
+	{ "You are not allowed to post to this mailing list, and your message has "
+	    "been automatically rejected.", "", 0, "rejected" },
+	{ "550 5.7.1 Only members of the list can post to it", "5.7.1", 550,
+	    "rejected" },
+	{ "Post by non-member to a members-only list", "", 0, "rejected" },
+	{ "You do not have permission to send to this recipient.", "5.7.1", 550,
+	    "rejected" },
+	{ "Il se peut que le groupe n'existe pas ou que vous ne soyez pas autorisé à "
+	    "lui envoyer des messages.", "", 0, "rejected" },
+	{ "No tienes permiso para publicar en este grupo.", "", 0, "rejected" },
+	{ "Sie haben keine Berechtigung, Nachrichten an diese Gruppe zu senden.", "",
+	    0, "rejected" },
+	{ "Você não tem permissão para postar neste grupo.", "", 0, "rejected" },
+	{ "Non hai il permesso di pubblicare in questo gruppo.", "", 0, "rejected" },
+	{ "グループが存在しないか、グループにメッセージを投稿する権限がない可能性があります。",
+	    "", 0, "rejected" },
+	{ "您没有权限发送邮件到该群组", "", 0, "rejected" },
+	{ "У вас нет прав на отправку сообщений в эту группу", "", 0, "rejected" },
 	/* a reply code after "Returned:" or "Error Code" decides as any 5xx does */
 	{ "Remote SMTP Server Returned: 550 Requested action not taken: mailbox "
 	    "unavailable", "", 550, "userunknown" },
