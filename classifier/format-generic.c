@@ -565,6 +565,7 @@ struct candidate {
 	const char	*diag;		/* into the text; NULL when none */
 	size_t		 diag_len;
 	int		 weak;		/* found only beside words of an error, no code */
+	size_t		 below;		/* alone under a heading: the line after it */
 };
 
 struct reading {
@@ -758,16 +759,17 @@ header_like(const char *s, size_t n)
 	return 0;
 }
 
-static void
+/* Add or update the candidate a (taken over); returns it, or NULL when refused. */
+static struct candidate *
 candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int weak)
 {
 	size_t i;
 
 	if (a == NULL)
-		return;
+		return NULL;
 	if (strlen(a) > CLASSIFIER_MAX_ADDRESS || own_address(g, a, weak)) {
 		free(a);
-		return;
+		return NULL;
 	}
 	for (i = 0; i < g->ncands; i++) {
 		if (strcmp(g->cands[i].address, a) == 0) {
@@ -780,19 +782,19 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 				g->cands[i].diag_len = diag_len;
 			}
 			free(a);
-			return;
+			return &g->cands[i];
 		}
 	}
 	if (g->ncands >= GENERIC_MAX_CANDIDATES) {
 		g->full = 1;
 		free(a);
-		return;
+		return NULL;
 	}
 	g->cands[g->ncands].address = a;
 	g->cands[g->ncands].diag = diag;
 	g->cands[g->ncands].diag_len = diag_len;
 	g->cands[g->ncands].weak = weak;
-	g->ncands++;
+	return &g->cands[g->ncands++];
 }
 
 static int
@@ -978,6 +980,51 @@ neighbour_error(const struct reading *g, size_t at, size_t to, size_t limit,
 }
 
 /*
+ * An address alone under a heading: the error in one of the next two paragraphs,
+ * past other addresses alone on their lines, unless an address with text of its
+ * own comes first ("kim@example.com" / "" / "Technical details of permanent
+ * failure:" / "the message could not be delivered within 48 hours"). *d and *dn
+ * are left alone when there is none.
+ */
+static void
+error_below(const struct reading *g, size_t to, size_t limit, const char **d,
+    size_t *dn)
+{
+	size_t from, end, bare = 0;
+	int paragraphs;
+
+	for (paragraphs = 0, end = to; paragraphs < 2; paragraphs++) {
+		const struct gline *l;
+		const char *t, *rest;
+		char *a;
+
+		for (from = end; from < limit && from < end + 3 &&
+		    blank(&g->lines[from]); from++)
+			;
+		if (from >= limit || blank(&g->lines[from]))
+			return;
+		l = &g->lines[from];
+		t = plain_skip_blanks(l->s, l->s + l->n);
+		/* Other addresses of the list, alone too: the error may follow them. */
+		if ((a = leading_address(t, (size_t)(l->s + l->n - t), &rest)) != NULL) {
+			free(a);
+			if (!plain_blank(rest, l->s + l->n) || ++bare > 20)
+				return;
+			end = from + 1;
+			paragraphs--;
+			continue;
+		}
+		for (end = from; end < limit && end < from + PARAGRAPH_LINES &&
+		    !blank(&g->lines[end]); end++)
+			;
+		if (span_error(g, from, end)) {
+			span(g, from, end, d, dn);
+			return;
+		}
+	}
+}
+
+/*
  * The lines just above lines[at] in its paragraph that are neither a heading nor
  * an address line: the reason, in reports that give it before the address.
  */
@@ -1057,6 +1104,7 @@ static void
 read_address_lines(struct reading *g, size_t limit)
 {
 	size_t i, to, heading_until = 0;
+	struct candidate *c;
 	int labelled;
 
 	for (i = 0; i < limit; i++) {
@@ -1101,8 +1149,12 @@ read_address_lines(struct reading *g, size_t limit)
 		if (dn == 0)
 			reason_before(g, i, &d, &dn);
 		if ((i < heading_until && (o != NULL || starts_item(g, i))) ||
-		    span_error(g, i, to > i + 1 ? to : i + 1))
-			candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
+		    span_error(g, i, to > i + 1 ? to : i + 1)) {
+			c = candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
+			/* "kim@example.com" / "" / "Technical details: ..." */
+			if (c != NULL && dn == 0 && c->below == 0)
+				c->below = to;
+		}
 		else if (dn == 0 && neighbour_error(g, i, to, limit, &d, &dn))
 			candidate_add(g, a, d, dn, 0);
 		else
@@ -1757,12 +1809,16 @@ candidate_diagnostic(const struct reading *g, const struct candidate *c, size_t 
 {
 	*d = c != NULL ? c->diag : NULL;
 	*dn = c != NULL ? c->diag_len : 0;
-	if ((*d == NULL || (g->ncands <= 1 && !has_error_code(*d, *dn) &&
-	    !(kinds_of(*d, *dn) & W_ERROR))) &&
-	    error_paragraph(g, limit, *d == NULL, d, dn) == 0) {
-		*d = c != NULL ? c->diag : NULL;
-		*dn = c != NULL ? c->diag_len : 0;
-	}
+	if (*d != NULL && (g->ncands > 1 || has_error_code(*d, *dn) ||
+	    (kinds_of(*d, *dn) & W_ERROR)))
+		return;
+	if (error_paragraph(g, limit, 0, d, dn))
+		return;
+	/* An address alone under a heading: the error below it, or the opening. */
+	if (*d == NULL && c != NULL && c->below > 0)
+		error_below(g, c->below, limit, d, dn);
+	if (*d == NULL)
+		error_paragraph(g, limit, 1, d, dn);
 }
 
 /* The first line of the paragraph where DSN fields written into the text start. */
