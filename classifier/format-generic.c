@@ -56,7 +56,7 @@ struct word {
 
 /*
  * The vocabulary. English first, then German, French, Spanish, Portuguese, Italian,
- * Dutch, Russian, Chinese (simplified and traditional), Japanese, Korean. Phrases are
+ * Dutch, Russian, Polish, Chinese (simplified and traditional), Japanese, Korean. Phrases are
  * matched anywhere in a line, ignoring ASCII case; keep them long enough to mean one
  * thing.
  */
@@ -246,6 +246,52 @@ static const struct word words[] = {
 	{ "не может быть доставлен", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "не удалось доставить", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "ошибка доставки", W_SUBJECT | W_INTRO },
+	{ "не было доставлен", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "невозможно доставить", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "доставка не удалась", W_SUBJECT | W_INTRO },
+	{ "следующим получател", W_HEADING },
+	{ "следующих получател", W_HEADING },
+	{ "следующему получател", W_HEADING },
+	{ "следующие получател", W_HEADING },
+	{ "следующим адрес", W_HEADING },
+	{ "следующие адрес", W_HEADING },
+	{ "следующих адрес", W_HEADING },
+	{ "следующему адрес", W_HEADING },
+	{ "не найден", W_ERROR },
+	{ "переполнен", W_ERROR },
+	{ "превыш", W_ERROR },
+	{ "отклонен", W_ERROR },
+	{ "заблокирован", W_ERROR },
+	{ "неизвестн", W_ERROR },
+	{ "исходное сообщение", W_RETURNED },
+
+	/* Polish */
+	{ "niedostarczon", W_SUBJECT | W_INTRO },
+	{ "niedoręczon", W_SUBJECT | W_INTRO },
+	{ "nie została dostarczon", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie zostało dostarczon", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie zostały dostarczon", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "zostać dostarczon", W_INTRO | W_HEADING },
+	{ "nie można dostarczyć", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie udało się dostarczyć", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie udało się doręczyć", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "błąd dostarczenia", W_SUBJECT | W_INTRO },
+	{ "błąd doręczenia", W_SUBJECT | W_INTRO },
+	{ "następujących odbiorc", W_HEADING },
+	{ "następującego odbiorc", W_HEADING },
+	{ "następujący odbiorc", W_HEADING },
+	{ "następujących adres", W_HEADING },
+	{ "następującego adres", W_HEADING },
+	{ "następujące adres", W_HEADING },
+	{ "następujący adres", W_HEADING },
+	{ "nie istnieje", W_ERROR },
+	{ "nieznan", W_ERROR },
+	{ "przepełnion", W_ERROR },
+	{ "przekroczon", W_ERROR },
+	{ "odrzucon", W_ERROR },
+	{ "zablokowan", W_ERROR },
+	{ "oryginalna wiadomość", W_RETURNED },
+	{ "wiadomość oryginalna", W_RETURNED },
 
 	/* Chinese, simplified and traditional */
 	{ "退信", W_SUBJECT | W_INTRO },
@@ -536,12 +582,19 @@ kinds_found(int id, void *arg)
 }
 
 
+/*
+ * The vocabulary is matched in text lower-cased beyond ASCII ("Недоставленное",
+ * "Ł"), as the rules match theirs.
+ */
 static unsigned
 kinds_of(const char *s, size_t n)
 {
 	unsigned kinds = 0;
+	char *low = xmalloc(n + 1);
 
-	ac_scan_set(vocabulary, s, n, 1, kinds_found, &kinds);
+	text_lower(s, n, low);
+	ac_scan_set(vocabulary, low, n, 0, kinds_found, &kinds);
+	free(low);
 	return kinds;
 }
 
@@ -1596,7 +1649,8 @@ read_lines(struct reading *g, const char *text, size_t len)
 	const char *p = text, *end = text + (len > GENERIC_MAX_TEXT ?
 	    GENERIC_MAX_TEXT : len), *eol;
 	struct line_cursor cursor = { g, text, 0 };
-	size_t i;
+	size_t i, n;
+	char *low;
 
 	g->cut = -1;
 	for (; p < end && g->nlines < GENERIC_MAX_LINES; p = eol + 1) {
@@ -1612,9 +1666,12 @@ read_lines(struct reading *g, const char *text, size_t len)
 	}
 	if (g->nlines == 0)
 		return;
-	/* One pass of the vocabulary over all the lines read. */
-	ac_scan_where(vocabulary, text, (size_t)(g->lines[g->nlines - 1].s +
-	    g->lines[g->nlines - 1].n - text), 1, phrase_found, &cursor);
+	/* One pass of the vocabulary over all the lines read, lower-cased. */
+	n = (size_t)(g->lines[g->nlines - 1].s + g->lines[g->nlines - 1].n - text);
+	low = xmalloc(n + 1);
+	text_lower(text, n, low);
+	ac_scan_where(vocabulary, low, n, 0, phrase_found, &cursor);
+	free(low);
 	/* "transient non-fatal errors" holds "fatal error" and means the opposite. */
 	for (i = 0; i < g->nlines; i++)
 		if (g->lines[i].kinds & W_TRANSIENT)

@@ -430,3 +430,49 @@ text_smtp_code(const char *s, size_t n)
 	}
 	return code_anywhere(s, n);
 }
+
+/*
+ * The small letter of the code point c, for the scripts bounces are written in
+ * with capitals of the same UTF-8 length: Latin-1 and Latin Extended-A (German,
+ * French, Spanish, Portuguese, Italian, Dutch, Polish, Czech...) and Cyrillic. c
+ * itself otherwise.
+ */
+static unsigned
+small_letter(unsigned c)
+{
+	if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	/* Latin Extended-A: pairs, capital first, shifted by one at 0x139 and 0x179. */
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
+		return (c & 1) ? c : c + 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return (c & 1) ? c + 1 : c;
+	return c;
+}
+
+void
+text_lower(const char *s, size_t n, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned char *o = (unsigned char *)out;
+	unsigned c;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			*o++ = (unsigned char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+			p++;
+			continue;
+		}
+		/* Two-byte sequences only: every capital handled here is one. */
+		if ((*p & 0xe0) != 0xc0 || p + 1 >= end || (p[1] & 0xc0) != 0x80) {
+			*o++ = *p++;
+			continue;
+		}
+		c = small_letter(((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f));
+		*o++ = (unsigned char)(0xc0 | (c >> 6));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+		p += 2;
+	}
+}

@@ -49,4 +49,11 @@ int text_smtp_code(const char *s, size_t n);
  */
 const char *text_smtp_command(const char *s, size_t n);
 
+/*
+ * s[0..n) lower-cased into out (n bytes, not terminated): ASCII, Latin-1, Latin
+ * Extended-A and Cyrillic capitals become small letters of the same UTF-8 length,
+ * so offsets into out are offsets into s. Other bytes are copied.
+ */
+void text_lower(const char *s, size_t n, char *out);
+
 #endif

@@ -797,6 +797,44 @@ START_TEST(cjk_headings)
 }
 END_TEST
 
+/*
+ * Russian with capitals ("Недоставленное"), and Polish: the vocabulary is matched
+ * lower-cased beyond ASCII, the heading names the address, the reason decides.
+ */
+START_TEST(russian_capitals_and_polish)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@mx.example.ru\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Недоставленное сообщение\n"
+	    "\n"
+	    "ВАШЕ ПИСЬМО НЕ БЫЛО ДОСТАВЛЕНО СЛЕДУЮЩИМ ПОЛУЧАТЕЛЯМ:\n"
+	    "\n"
+	    "ivan@example.ru\n"
+	    "Причина: Почтовый ящик получателя переполнен.\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "ivan@example.ru");
+	ck_assert_str_eq(r.results[0].reason, "mailboxfull");
+	report_free(&r);
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@poczta.example.pl\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Niedostarczona wiadomość\n"
+	    "\n"
+	    "Wiadomość nie została dostarczona do następujących odbiorców:\n"
+	    "\n"
+	    "ola@example.pl\n"
+	    "Powód: Użytkownik nie istnieje.\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "ola@example.pl");
+	ck_assert_str_eq(r.results[0].reason, "userunknown");
+	ck_assert_int_eq(r.results[0].class, CLASS_HARD);
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -866,6 +904,7 @@ main(void)
 	tcase_add_test(tc, name_with_error_not_wrapped_address);
 	tcase_add_test(tc, cjk_headings);
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
+	tcase_add_test(tc, russian_capitals_and_polish);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

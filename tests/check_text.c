@@ -171,6 +171,34 @@ START_TEST(smtp_code_where_a_reply_stands)
 }
 END_TEST
 
+/* Lower-casing beyond ASCII keeps every byte offset. */
+START_TEST(lower_keeps_offsets)
+{
+	static const char *const pairs[][2] = {
+		{ "UNZUSTELLBAR: Größe ÜBERSCHRITTEN", "unzustellbar: größe überschritten" },
+		{ "ÉCHEC DE LA REMISE", "échec de la remise" },
+		{ "Wiadomość NIEDOSTARCZONA: ŁÓDŹ, ŚLĄSK, ŻÓŁĆ",
+		    "wiadomość niedostarczona: łódź, śląsk, żółć" },
+		{ "Недоставленное ПИСЬМО, ЁЖ", "недоставленное письмо, ёж" },
+		{ "配信不能 × ß", "配信不能 × ß" },
+	};
+	char out[128];
+	size_t i, n;
+
+	for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		n = strlen(pairs[i][0]);
+		ck_assert_uint_eq(n, strlen(pairs[i][1]));
+		text_lower(pairs[i][0], n, out);
+		out[n] = '\0';
+		ck_assert_str_eq(out, pairs[i][1]);
+	}
+	/* A lead byte cut off at the end is copied as it is. */
+	text_lower("A\xd0", 2, out);
+	ck_assert_int_eq(out[0], 'a');
+	ck_assert_int_eq((unsigned char)out[1], 0xd0);
+}
+END_TEST
+
 START_TEST(find_and_starts)
 {
 	static const char s[] = "Recipient Address REJECTED: User unknown";
@@ -238,6 +266,7 @@ main(void)
 	tcase_add_test(tc, smtp_code_at_start_or_after_lead);
 	tcase_add_test(tc, smtp_code_edge_cases);
 	tcase_add_test(tc, smtp_code_where_a_reply_stands);
+	tcase_add_test(tc, lower_keeps_offsets);
 	tcase_add_test(tc, find_and_starts);
 	tcase_add_test(tc, unfold_and_trim);
 	tcase_add_test(tc, eol);
