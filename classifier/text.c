@@ -338,11 +338,40 @@ quantity_follows(const char *p, const char *end)
 }
 
 /*
+ * Before the '=' or '/' at sep: a label that names a reply code ("code=", "reply=",
+ * "response="), or an enhanced status of class c ("5.1.1/550")?
+ */
+static int
+labelled_or_after_status(const char *s, const char *sep, char c)
+{
+	static const char *const labels[] = { "code", "reply", "response", "smtp",
+	    NULL };
+	const char *w = sep;
+	char found[16];
+	size_t i;
+
+	while (w > s && w[-1] != ' ' && w[-1] != '\t' && w[-1] != ',' && w[-1] != ';' &&
+	    w[-1] != '(' && w[-1] != '[' && sep - w < 16)
+		w--;
+	if (*sep == '=') {
+		for (i = 0; labels[i] != NULL; i++)
+			if ((size_t)(sep - w) >= strlen(labels[i]) &&
+			    strncasecmp(sep - strlen(labels[i]), labels[i],
+			    strlen(labels[i])) == 0)
+				return 1;
+		return 0;
+	}
+	return text_status(w, (size_t)(sep - w), found) && found[0] == c &&
+	    strlen(found) == (size_t)(sep - w) - (*w == '#');
+}
+
+/*
  * A 4xx or 5xx reply code anywhere in the text, where a reply stands: the server's
  * words are quoted after a host ("host mx.example.net [192.0.2.1]: 550 ..."), after
  * the command that drew them ("did not like our RCPT TO: 550 ..."), after a
  * transcript marker ("<<< 550", "----- 550", "Out: 451"), in brackets ("[550 5.1.1
- * User unknown]") or with a label ("ERROR_CODE :550,"). Where a word precedes the
+ * User unknown]"), with a label ("ERROR_CODE :550,", "code=550") or after its
+ * status ("5.1.1/550"). Where a word precedes the
  * number it must look like a reply by itself: followed by an enhanced status of its
  * class ("... problem 550 5.1.1"), by '-' as a multi-line reply ("550-'Unknown
  * user"), or by the address it is about ("... kim 554 <kim@example.net>... ").
@@ -359,14 +388,21 @@ code_anywhere(const char *s, size_t n)
 		if ((*p != '4' && *p != '5') || p[1] < '0' || p[1] > '5' ||
 		    !isdigit((unsigned char)p[2]))
 			continue;
-		if (p > s && (isalnum((unsigned char)p[-1]) || strchr(".,_/+=@%$",
+		if (p > s && (isalnum((unsigned char)p[-1]) || strchr(".,_+@%$",
 		    p[-1]) != NULL))
 			continue;
-		/* What stands before: nothing, or punctuation that introduces a reply. */
-		for (q = p; q > s && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' ||
-		    q[-1] == '\r'); q--)
-			;
-		strong = q == s || strchr(":>-<[(*#]", q[-1]) != NULL;
+		/* "code=550", "5.1.1/550": a label or the status the code goes with. */
+		if (p > s && (p[-1] == '=' || p[-1] == '/')) {
+			if (!labelled_or_after_status(s, p - 1, *p))
+				continue;
+			strong = 1;
+		} else {
+			/* Before it: nothing, or punctuation that introduces a reply. */
+			for (q = p; q > s && (q[-1] == ' ' || q[-1] == '\t' ||
+			    q[-1] == '\n' || q[-1] == '\r'); q--)
+				;
+			strong = q == s || strchr(":>-<[(*#]", q[-1]) != NULL;
+		}
 		q = p + 3;
 		if (q == end) {
 			if (strong)

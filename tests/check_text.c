@@ -155,6 +155,13 @@ START_TEST(smtp_code_where_a_reply_stands)
 	ck_assert_int_eq(code_of("deliver: no such mailbox: kim 554 <kim@example.net>..."
 	    " Service unavailable"), 554);
 	ck_assert_int_eq(code_of("sent 550 <notes> to the archive"), 0);
+	/* A label with '=', or the status it goes with before a '/'. */
+	ck_assert_int_eq(code_of("kim@example.com: code=550, status=5.1.1"), 550);
+	ck_assert_int_eq(code_of("kim@example.com: 5.1.1/550 user unknown"), 550);
+	ck_assert_int_eq(code_of("reply=452 over quota"), 452);
+	ck_assert_int_eq(code_of("mail size=550 exceeds"), 0);
+	ck_assert_int_eq(code_of("page 1/550 of the log"), 0);
+	ck_assert_int_eq(code_of("status 2.0.0/550 odd"), 0);
 	/* A greeting is not what failed: the 4xx after it is. */
 	ck_assert_int_eq(code_of("220-mx.example.fr 421 4.2.1 Service refused, try "
 	    "later"), 421);
