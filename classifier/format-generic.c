@@ -170,6 +170,8 @@ static const struct word words[] = {
 	{ "folgenden empfänger", W_HEADING },
 	{ "folgende adresse", W_HEADING },
 	{ "folgenden adresse", W_HEADING },
+	{ "nicht gefunden", W_ERROR },
+	{ "ist voll", W_ERROR },
 
 	/* French */
 	{ "non remis", W_SUBJECT | W_INTRO | W_HEADING },
@@ -189,6 +191,10 @@ static const struct word words[] = {
 	{ "erreur permanente", W_INTRO | W_FINAL },
 	{ "destinataires suivants", W_HEADING },
 	{ "destinataire suivant", W_HEADING },
+	{ "groupes suivants", W_HEADING },
+	{ "a échoué", W_INTRO },
+	{ "introuvable", W_ERROR },
+	{ "est pleine", W_ERROR },
 
 	/* Spanish */
 	{ "no entregado", W_SUBJECT | W_INTRO },
@@ -204,6 +210,9 @@ static const struct word words[] = {
 	{ "mensaje devuelto", W_SUBJECT },
 	{ "error permanente", W_INTRO | W_FINAL },
 	{ "siguientes destinatarios", W_HEADING },
+	{ "estos destinatarios", W_HEADING },
+	{ "no se encontr", W_ERROR },
+	{ "está lleno", W_ERROR },
 
 	/* Portuguese */
 	{ "não entregue", W_SUBJECT | W_INTRO },
@@ -217,6 +226,10 @@ static const struct word words[] = {
 	{ "falha na entrega", W_SUBJECT | W_INTRO },
 	{ "erro permanente", W_INTRO | W_FINAL },
 	{ "seguintes destinat", W_HEADING },
+	{ "estes destinat", W_HEADING },
+	{ "entrega falhou", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "não foi encontrad", W_ERROR },
+	{ "está cheia", W_ERROR },
 
 	/* Italian */
 	{ "non recapitabile", W_SUBJECT | W_INTRO },
@@ -229,6 +242,10 @@ static const struct word words[] = {
 	{ "errore permanente", W_INTRO | W_FINAL },
 	{ "seguenti destinatari", W_HEADING },
 	{ "destinatari seguenti", W_HEADING },
+	{ "questi destinatari", W_HEADING },
+	{ "recapito non riuscito", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "non trovat", W_ERROR },
+	{ "è piena", W_ERROR },
 
 	/* Dutch */
 	{ "onbestelbaar", W_SUBJECT | W_INTRO },
@@ -239,6 +256,10 @@ static const struct word words[] = {
 	{ "bezorging mislukt", W_SUBJECT | W_INTRO },
 	{ "permanente fout", W_INTRO | W_FINAL },
 	{ "volgende ontvanger", W_HEADING },
+	{ "deze ontvangers", W_HEADING },
+	{ "bezorging is mislukt", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "niet gevonden", W_ERROR },
+	{ "is vol", W_ERROR },
 
 	/* Russian */
 	{ "не доставлен", W_SUBJECT | W_INTRO | W_HEADING },
@@ -284,6 +305,10 @@ static const struct word words[] = {
 	{ "następującego adres", W_HEADING },
 	{ "następujące adres", W_HEADING },
 	{ "następujący adres", W_HEADING },
+	{ "tych adresatów", W_HEADING },
+	{ "tych odbiorców", W_HEADING },
+	{ "nie powiodło się", W_INTRO },
+	{ "nie znaleziono", W_ERROR },
 	{ "nie istnieje", W_ERROR },
 	{ "nieznan", W_ERROR },
 	{ "przepełnion", W_ERROR },
@@ -314,6 +339,12 @@ static const struct word words[] = {
 	{ "下列收件者", W_HEADING },
 	{ "以下地址", W_HEADING },
 	{ "下列地址", W_HEADING },
+	{ "这些收件人", W_HEADING },
+	{ "這些收件者", W_HEADING },
+	{ "這些收件人", W_HEADING },
+	{ "找不到", W_ERROR },
+	{ "已满", W_ERROR },
+	{ "已滿", W_ERROR },
 
 	/* Japanese */
 	{ "配信不能", W_SUBJECT | W_INTRO },
@@ -337,6 +368,10 @@ static const struct word words[] = {
 	{ "以下の宛先", W_HEADING },
 	{ "次の宛先", W_HEADING },
 	{ "次のあて先", W_HEADING },
+	{ "次の受信者", W_HEADING },
+	{ "以下の受信者", W_HEADING },
+	{ "見つかりません", W_ERROR },
+	{ "いっぱい", W_ERROR },
 
 	/* Korean */
 	{ "반송", W_SUBJECT | W_INTRO },
@@ -345,6 +380,9 @@ static const struct word words[] = {
 	{ "배달되지 않았", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "발송 실패", W_SUBJECT | W_INTRO },
 	{ "다음 수신자", W_HEADING },
+	{ "다음 받는 사람", W_HEADING },
+	{ "배달하지 못했", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "찾을 수 없", W_ERROR },
 	{ "존재하지 않", W_ERROR },
 	{ "초과", W_ERROR },
 	{ "전송 실패", W_SUBJECT | W_INTRO },
@@ -996,8 +1034,38 @@ paragraph_to(const struct reading *g, size_t from, size_t limit)
 }
 
 /*
+ * The paragraph just above the address at lines[at], across at most two blank
+ * lines, when it says why and is neither the heading nor another address's item
+ * ("The user's account is disabled." / "" / "kim@example.com"): 1 with *d and
+ * *dn set to it, else 0.
+ */
+static int
+error_above(const struct reading *g, size_t at, const char **d, size_t *dn)
+{
+	size_t before, from, i;
+
+	for (before = at; before > 0 && at - before < 3 && blank(&g->lines[before - 1]);
+	    before--)
+		;
+	if (before == 0 || before == at)
+		return 0;
+	for (from = before - 1; from > 0 && before - from < 4 &&
+	    !blank(&g->lines[from - 1]); from--)
+		;
+	for (i = from; i < before; i++)
+		if (memchr(g->lines[i].s, '@', g->lines[i].n) != NULL ||
+		    (g->lines[i].kinds & (W_INTRO | W_HEADING)))
+			return 0;
+	if (!span_error(g, from, before))
+		return 0;
+	span(g, from, before, d, dn);
+	return 1;
+}
+
+/*
  * An address alone in its paragraph, between "Delivery to this address" and "has
- * failed: mailbox full": the paragraph before it or after it says what happened.
+ * failed: mailbox full", or under "The account is disabled.": the paragraph before
+ * it or after it says what happened.
  * Returns 1 with the error text (the paragraph after, when it has one).
  */
 static int
@@ -1023,13 +1091,14 @@ neighbour_error(const struct reading *g, size_t at, size_t to, size_t limit,
 	for (before = at; before > 0 && at - before < 3 && blank(&g->lines[before - 1]);
 	    before--)
 		;
-	if (before > 0 && before < at && (g->lines[before - 1].kinds &
-	    (W_INTRO | W_HEADING))) {
+	if (before == 0 || before == at)
+		return 0;
+	if (g->lines[before - 1].kinds & (W_INTRO | W_HEADING)) {
 		*d = NULL;
 		*dn = 0;
 		return 1;
 	}
-	return 0;
+	return error_above(g, at, d, dn);
 }
 
 /*
@@ -1203,6 +1272,9 @@ read_address_lines(struct reading *g, size_t limit)
 			reason_before(g, i, &d, &dn);
 		if ((i < heading_until && (o != NULL || starts_item(g, i))) ||
 		    span_error(g, i, to > i + 1 ? to : i + 1)) {
+			/* "The account is disabled." / "" / "kim@example.com" */
+			if (dn == 0)
+				error_above(g, i, &d, &dn);
 			c = candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
 			/* "kim@example.com" / "" / "Technical details: ..." */
 			if (c != NULL && dn == 0 && c->below == 0)
@@ -1308,7 +1380,7 @@ after_from(const char *t, size_t tn, const char *a)
 
 /*
  * Does the line after lines[i] carry on its sentence with an error ("addressed to
- * 'a@b'," / "failed because ...")?
+ * 'a@b'," / "failed because ...", "Your message to: a@b" / "was not delivered.")?
  */
 static int
 error_follows(const struct reading *g, size_t i, size_t limit)
@@ -1316,7 +1388,7 @@ error_follows(const struct reading *g, size_t i, size_t limit)
 	const struct gline *n = &g->lines[i + 1];
 
 	return i + 1 < limit && !blank(n) && memchr(n->s, '@', n->n) == NULL &&
-	    (n->code || (n->kinds & (W_ERROR | W_DELAY)));
+	    (n->code || (n->kinds & (W_ERROR | W_DELAY | W_INTRO)));
 }
 
 /*
