@@ -376,10 +376,11 @@ labelled_or_after_status(const char *s, const char *sep, char c)
  * class ("... problem 550 5.1.1"), by '-' as a multi-line reply ("550-'Unknown
  * user"), or by the address it is about ("... kim 554 <kim@example.net>... ").
  * The first such code; 0 when none. 2xx are left out: in a failure report they are
- * a greeting or an earlier command's answer.
+ * a greeting or an earlier command's answer. When paired, only a code followed by
+ * a status of its class counts.
  */
 static int
-code_anywhere(const char *s, size_t n)
+code_anywhere(const char *s, size_t n, int paired)
 {
 	const char *end = s + n, *p, *q;
 	int strong;
@@ -414,6 +415,8 @@ code_anywhere(const char *s, size_t n)
 			continue;
 		if ((*q == ' ' || *q == '-') && status_follows(q + 1, end, *p))
 			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+		if (paired)
+			continue;
 		if ((*q == '-' && q + 1 < end && !isdigit((unsigned char)q[1]) &&
 		    q[1] != ' ') || (*q == ' ' && address_follows(q + 1, end)))
 			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
@@ -422,6 +425,28 @@ code_anywhere(const char *s, size_t n)
 			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 	}
 	return 0;
+}
+
+/*
+ * The code at p is followed by a status of another class ("554 4.4.7 Message
+ * expired ... <421 4.4.2 Connection timed out>"): it is the reporting MTA's verdict
+ * around the remote reply, which is the later code paired with a status of its own
+ * class. That one, or code.
+ */
+static int
+settle(const char *p, const char *end, int code)
+{
+	const char *q = p + 3;
+	int inner;
+
+	if (q >= end || (*q != ' ' && *q != '-'))
+		return code;
+	q++;
+	if (status_follows(q, end, p[0]) || (!status_follows(q, end, '2') &&
+	    !status_follows(q, end, '4') && !status_follows(q, end, '5')))
+		return code;
+	inner = code_anywhere(q, (size_t)(end - q), 1);
+	return inner != 0 ? inner : code;
 }
 
 int
@@ -444,8 +469,8 @@ text_smtp_code(const char *s, size_t n)
 	 * reply that failed: a 4xx or 5xx later in the text is.
 	 */
 	if ((code = code_at(p, end)) != 0)
-		return code >= 400 ? code : (i = code_anywhere(p + 3, (size_t)(end -
-		    p - 3))) != 0 ? i : code;
+		return code >= 400 ? settle(p, end, code) : (i = code_anywhere(p + 3,
+		    (size_t)(end - p - 3), 0)) != 0 ? i : code;
 	/*
 	 * The first few places a lead occurs, not only the first: a relay quotes
 	 * another ("Remote host said: host mx.example.com said: 550 ..."). A few:
@@ -461,10 +486,10 @@ text_smtp_code(const char *s, size_t n)
 			    *q == '<' || *q == '('))
 				q++;
 			if ((code = code_at(q, end)) != 0)
-				return code;
+				return settle(q, end, code);
 		}
 	}
-	return code_anywhere(s, n);
+	return code_anywhere(s, n, 0);
 }
 
 /*

@@ -162,6 +162,16 @@ START_TEST(smtp_code_where_a_reply_stands)
 	ck_assert_int_eq(code_of("mail size=550 exceeds"), 0);
 	ck_assert_int_eq(code_of("page 1/550 of the log"), 0);
 	ck_assert_int_eq(code_of("status 2.0.0/550 odd"), 0);
+	/*
+	 * A verdict whose status is of another class wraps the remote reply, which
+	 * is the later code paired with a status of its own class.
+	 */
+	ck_assert_int_eq(code_of("554 4.4.7 Message expired: unable to deliver in 840 "
+	    "minutes.<421 4.4.2 Connection timed out>"), 421);
+	ck_assert_int_eq(code_of("said: 554 4.4.7 gave up; last reply: 451 4.3.0 "
+	    "try later"), 451);
+	ck_assert_int_eq(code_of("554 4.4.7 Message expired"), 554);
+	ck_assert_int_eq(code_of("550 5.1.1 user unknown <421 4.4.2 timed out>"), 550);
 	/* A greeting is not what failed: the 4xx after it is. */
 	ck_assert_int_eq(code_of("220-mx.example.fr 421 4.2.1 Service refused, try "
 	    "later"), 421);
