@@ -815,10 +815,14 @@ sent_to(const struct reading *g, const char *a)
 	return in_list(g->sent_to, g->nsent_to, a) || in_list(g->via, g->nvia, a);
 }
 
+/* A candidate's weight: beside an error, beside words only, named by the reporter. */
+enum { STRONG = 0, WEAK = 1, NAMED = 2 };
+
 /*
  * Never a failed recipient: the reporting system, and the list's own addresses
  * unless the returned message itself was on its way to them and the report says
- * so plainly (a member who wrote to the list and bounced from it too).
+ * so plainly (a member who wrote to the list and bounced from it too), or the
+ * reporter names them in X-Failed-Recipients.
  */
 static int
 own_address(const struct reading *g, const char *a, int weak)
@@ -830,6 +834,8 @@ own_address(const struct reading *g, const char *a, int weak)
 	for (i = 0; locals[i] != NULL; i++)
 		if (strncmp(a, locals[i], strlen(locals[i])) == 0)
 			return 1;
+	if (weak == NAMED)
+		return 0;
 	return in_list(g->own, g->nown, a) && (weak || !sent_to(g, a));
 }
 
@@ -864,7 +870,7 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 	}
 	for (i = 0; i < g->ncands; i++) {
 		if (strcmp(g->cands[i].address, a) == 0) {
-			if (!weak)
+			if (weak != WEAK)
 				g->cands[i].weak = 0;
 			if (diag != NULL && (g->cands[i].diag == NULL ||
 			    (!has_error_code(g->cands[i].diag, g->cands[i].diag_len) &&
@@ -884,7 +890,7 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 	g->cands[g->ncands].address = a;
 	g->cands[g->ncands].diag = diag;
 	g->cands[g->ncands].diag_len = diag_len;
-	g->cands[g->ncands].weak = weak;
+	g->cands[g->ncands].weak = weak == WEAK;
 	return &g->cands[g->ncands++];
 }
 
@@ -1522,7 +1528,7 @@ read_failed_header(const struct mail *m, struct reading *g)
 	for (p = v; p != NULL; p = comma != NULL ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
 		candidate_add(g, address_find(p, comma != NULL ? (size_t)(comma - p) :
-		    strlen(p)), NULL, 0, 0);
+		    strlen(p)), NULL, 0, NAMED);
 	}
 	free(v);
 }
