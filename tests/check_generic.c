@@ -835,6 +835,43 @@ START_TEST(russian_capitals_and_polish)
 }
 END_TEST
 
+/* Still trying, said in other languages, is a delay; given up is a failure. */
+START_TEST(delays_in_other_languages)
+{
+	assert_one(
+	    "\n"
+	    "Votre message n'a pas encore pu être remis aux destinataires suivants :\n"
+	    "\n"
+	    "luc@example.fr\n"
+	    "\n"
+	    "Le serveur fera de nouvelles tentatives pendant 2 jours.\n",
+	    "luc@example.fr", CLASS_DELAYED);
+	assert_one(
+	    "\n"
+	    "Su mensaje todavía no ha podido entregarse a los siguientes destinatarios:\n"
+	    "\n"
+	    "ana@example.es\n"
+	    "Motivo: 451 buzón no disponible temporalmente\n",
+	    "ana@example.es", CLASS_DELAYED);
+	assert_one(
+	    "\n"
+	    "以下の宛先へのメッセージはまだ配信されていません。\n"
+	    "\n"
+	    "taro@example.jp\n"
+	    "\n"
+	    "サーバーは引き続き再送を試みます。\n",
+	    "taro@example.jp", CLASS_DELAYED);
+	assert_one(
+	    "\n"
+	    "Ihre Nachricht konnte nicht an folgende Empfänger zugestellt werden:\n"
+	    "\n"
+	    "jan@example.de\n"
+	    "Grund: Postfach voll. Es wird weiterhin versucht ... nach 5 Tagen\n"
+	    "wurde die Zustellung aufgegeben.\n",
+	    "jan@example.de", CLASS_SOFT);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -905,6 +942,7 @@ main(void)
 	tcase_add_test(tc, cjk_headings);
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
 	tcase_add_test(tc, russian_capitals_and_polish);
+	tcase_add_test(tc, delays_in_other_languages);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
