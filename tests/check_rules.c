@@ -863,6 +863,24 @@ static const struct {
 	{ "메시지 크기 제한을 초과했습니다", "", 0, "mesgtoobig" },
 	{ "스팸으로 분류되어 차단되었습니다.", "", 0, "spamdetected" },
 	{ "발신 IP가 블랙리스트에 등록되어 있습니다", "", 0, "blocked" },
+	/* an account disabled, with words between noun and verdict */
+	{ "Das Konto des Empfängers wurde gesperrt.", "", 0, "suspend" },
+	{ "Le compte du destinataire est désactivé.", "", 0, "suspend" },
+	{ "La cuenta del destinatario está desactivada.", "", 0, "suspend" },
+	{ "A conta do destinatário está desativada.", "", 0, "suspend" },
+	{ "L'account del destinatario è stato sospeso.", "", 0, "suspend" },
+	/* authentication required, in other languages */
+	{ "Authentifizierung erforderlich.", "", 0, "securityerror" },
+	{ "Authentification requise.", "", 0, "securityerror" },
+	{ "Se requiere autenticación: autenticación requerida", "", 0,
+	    "securityerror" },
+	{ "Требуется аутентификация: аутентификация требуется", "", 0,
+	    "securityerror" },
+	{ "SMTP認証が必要です", "", 0, "securityerror" },
+	/* the recipient refuses the mail (Japanese, Chinese, Korean) */
+	{ "受信拒否されました。", "", 0, "filtered" },
+	{ "对方拒收了您的邮件。", "", 0, "filtered" },
+	{ "수신 거부된 메일입니다", "", 0, "filtered" },
 	/* the sender may not post to the group or list: rejected, whatever else */
 	{ "The group you tried to contact (news) may not exist, or you may not have "
 	    "permission to post messages to the group.", "", 0, "rejected" },
