@@ -39,6 +39,43 @@ address_valid(const char *s)
 	return at[1] != '.' && at[1] != '-';
 }
 
+/*
+ * Is the UTF-8 sequence at p (in [p, end)) punctuation or space that can stand
+ * next to an address but be no part of one: no-break space and guillemets,
+ * general punctuation (U+2000-U+206F: quotes, dashes, ellipsis), CJK symbols
+ * (U+3000-U+303F: ideographic space, '、', '。', '「', '【') and full-width
+ * punctuation ('：', '（', '，', '＜')? Returns its length, or 0.
+ */
+static size_t
+wide_punct(const unsigned char *p, const unsigned char *end)
+{
+	if (end - p >= 2 && p[0] == 0xc2 && (p[1] == 0xa0 || p[1] == 0xab ||
+	    p[1] == 0xbb))
+		return 2;
+	if (end - p < 3)
+		return 0;
+	if ((p[0] == 0xe2 && (p[1] == 0x80 || p[1] == 0x81)) ||
+	    (p[0] == 0xe3 && p[1] == 0x80))
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbc && ((p[2] >= 0x80 && p[2] <= 0x8f) ||
+	    (p[2] >= 0x9a && p[2] <= 0xa0) || p[2] >= 0xbb))
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbd && (p[2] == 0x80 ||
+	    (p[2] >= 0x9b && p[2] <= 0xa5)))
+		return 3;
+	return 0;
+}
+
+/* Does such punctuation end just before p (not before s)? */
+static int
+wide_punct_before(const char *s, const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (p - s >= 2 && wide_punct(u - 2, u) == 2) ||
+	    (p - s >= 3 && wide_punct(u - 3, u) == 3);
+}
+
 /* Cut the address around the '@' at `at` out of [s, end); lower-case it. */
 static char *
 address_around(const char *s, const char *end, const char *at)
@@ -46,9 +83,10 @@ address_around(const char *s, const char *end, const char *at)
 	const char *a = at, *b = at + 1;
 	char *out, *p;
 
-	while (a > s && local_char((unsigned char)a[-1]))
+	while (a > s && local_char((unsigned char)a[-1]) && !wide_punct_before(s, a))
 		a--;
-	while (b < end && domain_char((unsigned char)*b))
+	while (b < end && domain_char((unsigned char)*b) &&
+	    wide_punct((const unsigned char *)b, (const unsigned char *)end) == 0)
 		b++;
 	while (a < at && (*a == '.' || *a == '\'' || *a == '`' || *a == '{'))
 		a++;

@@ -233,6 +233,23 @@ classifier_set_generic_only(struct classifier *c, int on)
 	c->generic_only = on;
 }
 
+/*
+ * A diagnostic without a letter ("Diagnostic-Code: X-Unix; 255", a mailer's exit
+ * status) says less than the report's prose: it counts as none.
+ */
+static int
+says_nothing(const char *diagnostic)
+{
+	const char *p;
+
+	if (diagnostic == NULL)
+		return 1;
+	for (p = diagnostic; *p != '\0'; p++)
+		if (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* Fill empty fields of `into` from the same recipient's result in `from`. */
 static void
 enrich(struct report *into, const struct report *from)
@@ -247,8 +264,11 @@ enrich(struct report *into, const struct report *from)
 			b = &from->results[0];
 		if (b == NULL)
 			continue;
-		if (a->diagnostic == NULL && b->diagnostic != NULL)
+		if (says_nothing(a->diagnostic) && b->diagnostic != NULL &&
+		    !says_nothing(b->diagnostic)) {
+			free(a->diagnostic);
 			a->diagnostic = xstrdup(b->diagnostic);
+		}
 		if (a->remote_mta == NULL && b->remote_mta != NULL)
 			a->remote_mta = xstrdup(b->remote_mta);
 		if (a->status[0] == '\0')
@@ -268,7 +288,7 @@ needs_enrichment(const struct report *r)
 	size_t i;
 
 	for (i = 0; i < r->nresults; i++)
-		if (r->results[i].diagnostic == NULL ||
+		if (says_nothing(r->results[i].diagnostic) ||
 		    r->results[i].smtp_command[0] == '\0')
 			return 1;
 	return 0;
@@ -280,7 +300,7 @@ lacks_diagnostic(const struct report *r)
 	size_t i;
 
 	for (i = 0; i < r->nresults; i++)
-		if (r->results[i].diagnostic == NULL)
+		if (says_nothing(r->results[i].diagnostic))
 			return 1;
 	return 0;
 }
@@ -543,8 +563,18 @@ codes_from_text(struct result *res)
 	if (res->smtp_command[0] == '\0' && (command = text_smtp_command(res->diagnostic,
 	    strlen(res->diagnostic))) != NULL)
 		result_set_command(res, command);
-	if (res->smtp_code == 0)
+	if (res->smtp_code == 0) {
 		res->smtp_code = text_smtp_code(res->diagnostic, strlen(res->diagnostic));
+		/*
+		 * A 2xx in a failure's text is not the reply that failed: a local
+		 * mailer's exit status ("Diagnostic-Code: X-Unix; 255"), a greeting.
+		 */
+		if (res->smtp_code >= 200 && res->smtp_code < 300 &&
+		    (res->status[0] == '4' || res->status[0] == '5' ||
+		    (res->action != NULL && (strcmp(res->action, "failed") == 0 ||
+		    strcmp(res->action, "delayed") == 0))))
+			res->smtp_code = 0;
+	}
 	if (!text_status(res->diagnostic, strlen(res->diagnostic), found))
 		return;
 	/* A bare x.0.0 says less than the remote server's own code. */

@@ -56,7 +56,7 @@ struct word {
 
 /*
  * The vocabulary. English first, then German, French, Spanish, Portuguese, Italian,
- * Dutch, Russian, Chinese (simplified and traditional), Japanese, Korean. Phrases are
+ * Dutch, Russian, Polish, Chinese (simplified and traditional), Japanese, Korean. Phrases are
  * matched anywhere in a line, ignoring ASCII case; keep them long enough to mean one
  * thing.
  */
@@ -170,6 +170,8 @@ static const struct word words[] = {
 	{ "folgenden empfänger", W_HEADING },
 	{ "folgende adresse", W_HEADING },
 	{ "folgenden adresse", W_HEADING },
+	{ "nicht gefunden", W_ERROR },
+	{ "ist voll", W_ERROR },
 
 	/* French */
 	{ "non remis", W_SUBJECT | W_INTRO | W_HEADING },
@@ -189,6 +191,10 @@ static const struct word words[] = {
 	{ "erreur permanente", W_INTRO | W_FINAL },
 	{ "destinataires suivants", W_HEADING },
 	{ "destinataire suivant", W_HEADING },
+	{ "groupes suivants", W_HEADING },
+	{ "a échoué", W_INTRO },
+	{ "introuvable", W_ERROR },
+	{ "est pleine", W_ERROR },
 
 	/* Spanish */
 	{ "no entregado", W_SUBJECT | W_INTRO },
@@ -204,6 +210,9 @@ static const struct word words[] = {
 	{ "mensaje devuelto", W_SUBJECT },
 	{ "error permanente", W_INTRO | W_FINAL },
 	{ "siguientes destinatarios", W_HEADING },
+	{ "estos destinatarios", W_HEADING },
+	{ "no se encontr", W_ERROR },
+	{ "está lleno", W_ERROR },
 
 	/* Portuguese */
 	{ "não entregue", W_SUBJECT | W_INTRO },
@@ -217,6 +226,10 @@ static const struct word words[] = {
 	{ "falha na entrega", W_SUBJECT | W_INTRO },
 	{ "erro permanente", W_INTRO | W_FINAL },
 	{ "seguintes destinat", W_HEADING },
+	{ "estes destinat", W_HEADING },
+	{ "entrega falhou", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "não foi encontrad", W_ERROR },
+	{ "está cheia", W_ERROR },
 
 	/* Italian */
 	{ "non recapitabile", W_SUBJECT | W_INTRO },
@@ -229,6 +242,10 @@ static const struct word words[] = {
 	{ "errore permanente", W_INTRO | W_FINAL },
 	{ "seguenti destinatari", W_HEADING },
 	{ "destinatari seguenti", W_HEADING },
+	{ "questi destinatari", W_HEADING },
+	{ "recapito non riuscito", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "non trovat", W_ERROR },
+	{ "è piena", W_ERROR },
 
 	/* Dutch */
 	{ "onbestelbaar", W_SUBJECT | W_INTRO },
@@ -239,6 +256,10 @@ static const struct word words[] = {
 	{ "bezorging mislukt", W_SUBJECT | W_INTRO },
 	{ "permanente fout", W_INTRO | W_FINAL },
 	{ "volgende ontvanger", W_HEADING },
+	{ "deze ontvangers", W_HEADING },
+	{ "bezorging is mislukt", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "niet gevonden", W_ERROR },
+	{ "is vol", W_ERROR },
 
 	/* Russian */
 	{ "не доставлен", W_SUBJECT | W_INTRO | W_HEADING },
@@ -246,6 +267,56 @@ static const struct word words[] = {
 	{ "не может быть доставлен", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "не удалось доставить", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "ошибка доставки", W_SUBJECT | W_INTRO },
+	{ "не было доставлен", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "невозможно доставить", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "доставка не удалась", W_SUBJECT | W_INTRO },
+	{ "следующим получател", W_HEADING },
+	{ "следующих получател", W_HEADING },
+	{ "следующему получател", W_HEADING },
+	{ "следующие получател", W_HEADING },
+	{ "следующим адрес", W_HEADING },
+	{ "следующие адрес", W_HEADING },
+	{ "следующих адрес", W_HEADING },
+	{ "следующему адрес", W_HEADING },
+	{ "не найден", W_ERROR },
+	{ "переполнен", W_ERROR },
+	{ "превыш", W_ERROR },
+	{ "отклонен", W_ERROR },
+	{ "заблокирован", W_ERROR },
+	{ "неизвестн", W_ERROR },
+	{ "исходное сообщение", W_RETURNED },
+
+	/* Polish */
+	{ "niedostarczon", W_SUBJECT | W_INTRO },
+	{ "niedoręczon", W_SUBJECT | W_INTRO },
+	{ "nie została dostarczon", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie zostało dostarczon", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie zostały dostarczon", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "zostać dostarczon", W_INTRO | W_HEADING },
+	{ "nie można dostarczyć", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie udało się dostarczyć", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nie udało się doręczyć", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "błąd dostarczenia", W_SUBJECT | W_INTRO },
+	{ "błąd doręczenia", W_SUBJECT | W_INTRO },
+	{ "następujących odbiorc", W_HEADING },
+	{ "następującego odbiorc", W_HEADING },
+	{ "następujący odbiorc", W_HEADING },
+	{ "następujących adres", W_HEADING },
+	{ "następującego adres", W_HEADING },
+	{ "następujące adres", W_HEADING },
+	{ "następujący adres", W_HEADING },
+	{ "tych adresatów", W_HEADING },
+	{ "tych odbiorców", W_HEADING },
+	{ "nie powiodło się", W_INTRO },
+	{ "nie znaleziono", W_ERROR },
+	{ "nie istnieje", W_ERROR },
+	{ "nieznan", W_ERROR },
+	{ "przepełnion", W_ERROR },
+	{ "przekroczon", W_ERROR },
+	{ "odrzucon", W_ERROR },
+	{ "zablokowan", W_ERROR },
+	{ "oryginalna wiadomość", W_RETURNED },
+	{ "wiadomość oryginalna", W_RETURNED },
 
 	/* Chinese, simplified and traditional */
 	{ "退信", W_SUBJECT | W_INTRO },
@@ -268,6 +339,12 @@ static const struct word words[] = {
 	{ "下列收件者", W_HEADING },
 	{ "以下地址", W_HEADING },
 	{ "下列地址", W_HEADING },
+	{ "这些收件人", W_HEADING },
+	{ "這些收件者", W_HEADING },
+	{ "這些收件人", W_HEADING },
+	{ "找不到", W_ERROR },
+	{ "已满", W_ERROR },
+	{ "已滿", W_ERROR },
 
 	/* Japanese */
 	{ "配信不能", W_SUBJECT | W_INTRO },
@@ -291,6 +368,10 @@ static const struct word words[] = {
 	{ "以下の宛先", W_HEADING },
 	{ "次の宛先", W_HEADING },
 	{ "次のあて先", W_HEADING },
+	{ "次の受信者", W_HEADING },
+	{ "以下の受信者", W_HEADING },
+	{ "見つかりません", W_ERROR },
+	{ "いっぱい", W_ERROR },
 
 	/* Korean */
 	{ "반송", W_SUBJECT | W_INTRO },
@@ -299,6 +380,9 @@ static const struct word words[] = {
 	{ "배달되지 않았", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "발송 실패", W_SUBJECT | W_INTRO },
 	{ "다음 수신자", W_HEADING },
+	{ "다음 받는 사람", W_HEADING },
+	{ "배달하지 못했", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "찾을 수 없", W_ERROR },
 	{ "존재하지 않", W_ERROR },
 	{ "초과", W_ERROR },
 	{ "전송 실패", W_SUBJECT | W_INTRO },
@@ -390,6 +474,7 @@ static const struct word words[] = {
 	{ "не существует", W_ERROR },
 	{ "不存在", W_ERROR },
 	{ "存在しません", W_ERROR },
+	{ "存在しない", W_ERROR },
 	{ "ありません", W_ERROR },
 	{ "宛先不明", W_ERROR | W_SUBJECT },
 	{ "失败", W_ERROR },
@@ -455,6 +540,53 @@ static const struct word words[] = {
 	{ "verzögert", W_DELAY | W_SUBJECT },
 	{ "retard", W_DELAY | W_SUBJECT },
 	{ "do not need to resend", W_DELAY },
+	/* the same in other languages: will try again, not yet delivered, delayed */
+	{ "weiterhin versucht", W_DELAY },
+	{ "wird erneut versucht", W_DELAY },
+	{ "bisher nicht zugestellt", W_DELAY },
+	{ "noch nicht zugestellt", W_DELAY },
+	{ "nouvelles tentatives", W_DELAY },
+	{ "nouvelle tentative", W_DELAY },
+	{ "pas encore pu être", W_DELAY },
+	{ "pas encore été", W_DELAY },
+	{ "différé", W_DELAY | W_SUBJECT },
+	{ "seguirá intentando", W_DELAY },
+	{ "volverá a intentar", W_DELAY },
+	{ "todavía no ha podido", W_DELAY },
+	{ "aún no ha podido", W_DELAY },
+	{ "retrasad", W_DELAY | W_SUBJECT },
+	{ "continuerà a riprovare", W_DELAY },
+	{ "riproverà", W_DELAY },
+	{ "non è ancora stato", W_DELAY },
+	{ "ritardat", W_DELAY | W_SUBJECT },
+	{ "continuará tentando", W_DELAY },
+	{ "tentará novamente", W_DELAY },
+	{ "ainda não foi entregue", W_DELAY },
+	{ "atrasad", W_DELAY | W_SUBJECT },
+	{ "opnieuw proberen", W_DELAY },
+	{ "wordt opnieuw geprobeerd", W_DELAY },
+	{ "nog niet afgeleverd", W_DELAY },
+	{ "nog niet bezorgd", W_DELAY },
+	{ "vertraagd", W_DELAY | W_SUBJECT },
+	{ "ponowi próbę", W_DELAY },
+	{ "jeszcze nie został", W_DELAY },
+	{ "opóźnion", W_DELAY | W_SUBJECT },
+	{ "продолжит попытки", W_DELAY },
+	{ "повторит попытку", W_DELAY },
+	{ "пока не доставлен", W_DELAY },
+	{ "задержк", W_DELAY | W_SUBJECT },
+	{ "再送を試み", W_DELAY },
+	{ "再試行します", W_DELAY },
+	{ "まだ配信されていません", W_DELAY },
+	{ "遅延", W_DELAY | W_SUBJECT },
+	{ "继续尝试", W_DELAY },
+	{ "繼續嘗試", W_DELAY },
+	{ "暂时未能", W_DELAY },
+	{ "暫時未能", W_DELAY },
+	{ "延迟", W_DELAY | W_SUBJECT },
+	{ "延遲", W_DELAY | W_SUBJECT },
+	{ "재시도합니다", W_DELAY },
+	{ "지연", W_DELAY | W_SUBJECT },
 	{ "no action is required", W_DELAY },
 	{ "gave up", W_FINAL },
 	{ "giving up", W_FINAL },
@@ -466,6 +598,20 @@ static const struct word words[] = {
 	{ "deleted from queue", W_FINAL },
 	{ "removed from the queue", W_FINAL },
 	{ "removed from the mail queue", W_FINAL },
+	/* given up, in other languages */
+	{ "aufgegeben", W_FINAL },
+	{ "endgültig", W_FINAL },
+	{ "définitivement", W_FINAL },
+	{ "abandonné", W_FINAL },
+	{ "definitivamente", W_FINAL },
+	{ "definitief", W_FINAL },
+	{ "окончательн", W_FINAL },
+	{ "постоянная ошибка", W_FINAL },
+	{ "ostatecznie", W_FINAL },
+	{ "trwały błąd", W_FINAL },
+	{ "恒久的", W_FINAL },
+	{ "永久性", W_FINAL },
+	{ "영구", W_FINAL },
 
 
 	/* subjects of auto-replies: not failures unless a mail system sent them */
@@ -535,12 +681,19 @@ kinds_found(int id, void *arg)
 }
 
 
+/*
+ * The vocabulary is matched in text lower-cased beyond ASCII ("Недоставленное",
+ * "Ł"), as the rules match theirs.
+ */
 static unsigned
 kinds_of(const char *s, size_t n)
 {
 	unsigned kinds = 0;
+	char *low = xmalloc(n + 1);
 
-	ac_scan_set(vocabulary, s, n, 1, kinds_found, &kinds);
+	text_lower(s, n, low);
+	ac_scan_set(vocabulary, low, n, 0, kinds_found, &kinds);
+	free(low);
 	return kinds;
 }
 
@@ -564,6 +717,7 @@ struct candidate {
 	const char	*diag;		/* into the text; NULL when none */
 	size_t		 diag_len;
 	int		 weak;		/* found only beside words of an error, no code */
+	size_t		 below;		/* alone under a heading: the line after it */
 };
 
 struct reading {
@@ -722,10 +876,14 @@ sent_to(const struct reading *g, const char *a)
 	return in_list(g->sent_to, g->nsent_to, a) || in_list(g->via, g->nvia, a);
 }
 
+/* A candidate's weight: beside an error, beside words only, named by the reporter. */
+enum { STRONG = 0, WEAK = 1, NAMED = 2 };
+
 /*
  * Never a failed recipient: the reporting system, and the list's own addresses
  * unless the returned message itself was on its way to them and the report says
- * so plainly (a member who wrote to the list and bounced from it too).
+ * so plainly (a member who wrote to the list and bounced from it too), or the
+ * reporter names them in X-Failed-Recipients.
  */
 static int
 own_address(const struct reading *g, const char *a, int weak)
@@ -737,6 +895,8 @@ own_address(const struct reading *g, const char *a, int weak)
 	for (i = 0; locals[i] != NULL; i++)
 		if (strncmp(a, locals[i], strlen(locals[i])) == 0)
 			return 1;
+	if (weak == NAMED)
+		return 0;
 	return in_list(g->own, g->nown, a) && (weak || !sent_to(g, a));
 }
 
@@ -757,20 +917,21 @@ header_like(const char *s, size_t n)
 	return 0;
 }
 
-static void
+/* Add or update the candidate a (taken over); returns it, or NULL when refused. */
+static struct candidate *
 candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int weak)
 {
 	size_t i;
 
 	if (a == NULL)
-		return;
+		return NULL;
 	if (strlen(a) > CLASSIFIER_MAX_ADDRESS || own_address(g, a, weak)) {
 		free(a);
-		return;
+		return NULL;
 	}
 	for (i = 0; i < g->ncands; i++) {
 		if (strcmp(g->cands[i].address, a) == 0) {
-			if (!weak)
+			if (weak != WEAK)
 				g->cands[i].weak = 0;
 			if (diag != NULL && (g->cands[i].diag == NULL ||
 			    (!has_error_code(g->cands[i].diag, g->cands[i].diag_len) &&
@@ -779,19 +940,19 @@ candidate_add(struct reading *g, char *a, const char *diag, size_t diag_len, int
 				g->cands[i].diag_len = diag_len;
 			}
 			free(a);
-			return;
+			return &g->cands[i];
 		}
 	}
 	if (g->ncands >= GENERIC_MAX_CANDIDATES) {
 		g->full = 1;
 		free(a);
-		return;
+		return NULL;
 	}
 	g->cands[g->ncands].address = a;
 	g->cands[g->ncands].diag = diag;
 	g->cands[g->ncands].diag_len = diag_len;
-	g->cands[g->ncands].weak = weak;
-	g->ncands++;
+	g->cands[g->ncands].weak = weak == WEAK;
+	return &g->cands[g->ncands++];
 }
 
 static int
@@ -899,6 +1060,23 @@ labelled_address(const char *s, size_t n, const char **rest)
 	return leading_address(at, (size_t)(s + n - at), rest);
 }
 
+/*
+ * Is the label before the address itself the error ("User's mailbox is full:
+ * <kim@example.com>", "Unknown user: kim@example.com")? Not a heading's words
+ * ("Failed recipient:", "Invalid recipient:"), which only point at the address.
+ */
+static int
+error_label(const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+	unsigned k;
+
+	if (colon == NULL)
+		return 0;
+	k = kinds_of(s, (size_t)(colon - s));
+	return (k & W_ERROR) && !(k & W_HEADING);
+}
+
 /* The end of an address's paragraph: a blank line or another address line. */
 static size_t
 paragraph_to(const struct reading *g, size_t from, size_t limit)
@@ -923,8 +1101,38 @@ paragraph_to(const struct reading *g, size_t from, size_t limit)
 }
 
 /*
+ * The paragraph just above the address at lines[at], across at most two blank
+ * lines, when it says why and is neither the heading nor another address's item
+ * ("The user's account is disabled." / "" / "kim@example.com"): 1 with *d and
+ * *dn set to it, else 0.
+ */
+static int
+error_above(const struct reading *g, size_t at, const char **d, size_t *dn)
+{
+	size_t before, from, i;
+
+	for (before = at; before > 0 && at - before < 3 && blank(&g->lines[before - 1]);
+	    before--)
+		;
+	if (before == 0 || before == at)
+		return 0;
+	for (from = before - 1; from > 0 && before - from < 4 &&
+	    !blank(&g->lines[from - 1]); from--)
+		;
+	for (i = from; i < before; i++)
+		if (memchr(g->lines[i].s, '@', g->lines[i].n) != NULL ||
+		    (g->lines[i].kinds & (W_INTRO | W_HEADING)))
+			return 0;
+	if (!span_error(g, from, before))
+		return 0;
+	span(g, from, before, d, dn);
+	return 1;
+}
+
+/*
  * An address alone in its paragraph, between "Delivery to this address" and "has
- * failed: mailbox full": the paragraph before it or after it says what happened.
+ * failed: mailbox full", or under "The account is disabled.": the paragraph before
+ * it or after it says what happened.
  * Returns 1 with the error text (the paragraph after, when it has one).
  */
 static int
@@ -950,13 +1158,59 @@ neighbour_error(const struct reading *g, size_t at, size_t to, size_t limit,
 	for (before = at; before > 0 && at - before < 3 && blank(&g->lines[before - 1]);
 	    before--)
 		;
-	if (before > 0 && before < at && (g->lines[before - 1].kinds &
-	    (W_INTRO | W_HEADING))) {
+	if (before == 0 || before == at)
+		return 0;
+	if (g->lines[before - 1].kinds & (W_INTRO | W_HEADING)) {
 		*d = NULL;
 		*dn = 0;
 		return 1;
 	}
-	return 0;
+	return error_above(g, at, d, dn);
+}
+
+/*
+ * An address alone under a heading: the error in one of the next two paragraphs,
+ * past other addresses alone on their lines, unless an address with text of its
+ * own comes first ("kim@example.com" / "" / "Technical details of permanent
+ * failure:" / "the message could not be delivered within 48 hours"). *d and *dn
+ * are left alone when there is none.
+ */
+static void
+error_below(const struct reading *g, size_t to, size_t limit, const char **d,
+    size_t *dn)
+{
+	size_t from, end, bare = 0;
+	int paragraphs;
+
+	for (paragraphs = 0, end = to; paragraphs < 2; paragraphs++) {
+		const struct gline *l;
+		const char *t, *rest;
+		char *a;
+
+		for (from = end; from < limit && from < end + 3 &&
+		    blank(&g->lines[from]); from++)
+			;
+		if (from >= limit || blank(&g->lines[from]))
+			return;
+		l = &g->lines[from];
+		t = plain_skip_blanks(l->s, l->s + l->n);
+		/* Other addresses of the list, alone too: the error may follow them. */
+		if ((a = leading_address(t, (size_t)(l->s + l->n - t), &rest)) != NULL) {
+			free(a);
+			if (!plain_blank(rest, l->s + l->n) || ++bare > 20)
+				return;
+			end = from + 1;
+			paragraphs--;
+			continue;
+		}
+		for (end = from; end < limit && end < from + PARAGRAPH_LINES &&
+		    !blank(&g->lines[end]); end++)
+			;
+		if (span_error(g, from, end)) {
+			span(g, from, end, d, dn);
+			return;
+		}
+	}
 }
 
 /*
@@ -1039,6 +1293,8 @@ static void
 read_address_lines(struct reading *g, size_t limit)
 {
 	size_t i, to, heading_until = 0;
+	struct candidate *c;
+	int labelled;
 
 	for (i = 0; i < limit; i++) {
 		const struct gline *l = &g->lines[i];
@@ -1056,12 +1312,19 @@ read_address_lines(struct reading *g, size_t limit)
 			tn -= (size_t)(o - t);
 			t = o;
 		}
+		labelled = 0;
 		if (header_like(t, tn) || ((a = leading_address(t, tn, &rest)) == NULL &&
-		    (a = labelled_address(t, tn, &rest)) == NULL))
+		    (labelled = 1, a = labelled_address(t, tn, &rest)) == NULL))
 			continue;
 		to = paragraph_to(g, i + 1, limit);
 		/* The error: the rest of the line and the lines after it. */
-		if (rest < l->s + l->n) {
+		if (labelled && error_label(t, tn)) {
+			d = t;
+			dn = (size_t)(l->s + l->n - t);
+			if (to > i + 1)
+				dn = (size_t)(g->lines[to - 1].s +
+				    g->lines[to - 1].n - d);
+		} else if (rest < l->s + l->n) {
 			d = rest;
 			dn = (size_t)(l->s + l->n - rest);
 			if (to > i + 1)
@@ -1075,8 +1338,15 @@ read_address_lines(struct reading *g, size_t limit)
 		if (dn == 0)
 			reason_before(g, i, &d, &dn);
 		if ((i < heading_until && (o != NULL || starts_item(g, i))) ||
-		    span_error(g, i, to > i + 1 ? to : i + 1))
-			candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
+		    span_error(g, i, to > i + 1 ? to : i + 1)) {
+			/* "The account is disabled." / "" / "kim@example.com" */
+			if (dn == 0)
+				error_above(g, i, &d, &dn);
+			c = candidate_add(g, a, dn > 0 ? d : NULL, dn, 0);
+			/* "kim@example.com" / "" / "Technical details: ..." */
+			if (c != NULL && dn == 0 && c->below == 0)
+				c->below = to;
+		}
 		else if (dn == 0 && neighbour_error(g, i, to, limit, &d, &dn))
 			candidate_add(g, a, d, dn, 0);
 		else
@@ -1177,7 +1447,7 @@ after_from(const char *t, size_t tn, const char *a)
 
 /*
  * Does the line after lines[i] carry on its sentence with an error ("addressed to
- * 'a@b'," / "failed because ...")?
+ * 'a@b'," / "failed because ...", "Your message to: a@b" / "was not delivered.")?
  */
 static int
 error_follows(const struct reading *g, size_t i, size_t limit)
@@ -1185,7 +1455,30 @@ error_follows(const struct reading *g, size_t i, size_t limit)
 	const struct gline *n = &g->lines[i + 1];
 
 	return i + 1 < limit && !blank(n) && memchr(n->s, '@', n->n) == NULL &&
-	    (n->code || (n->kinds & (W_ERROR | W_DELAY)));
+	    (n->code || (n->kinds & (W_ERROR | W_DELAY | W_INTRO)));
+}
+
+/*
+ * Where the explanation of the coded line lines[i] starts: a local mailer's words
+ * just above it in its paragraph ("mail.local: unknown user: kim" over "554
+ * <kim@example.net>... Service unavailable"), lines with words of an error but no
+ * address, no code and no heading of their own. i when there are none.
+ */
+static size_t
+explained_from(const struct reading *g, size_t i)
+{
+	size_t from = i;
+
+	while (from > 0 && i - from < 3) {
+		const struct gline *p = &g->lines[from - 1];
+
+		if (blank(p) || p->code || memchr(p->s, '@', p->n) != NULL ||
+		    (p->kinds & (W_HEADING | W_INTRO | W_RETURNED)) ||
+		    !(p->kinds & W_ERROR))
+			break;
+		from--;
+	}
+	return from;
 }
 
 /* A line that names an address and an error, with its continuation lines. */
@@ -1220,7 +1513,7 @@ read_error_lines(struct reading *g, size_t limit)
 			    (l->code && plain_indent(c->s, c->s + c->n) <= indent))
 				break;
 		}
-		span(g, i, k, &d, &dn);
+		span(g, l->code ? explained_from(g, i) : i, k, &d, &dn);
 		/*
 		 * "Could not be delivered to: <a@b>" points at the address; the server's
 		 * reply, when the report has one, is in the paragraph that follows.
@@ -1240,7 +1533,8 @@ read_error_lines(struct reading *g, size_t limit)
  * code or, failing that, words of an error.
  */
 static int
-error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n)
+error_paragraph(const struct reading *g, size_t limit, int opening, const char **s,
+    size_t *n)
 {
 	size_t i, from, to;
 
@@ -1258,6 +1552,21 @@ error_paragraph(const struct reading *g, size_t limit, const char **s, size_t *n
 			if ((g->lines[i].kinds & W_INTRO) && (text_find(g->lines[i].s,
 			    g->lines[i].n, " because ") != NULL || text_find(g->lines[i].s,
 			    g->lines[i].n, " due to ") != NULL))
+				break;
+	/*
+	 * Else, where nothing else is known, the opening sentence that says more
+	 * than that delivery failed ("the group you tried to contact may not exist,
+	 * or you may not have permission"): one with words of an error of its own,
+	 * or the first.
+	 */
+	if (i == limit && opening)
+		for (i = 0; i < limit; i++)
+			if ((g->lines[i].kinds & W_ERROR) &&
+			    (g->lines[i].kinds & (W_INTRO | W_HEADING)))
+				break;
+	if (i == limit && opening)
+		for (i = 0; i < limit; i++)
+			if (g->lines[i].kinds & W_INTRO)
 				break;
 	if (i == limit)
 		return 0;
@@ -1280,7 +1589,7 @@ read_failed_header(const struct mail *m, struct reading *g)
 	for (p = v; p != NULL; p = comma != NULL ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
 		candidate_add(g, address_find(p, comma != NULL ? (size_t)(comma - p) :
-		    strlen(p)), NULL, 0, 0);
+		    strlen(p)), NULL, 0, NAMED);
 	}
 	free(v);
 }
@@ -1436,6 +1745,27 @@ struct line_cursor {
 	size_t		 line;		/* the line the last match was in */
 };
 
+/*
+ * Does the phrase at from stand inside an address of the line ("no-such-user@example.com",
+ * "<rejected@example.net>")? A word there says nothing about what happened.
+ */
+static int
+in_address(const struct gline *l, const char *from)
+{
+	static const char stops[] = " \t\r<>()[]\"',;:";
+	const char *s = l->s, *end = l->s + l->n, *p;
+
+	if (from < s)
+		return 0;
+	for (p = from; p > s && from - p < 256 && strchr(stops, p[-1]) == NULL; p--)
+		if (p[-1] == '@')
+			return 1;
+	for (p = from; p < end && p - from < 256 && strchr(stops, *p) == NULL; p++)
+		if (*p == '@')
+			return 1;
+	return 0;
+}
+
 /* A phrase ends at text + end: add its kinds to the line it is in. */
 static int
 phrase_found(int id, size_t end, void *arg)
@@ -1446,7 +1776,8 @@ phrase_found(int id, size_t end, void *arg)
 	/* Matches come in text order, and no phrase spans a line end. */
 	while (c->line + 1 < c->g->nlines && c->g->lines[c->line + 1].s <= at)
 		c->line++;
-	c->g->lines[c->line].kinds |= words[id].kinds;
+	if (!in_address(&c->g->lines[c->line], at + 1 - strlen(words[id].text)))
+		c->g->lines[c->line].kinds |= words[id].kinds;
 	return 0;
 }
 
@@ -1457,7 +1788,8 @@ read_lines(struct reading *g, const char *text, size_t len)
 	const char *p = text, *end = text + (len > GENERIC_MAX_TEXT ?
 	    GENERIC_MAX_TEXT : len), *eol;
 	struct line_cursor cursor = { g, text, 0 };
-	size_t i;
+	size_t i, n;
+	char *low;
 
 	g->cut = -1;
 	for (; p < end && g->nlines < GENERIC_MAX_LINES; p = eol + 1) {
@@ -1473,9 +1805,12 @@ read_lines(struct reading *g, const char *text, size_t len)
 	}
 	if (g->nlines == 0)
 		return;
-	/* One pass of the vocabulary over all the lines read. */
-	ac_scan_where(vocabulary, text, (size_t)(g->lines[g->nlines - 1].s +
-	    g->lines[g->nlines - 1].n - text), 1, phrase_found, &cursor);
+	/* One pass of the vocabulary over all the lines read, lower-cased. */
+	n = (size_t)(g->lines[g->nlines - 1].s + g->lines[g->nlines - 1].n - text);
+	low = xmalloc(n + 1);
+	text_lower(text, n, low);
+	ac_scan_where(vocabulary, low, n, 0, phrase_found, &cursor);
+	free(low);
 	/* "transient non-fatal errors" holds "fatal error" and means the opposite. */
 	for (i = 0; i < g->nlines; i++)
 		if (g->lines[i].kinds & W_TRANSIENT)
@@ -1660,6 +1995,74 @@ is_report(const struct mail *m, const struct reading *g, size_t limit,
 	return (failing && support) || (system && coded + worded > 0);
 }
 
+/*
+ * The error text for a candidate: its own, or where it has none (or is the only
+ * one and its text says nothing), the report's first paragraph with an error in it.
+ */
+static void
+candidate_diagnostic(const struct reading *g, const struct candidate *c, size_t limit,
+    const char **d, size_t *dn)
+{
+	*d = c != NULL ? c->diag : NULL;
+	*dn = c != NULL ? c->diag_len : 0;
+	if (*d != NULL && (g->ncands > 1 || has_error_code(*d, *dn) ||
+	    (kinds_of(*d, *dn) & W_ERROR)))
+		return;
+	if (error_paragraph(g, limit, 0, d, dn))
+		return;
+	/* An address alone under a heading: the error below it, or the opening. */
+	if (*d == NULL && c != NULL && c->below > 0)
+		error_below(g, c->below, limit, d, dn);
+	if (*d == NULL)
+		error_paragraph(g, limit, 1, d, dn);
+}
+
+/* The first line of the paragraph where DSN fields written into the text start. */
+static size_t
+fields_start(const struct reading *g, size_t limit)
+{
+	static const char *const fields[] = { "reporting-mta:", "final-recipient:",
+	    "original-recipient:", "received-from-mta:", "arrival-date:", NULL };
+	size_t i, k;
+
+	for (i = 0; i < limit; i++)
+		for (k = 0; fields[k] != NULL; k++)
+			if (text_starts(g->lines[i].s, g->lines[i].n, fields[k])) {
+				while (i > 0 && !blank(&g->lines[i - 1]))
+					i--;
+				return i;
+			}
+	return limit;
+}
+
+/*
+ * Results that DSN fields in the text named without a Diagnostic-Code: the
+ * reading's text for the same address, or the report's error paragraph when the
+ * report names one recipient (the fields may name the mailbox an alias led to).
+ */
+static void
+inline_diagnostics(const struct reading *g, struct report *r, size_t limit)
+{
+	const struct candidate *c;
+	const char *d;
+	size_t i, k, dn;
+
+	for (i = 0; i < r->nresults; i++) {
+		struct result *res = &r->results[i];
+
+		if (res->diagnostic != NULL || res->recipient == NULL)
+			continue;
+		for (c = NULL, k = 0; k < g->ncands; k++)
+			if (strcmp(g->cands[k].address, res->recipient) == 0)
+				c = &g->cands[k];
+		if (c == NULL && r->nresults > 1)
+			continue;
+		candidate_diagnostic(g, c, limit, &d, &dn);
+		if (d != NULL)
+			result_set(&res->diagnostic, d, dn);
+	}
+}
+
 static void
 reading_free(struct reading *g)
 {
@@ -1704,13 +2107,23 @@ generic_parse(const struct mail *m, struct report *r)
 		reading_free(&g);
 		return 0;
 	}
-	/* RFC 3464 fields written into the text: the report names its recipients. */
+	g.cands = xcalloc(GENERIC_MAX_CANDIDATES, sizeof *g.cands);
+	/*
+	 * RFC 3464 fields written into the text: the report names its recipients,
+	 * and the prose above the fields (a transcript, "mailbox is full") says why
+	 * where the fields do not.
+	 */
 	if (limit > 0 && (added = plain_inline_dsn(text, g.lines[limit - 1].s +
 	    g.lines[limit - 1].n, r)) > 0) {
+		limit = fields_start(&g, limit);
+		collect_own(m, &g);
+		read_rcpt_to(&g, limit);
+		read_address_lines(&g, limit);
+		read_error_lines(&g, limit);
+		inline_diagnostics(&g, r, limit);
 		reading_free(&g);
 		return added;
 	}
-	g.cands = xcalloc(GENERIC_MAX_CANDIDATES, sizeof *g.cands);
 	collect_own(m, &g);
 	read_failed_header(m, &g);
 	read_rcpt_to(&g, limit);
@@ -1739,18 +2152,7 @@ generic_parse(const struct mail *m, struct report *r)
 		kept++;
 		if ((res = report_add(r, c->address)) == NULL)
 			break;
-		d = c->diag;
-		dn = c->diag_len;
-		/*
-		 * An address with no error beside it, or the only one: the report's
-		 * first paragraph with an error in it.
-		 */
-		if ((d == NULL || (g.ncands == 1 && !has_error_code(d, dn) &&
-		    !(kinds_of(d, dn) & W_ERROR))) &&
-		    error_paragraph(&g, limit, &d, &dn) == 0) {
-			d = c->diag;
-			dn = c->diag_len;
-		}
+		candidate_diagnostic(&g, c, limit, &d, &dn);
 		if (res->diagnostic == NULL && d != NULL)
 			result_set(&res->diagnostic, d, dn);
 		if (res->diagnostic != NULL && text_find(res->diagnostic,
@@ -1771,7 +2173,7 @@ generic_parse(const struct mail *m, struct report *r)
 		struct result *res = report_add(r, NULL);
 
 		if (res != NULL) {
-			if (error_paragraph(&g, limit, &d, &dn))
+			if (error_paragraph(&g, limit, 1, &d, &dn))
 				result_set(&res->diagnostic, d, dn);
 			res->action = xstrdup(delayed ? "delayed" : "failed");
 			added++;

@@ -288,6 +288,167 @@ text_smtp_command(const char *s, size_t n)
 	return best.phrase == -1 ? NULL : command_phrases[best.phrase].command;
 }
 
+/* Does an enhanced status of class c start at p ("5.1.1", "#5.1.1", "'5.1.1")? */
+static int
+status_follows(const char *p, const char *end, char c)
+{
+	char found[16];
+
+	if (p < end && (*p == '#' || *p == '\'' || *p == '"' || *p == '('))
+		p++;
+	if (p >= end || *p != c)
+		return 0;
+	return text_status(p, (size_t)(end - p < 16 ? end - p : 16), found) &&
+	    found[0] == c;
+}
+
+/* Does "<local@domain>" start at p, as in a reply "554 <kim@example.net>... "? */
+static int
+address_follows(const char *p, const char *end)
+{
+	const char *gt;
+
+	if (p >= end || *p != '<')
+		return 0;
+	gt = memchr(p, '>', (size_t)(end - p < 256 ? end - p : 256));
+	return gt != NULL && memchr(p, '@', (size_t)(gt - p)) != NULL;
+}
+
+/*
+ * Does the word after a number at p make it a quantity ("500 messages", "552 bytes",
+ * "450 seconds") rather than a reply code?
+ */
+static int
+quantity_follows(const char *p, const char *end)
+{
+	static const char *const units[] = { "byte", "kb", "mb", "gb", "kib", "mib",
+	    "message", "mail", "recipient", "rcpt", "second", "sec", "minute", "min",
+	    "hour", "day", "time", "connection", "attempt", "percent", "%", NULL };
+	size_t i, k;
+
+	while (p < end && *p == ' ')
+		p++;
+	for (i = 0; units[i] != NULL; i++) {
+		k = strlen(units[i]);
+		if (text_starts(p, (size_t)(end - p), units[i]) &&
+		    (p + k == end || !isalpha((unsigned char)p[k]) || p[k] == 's'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Before the '=' or '/' at sep: a label that names a reply code ("code=", "reply=",
+ * "response="), or an enhanced status of class c ("5.1.1/550")?
+ */
+static int
+labelled_or_after_status(const char *s, const char *sep, char c)
+{
+	static const char *const labels[] = { "code", "reply", "response", "smtp",
+	    NULL };
+	const char *w = sep;
+	char found[16];
+	size_t i;
+
+	while (w > s && w[-1] != ' ' && w[-1] != '\t' && w[-1] != ',' && w[-1] != ';' &&
+	    w[-1] != '(' && w[-1] != '[' && sep - w < 16)
+		w--;
+	if (*sep == '=') {
+		for (i = 0; labels[i] != NULL; i++)
+			if ((size_t)(sep - w) >= strlen(labels[i]) &&
+			    strncasecmp(sep - strlen(labels[i]), labels[i],
+			    strlen(labels[i])) == 0)
+				return 1;
+		return 0;
+	}
+	return text_status(w, (size_t)(sep - w), found) && found[0] == c &&
+	    strlen(found) == (size_t)(sep - w) - (*w == '#');
+}
+
+/*
+ * A 4xx or 5xx reply code anywhere in the text, where a reply stands: the server's
+ * words are quoted after a host ("host mx.example.net [192.0.2.1]: 550 ..."), after
+ * the command that drew them ("did not like our RCPT TO: 550 ..."), after a
+ * transcript marker ("<<< 550", "----- 550", "Out: 451"), in brackets ("[550 5.1.1
+ * User unknown]"), with a label ("ERROR_CODE :550,", "code=550") or after its
+ * status ("5.1.1/550"). Where a word precedes the
+ * number it must look like a reply by itself: followed by an enhanced status of its
+ * class ("... problem 550 5.1.1"), by '-' as a multi-line reply ("550-'Unknown
+ * user"), or by the address it is about ("... kim 554 <kim@example.net>... ").
+ * The first such code; 0 when none. 2xx are left out: in a failure report they are
+ * a greeting or an earlier command's answer. When paired, only a code followed by
+ * a status of its class counts.
+ */
+static int
+code_anywhere(const char *s, size_t n, int paired)
+{
+	const char *end = s + n, *p, *q;
+	int strong;
+
+	for (p = s; p + 3 <= end; p++) {
+		if ((*p != '4' && *p != '5') || p[1] < '0' || p[1] > '5' ||
+		    !isdigit((unsigned char)p[2]))
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || strchr(".,_+@%$",
+		    p[-1]) != NULL))
+			continue;
+		/* "code=550", "5.1.1/550": a label or the status the code goes with. */
+		if (p > s && (p[-1] == '=' || p[-1] == '/')) {
+			if (!labelled_or_after_status(s, p - 1, *p))
+				continue;
+			strong = 1;
+		} else {
+			/* Before it: nothing, or punctuation that introduces a reply. */
+			for (q = p; q > s && (q[-1] == ' ' || q[-1] == '\t' ||
+			    q[-1] == '\n' || q[-1] == '\r'); q--)
+				;
+			strong = q == s || strchr(":>-<[(*#]", q[-1]) != NULL;
+		}
+		q = p + 3;
+		if (q == end) {
+			if (strong)
+				return code_at(p, end);
+			continue;
+		}
+		if (isalnum((unsigned char)*q) || (*q == '.' && q + 1 < end &&
+		    isdigit((unsigned char)q[1])))
+			continue;
+		if ((*q == ' ' || *q == '-') && status_follows(q + 1, end, *p))
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+		if (paired)
+			continue;
+		if ((*q == '-' && q + 1 < end && !isdigit((unsigned char)q[1]) &&
+		    q[1] != ' ') || (*q == ' ' && address_follows(q + 1, end)))
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+		if (strong && strchr(" \t\n\r-:,;)]", *q) != NULL &&
+		    !quantity_follows(q, end))
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+	}
+	return 0;
+}
+
+/*
+ * The code at p is followed by a status of another class ("554 4.4.7 Message
+ * expired ... <421 4.4.2 Connection timed out>"): it is the reporting MTA's verdict
+ * around the remote reply, which is the later code paired with a status of its own
+ * class. That one, or code.
+ */
+static int
+settle(const char *p, const char *end, int code)
+{
+	const char *q = p + 3;
+	int inner;
+
+	if (q >= end || (*q != ' ' && *q != '-'))
+		return code;
+	q++;
+	if (status_follows(q, end, p[0]) || (!status_follows(q, end, '2') &&
+	    !status_follows(q, end, '4') && !status_follows(q, end, '5')))
+		return code;
+	inner = code_anywhere(q, (size_t)(end - q), 1);
+	return inner != 0 ? inner : code;
+}
+
 int
 text_smtp_code(const char *s, size_t n)
 {
@@ -303,8 +464,13 @@ text_smtp_code(const char *s, size_t n)
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '<' || *p == '(' ||
 	    *p == '#' || *p == '"'))
 		p++;
+	/*
+	 * A greeting ("220-mx.example.net 421 4.2.1 Service refused") is not the
+	 * reply that failed: a 4xx or 5xx later in the text is.
+	 */
 	if ((code = code_at(p, end)) != 0)
-		return code;
+		return code >= 400 ? settle(p, end, code) : (i = code_anywhere(p + 3,
+		    (size_t)(end - p - 3), 0)) != 0 ? i : code;
 	/*
 	 * The first few places a lead occurs, not only the first: a relay quotes
 	 * another ("Remote host said: host mx.example.com said: 550 ..."). A few:
@@ -320,8 +486,54 @@ text_smtp_code(const char *s, size_t n)
 			    *q == '<' || *q == '('))
 				q++;
 			if ((code = code_at(q, end)) != 0)
-				return code;
+				return settle(q, end, code);
 		}
 	}
-	return 0;
+	return code_anywhere(s, n, 0);
+}
+
+/*
+ * The small letter of the code point c, for the scripts bounces are written in
+ * with capitals of the same UTF-8 length: Latin-1 and Latin Extended-A (German,
+ * French, Spanish, Portuguese, Italian, Dutch, Polish, Czech...) and Cyrillic. c
+ * itself otherwise.
+ */
+static unsigned
+small_letter(unsigned c)
+{
+	if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	/* Latin Extended-A: pairs, capital first, shifted by one at 0x139 and 0x179. */
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
+		return (c & 1) ? c : c + 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return (c & 1) ? c + 1 : c;
+	return c;
+}
+
+void
+text_lower(const char *s, size_t n, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned char *o = (unsigned char *)out;
+	unsigned c;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			*o++ = (unsigned char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+			p++;
+			continue;
+		}
+		/* Two-byte sequences only: every capital handled here is one. */
+		if ((*p & 0xe0) != 0xc0 || p + 1 >= end || (p[1] & 0xc0) != 0x80) {
+			*o++ = *p++;
+			continue;
+		}
+		c = small_letter(((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f));
+		*o++ = (unsigned char)(0xc0 | (c >> 6));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+		p += 2;
+	}
 }

@@ -33,8 +33,11 @@ int text_status(const char *s, size_t n, char out[16]);
 
 /*
  * The SMTP reply code the text reports: a 3-digit 2xx/4xx/5xx number that starts the
- * text or follows "said:", "error:" and the like, followed by space, '-' or end.
- * 0 when there is none.
+ * text or follows "said:", "error:" and the like, followed by space, '-' or end;
+ * failing that, the first 4xx/5xx that stands where a reply stands (after a host or
+ * a command and ':', a transcript marker, a bracket, or before a status of its
+ * class). A 2xx greeting at the start gives way to a 4xx/5xx after it. 0 when there
+ * is none.
  */
 int text_smtp_code(const char *s, size_t n);
 
@@ -45,5 +48,12 @@ int text_smtp_code(const char *s, size_t n);
  * last one in the text is the one that failed.
  */
 const char *text_smtp_command(const char *s, size_t n);
+
+/*
+ * s[0..n) lower-cased into out (n bytes, not terminated): ASCII, Latin-1, Latin
+ * Extended-A and Cyrillic capitals become small letters of the same UTF-8 length,
+ * so offsets into out are offsets into s. Other bytes are copied.
+ */
+void text_lower(const char *s, size_t n, char *out);
 
 #endif

@@ -333,13 +333,14 @@ int	store_status(struct store *, const char *address, struct store_status *out,
 int	store_status_list(struct store *, const char *address, const char *list,
 	    struct store_status *out, struct err *e);
 /*
- * The state of n addresses at once, out[i] for addresses[i], as store_status
- * gives them: a list checked before a send, in one round trip on PostgreSQL.
- * Each out[i] is to be freed, even after a failure; an address that is not one
- * fails them all (the caller checks them first).
+ * The state of n addresses at once, out[i] for addresses[i], as
+ * store_status_list gives them (list NULL: store_status): a list checked
+ * before a send, in one round trip on PostgreSQL. Each out[i] is to be freed,
+ * even after a failure; an address that is not one fails them all (the caller
+ * checks them first).
  */
 int	store_status_many(struct store *, const char *const *addresses, size_t n,
-	    struct store_status *out, struct err *e);
+	    const char *list, struct store_status *out, struct err *e);
 void	store_status_free(struct store_status *);
 /* The events (oldest first) and suppressions (oldest first) of one address. */
 int	store_why(struct store *, const char *address,

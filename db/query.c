@@ -200,18 +200,22 @@ store_status_list(struct store *st, const char *address, const char *list,
  * events in one statement, one round trip for a whole batch where
  * store_status_list takes three per address (a list server checks thousands
  * before each send, over the network). The events come in the order
- * STMT_EVENTS_OF gives them, and are counted by the same policy code. SQLite,
- * in the same process, gains nothing from it and keeps the simple path.
+ * STMT_EVENTS_OF gives them (with a list, policy_evaluate_list's: that list's
+ * events only), and are counted by the same policy code. SQLite, in the same
+ * process, gains nothing from it and keeps the simple path.
  */
-static const char status_many_sql[] =
-	"SELECT k.n, r.address, s.cause, s.reason, s.rule, s.created, se.list,"
-	" e.id, e.class, e.bounce_time, e.ingested, e.reason"
-	" FROM unnest(?1::text[]) WITH ORDINALITY AS k(key, n)"
-	" JOIN recipients r ON r.address_key = k.key"
-	" LEFT JOIN suppressions s ON s.recipient_id = r.id AND s.lifted IS NULL"
-	" LEFT JOIN events se ON se.id = s.event_id"
-	" LEFT JOIN events e ON e.recipient_id = r.id AND e.bounce_time > r.reset_time"
-	" ORDER BY k.n, e.bounce_time, e.id";
+#define STATUS_MANY(events) \
+	"SELECT k.n, r.address, s.cause, s.reason, s.rule, s.created, se.list," \
+	" e.id, e.class, e.bounce_time, e.ingested, e.reason" \
+	" FROM unnest(?1::text[]) WITH ORDINALITY AS k(key, n)" \
+	" JOIN recipients r ON r.address_key = k.key" \
+	" LEFT JOIN suppressions s ON s.recipient_id = r.id AND s.lifted IS NULL" \
+	" LEFT JOIN events se ON se.id = s.event_id" \
+	" LEFT JOIN events e ON e.recipient_id = r.id AND e.bounce_time > r.reset_time" \
+	events " ORDER BY k.n, e.bounce_time, e.id"
+
+static const char status_many_sql[] = STATUS_MANY("");
+static const char status_many_list_sql[] = STATUS_MANY(" AND e.list = ?2");
 
 static void
 status_many_counts(struct store_status *out, const struct recipient_counts *c)
@@ -253,7 +257,7 @@ status_many_array(const char (*keys)[STORE_ADDRESS_MAX], size_t n)
 
 int
 store_status_many(struct store *st, const char *const *addresses, size_t n,
-    struct store_status *out, struct err *e)
+    const char *list, struct store_status *out, struct err *e)
 {
 	char display[STORE_ADDRESS_MAX], (*keys)[STORE_ADDRESS_MAX], *array;
 	struct policy_counter *pc = NULL;
@@ -267,7 +271,7 @@ store_status_many(struct store *st, const char *const *addresses, size_t n,
 	memset(out, 0, n * sizeof *out);
 	if (sql_dialect(st->sql) != SQL_POSTGRESQL) {
 		for (i = 0; i < n; i++)
-			if (store_status_list(st, addresses[i], NULL, &out[i], e) == -1)
+			if (store_status_list(st, addresses[i], list, &out[i], e) == -1)
 				return -1;
 		return 0;
 	}
@@ -282,11 +286,14 @@ store_status_many(struct store *st, const char *const *addresses, size_t n,
 	}
 	array = status_many_array((const char (*)[STORE_ADDRESS_MAX])keys, n);
 	free(keys);
-	if ((stmt = query_statement(st, status_many_sql, e)) == NULL) {
+	if ((stmt = query_statement(st, list == NULL ? status_many_sql :
+	    status_many_list_sql, e)) == NULL) {
 		free(array);
 		return -1;
 	}
 	bind_text(stmt, 1, array);
+	if (list != NULL)
+		bind_text(stmt, 2, list);
 	while ((rc = sql_step(stmt)) == SQL_ROW) {
 		k = column_int64(stmt, 0);
 		if (k < 1 || (uint64_t)k > n)

@@ -166,8 +166,8 @@ check_pending(struct status_run *run)
 		return;
 	run->pending = 0;
 	s = xreallocarray(NULL, n, sizeof *s);
-	if (store_status_many(run->store, (const char *const *)run->batch, n, s,
-	    &e) == -1) {
+	if (store_status_many(run->store, (const char *const *)run->batch, n,
+	    run->list, s, &e) == -1) {
 		fprintf(stderr, "bouncescan: status: %s\n", e.msg);
 		run->failed = run->stop = 1;
 	}
@@ -187,14 +187,13 @@ check_pending(struct status_run *run)
 }
 
 /*
- * where: "standard input line 7", or NULL for an argument. Without --list an
- * address is queued for check_pending; rows keep the order of the input.
+ * where: "standard input line 7", or NULL for an argument. A valid address is
+ * queued for check_pending; rows keep the order of the input.
  */
 static void
 check_one(struct status_run *run, const char *address, const char *where)
 {
 	char display[STORE_ADDRESS_MAX], key[STORE_ADDRESS_MAX];
-	struct store_status s;
 	struct err e;
 
 	if (store_address_normalise(address, display, key, &e) == -1) {
@@ -208,25 +207,9 @@ check_one(struct status_run *run, const char *address, const char *where)
 		run->failed = 1;
 		return;
 	}
-	if (run->list == NULL) {
-		run->batch[run->pending++] = xstrdup(address);
-		if (run->pending == STATUS_BATCH)
-			check_pending(run);
-		return;
-	}
-	if (store_status_list(run->store, address, run->list, &s, &e) == -1) {
-		fprintf(stderr, "bouncescan: status: %s\n", e.msg);
-		store_status_free(&s);
-		run->failed = run->stop = 1;
-		return;
-	}
-	if (s.state == STORE_SUPPRESSED)
-		run->suppressed = 1;
-	if (run->json)
-		print_json(run, address, &s);
-	else
-		print_plain(run, address, &s);
-	store_status_free(&s);
+	run->batch[run->pending++] = xstrdup(address);
+	if (run->pending == STATUS_BATCH)
+		check_pending(run);
 }
 
 static char *

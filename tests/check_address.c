@@ -64,6 +64,21 @@ START_TEST(trailing_punctuation_dropped)
 }
 END_TEST
 
+/* Full-width and CJK punctuation, typographic quotes: beside an address, not in it. */
+START_TEST(wide_punctuation_not_part)
+{
+	ck_assert_str_eq(find("收件人：wang@example.cn"), "wang@example.cn");
+	ck_assert_str_eq(find("宛先：taro@example.jp。"), "taro@example.jp");
+	ck_assert_str_eq(find("「hana@example.jp」への配信"), "hana@example.jp");
+	ck_assert_str_eq(find("（lee@example.com）"), "lee@example.com");
+	ck_assert_str_eq(find("“amy@example.com” was not delivered"), "amy@example.com");
+	ck_assert_str_eq(find("«luc@example.fr»"), "luc@example.fr");
+	ck_assert_str_eq(find("adresse\xc2\xa0: eva@example.fr"), "eva@example.fr");
+	/* A local part of other letters (EAI) is still one. */
+	ck_assert_str_eq(find("用户@example.cn"), "用户@example.cn");
+}
+END_TEST
+
 START_TEST(nothing_to_find)
 {
 	ck_assert_str_eq(find(""), "");
@@ -378,6 +393,7 @@ main(void)
 	tcase_add_test(tc, angle_brackets_first);
 	tcase_add_test(tc, dsn_field_values);
 	tcase_add_test(tc, trailing_punctuation_dropped);
+	tcase_add_test(tc, wide_punctuation_not_part);
 	tcase_add_test(tc, nothing_to_find);
 	tcase_add_test(tc, valid);
 	tcase_add_test(tc, longest_address);

@@ -797,6 +797,81 @@ START_TEST(cjk_headings)
 }
 END_TEST
 
+/*
+ * Russian with capitals ("Недоставленное"), and Polish: the vocabulary is matched
+ * lower-cased beyond ASCII, the heading names the address, the reason decides.
+ */
+START_TEST(russian_capitals_and_polish)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@mx.example.ru\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Недоставленное сообщение\n"
+	    "\n"
+	    "ВАШЕ ПИСЬМО НЕ БЫЛО ДОСТАВЛЕНО СЛЕДУЮЩИМ ПОЛУЧАТЕЛЯМ:\n"
+	    "\n"
+	    "ivan@example.ru\n"
+	    "Причина: Почтовый ящик получателя переполнен.\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "ivan@example.ru");
+	ck_assert_str_eq(r.results[0].reason, "mailboxfull");
+	report_free(&r);
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@poczta.example.pl\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Niedostarczona wiadomość\n"
+	    "\n"
+	    "Wiadomość nie została dostarczona do następujących odbiorców:\n"
+	    "\n"
+	    "ola@example.pl\n"
+	    "Powód: Użytkownik nie istnieje.\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "ola@example.pl");
+	ck_assert_str_eq(r.results[0].reason, "userunknown");
+	ck_assert_int_eq(r.results[0].class, CLASS_HARD);
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
+/* Still trying, said in other languages, is a delay; given up is a failure. */
+START_TEST(delays_in_other_languages)
+{
+	assert_one(
+	    "\n"
+	    "Votre message n'a pas encore pu être remis aux destinataires suivants :\n"
+	    "\n"
+	    "luc@example.fr\n"
+	    "\n"
+	    "Le serveur fera de nouvelles tentatives pendant 2 jours.\n",
+	    "luc@example.fr", CLASS_DELAYED);
+	assert_one(
+	    "\n"
+	    "Su mensaje todavía no ha podido entregarse a los siguientes destinatarios:\n"
+	    "\n"
+	    "ana@example.es\n"
+	    "Motivo: 451 buzón no disponible temporalmente\n",
+	    "ana@example.es", CLASS_DELAYED);
+	assert_one(
+	    "\n"
+	    "以下の宛先へのメッセージはまだ配信されていません。\n"
+	    "\n"
+	    "taro@example.jp\n"
+	    "\n"
+	    "サーバーは引き続き再送を試みます。\n",
+	    "taro@example.jp", CLASS_DELAYED);
+	assert_one(
+	    "\n"
+	    "Ihre Nachricht konnte nicht an folgende Empfänger zugestellt werden:\n"
+	    "\n"
+	    "jan@example.de\n"
+	    "Grund: Postfach voll. Es wird weiterhin versucht ... nach 5 Tagen\n"
+	    "wurde die Zustellung aufgegeben.\n",
+	    "jan@example.de", CLASS_SOFT);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -866,6 +941,8 @@ main(void)
 	tcase_add_test(tc, name_with_error_not_wrapped_address);
 	tcase_add_test(tc, cjk_headings);
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
+	tcase_add_test(tc, russian_capitals_and_polish);
+	tcase_add_test(tc, delays_in_other_languages);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

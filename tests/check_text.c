@@ -116,6 +116,106 @@ START_TEST(smtp_code_edge_cases)
 }
 END_TEST
 
+/*
+ * Where a reply stands in MTAs' own words, with no lead word before it: after the
+ * host that answered, after the command it answered, after a transcript marker, in
+ * brackets, behind a label, as a multi-line reply; and where a number is not one.
+ */
+START_TEST(smtp_code_where_a_reply_stands)
+{
+	/* Exim: the host, then its reply. */
+	ck_assert_int_eq(code_of("host mx.example.net [192.0.2.7]: 550 5.1.1 "
+	    "<kim@example.net>... User unknown"), 550);
+	ck_assert_int_eq(code_of("SMTP error from remote mail server after end of data:"
+	    " 553 sorry, that domain isn't in my list"), 553);
+	/* DragonFly's dma, MailFoundry, Exchange-like gateways. */
+	ck_assert_int_eq(code_of("mx.example.org [192.0.2.8] did not like our RCPT TO: "
+	    "550 5.6.0 <kim@example.org>: Recipient address rejected"), 550);
+	ck_assert_int_eq(code_of("mx.example.org[192.0.2.9] responded with failure: 552 "
+	    "mailbox over quota"), 552);
+	ck_assert_int_eq(code_of("It responded as follows: [550 5.1.1 User unknown]"),
+	    550);
+	/* Transcripts: "Out:", "<<<", a row of dashes, "Deferred:" at the end. */
+	ck_assert_int_eq(code_of("Out: 451 4.3.0 Error: queue file write error "
+	    "In: QUIT Out: 221 2.0.0 Bye"), 451);
+	ck_assert_int_eq(code_of("Received <<< 550 5.1.1 <kim@example.jp>... unknown"),
+	    550);
+	ck_assert_int_eq(code_of("----- Transcript of session follows ----- 550 sorry,"
+	    " no mailbox here by that name"), 550);
+	ck_assert_int_eq(code_of("<kim@example.jp>... Deferred: 421"), 421);
+	/* A label, and a code glued to its colon. */
+	ck_assert_int_eq(code_of("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1"),
+	    550);
+	ck_assert_int_eq(code_of("550: 5.1.1 <kim@example.jp>... User Unknown"), 550);
+	/* After a word: a status of its class, or a multi-line reply's '-'. */
+	ck_assert_int_eq(code_of("5.3.0 - Other mail system problem 550-'Unknown user "
+	    "kim@example.jp'"), 550);
+	ck_assert_int_eq(code_of("Remote server answered 452 4.2.2 over quota"), 452);
+	/* A local mailer's words, then the reply about the address (unfolded). */
+	ck_assert_int_eq(code_of("deliver: no such mailbox: kim 554 <kim@example.net>..."
+	    " Service unavailable"), 554);
+	ck_assert_int_eq(code_of("sent 550 <notes> to the archive"), 0);
+	/* A label with '=', or the status it goes with before a '/'. */
+	ck_assert_int_eq(code_of("kim@example.com: code=550, status=5.1.1"), 550);
+	ck_assert_int_eq(code_of("kim@example.com: 5.1.1/550 user unknown"), 550);
+	ck_assert_int_eq(code_of("reply=452 over quota"), 452);
+	ck_assert_int_eq(code_of("mail size=550 exceeds"), 0);
+	ck_assert_int_eq(code_of("page 1/550 of the log"), 0);
+	ck_assert_int_eq(code_of("status 2.0.0/550 odd"), 0);
+	/*
+	 * A verdict whose status is of another class wraps the remote reply, which
+	 * is the later code paired with a status of its own class.
+	 */
+	ck_assert_int_eq(code_of("554 4.4.7 Message expired: unable to deliver in 840 "
+	    "minutes.<421 4.4.2 Connection timed out>"), 421);
+	ck_assert_int_eq(code_of("said: 554 4.4.7 gave up; last reply: 451 4.3.0 "
+	    "try later"), 451);
+	ck_assert_int_eq(code_of("554 4.4.7 Message expired"), 554);
+	ck_assert_int_eq(code_of("550 5.1.1 user unknown <421 4.4.2 timed out>"), 550);
+	/* A greeting is not what failed: the 4xx after it is. */
+	ck_assert_int_eq(code_of("220-mx.example.fr 421 4.2.1 Service refused, try "
+	    "later"), 421);
+	ck_assert_int_eq(code_of("250 2.0.0 Ok: queued"), 250);
+	/* Not reply codes: quantities, addresses, sizes, parts of other tokens. */
+	ck_assert_int_eq(code_of("limit: 500 messages per hour"), 0);
+	ck_assert_int_eq(code_of("message of 552 bytes is too large"), 0);
+	ck_assert_int_eq(code_of("retry in: 450 seconds"), 0);
+	ck_assert_int_eq(code_of("connect to [203.0.113.5]: Connection refused"), 0);
+	ck_assert_int_eq(code_of("MAIL FROM:<a@example.com> SIZE=5500 rejected"), 0);
+	ck_assert_int_eq(code_of("id=450AB12 queued; error OFR_506"), 0);
+	ck_assert_int_eq(code_of("call us on 555-1234 when this happens"), 0);
+	ck_assert_int_eq(code_of("the mailbox has 550 messages"), 0);
+}
+END_TEST
+
+/* Lower-casing beyond ASCII keeps every byte offset. */
+START_TEST(lower_keeps_offsets)
+{
+	static const char *const pairs[][2] = {
+		{ "UNZUSTELLBAR: Größe ÜBERSCHRITTEN", "unzustellbar: größe überschritten" },
+		{ "ÉCHEC DE LA REMISE", "échec de la remise" },
+		{ "Wiadomość NIEDOSTARCZONA: ŁÓDŹ, ŚLĄSK, ŻÓŁĆ",
+		    "wiadomość niedostarczona: łódź, śląsk, żółć" },
+		{ "Недоставленное ПИСЬМО, ЁЖ", "недоставленное письмо, ёж" },
+		{ "配信不能 × ß", "配信不能 × ß" },
+	};
+	char out[128];
+	size_t i, n;
+
+	for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		n = strlen(pairs[i][0]);
+		ck_assert_uint_eq(n, strlen(pairs[i][1]));
+		text_lower(pairs[i][0], n, out);
+		out[n] = '\0';
+		ck_assert_str_eq(out, pairs[i][1]);
+	}
+	/* A lead byte cut off at the end is copied as it is. */
+	text_lower("A\xd0", 2, out);
+	ck_assert_int_eq(out[0], 'a');
+	ck_assert_int_eq((unsigned char)out[1], 0xd0);
+}
+END_TEST
+
 START_TEST(find_and_starts)
 {
 	static const char s[] = "Recipient Address REJECTED: User unknown";
@@ -182,6 +282,8 @@ main(void)
 	tcase_add_test(tc, status_respects_length);
 	tcase_add_test(tc, smtp_code_at_start_or_after_lead);
 	tcase_add_test(tc, smtp_code_edge_cases);
+	tcase_add_test(tc, smtp_code_where_a_reply_stands);
+	tcase_add_test(tc, lower_keeps_offsets);
 	tcase_add_test(tc, find_and_starts);
 	tcase_add_test(tc, unfold_and_trim);
 	tcase_add_test(tc, eol);

@@ -4,9 +4,11 @@
 Usage: concurrent-scan.py BOUNCESCAN PG_URL DIR [SCANNERS [MESSAGES]]
 
 Writes SCANNERS Maildirs (default 4) of MESSAGES bounces each (default 400)
-under DIR: a tenth of each Maildir's messages are also in the next one (the
-same bytes: one message seen by two scanners), and a tenth bounce for one of
-twenty addresses that bounce in every Maildir (hard or soft, on dates within
+under DIR, the shape of issue 13's test (4 x 5,000: 1,000 messages in two
+Maildirs, 200 addresses bouncing in every Maildir): a twentieth of each
+Maildir's messages are also in the next one (the same bytes: one message
+seen by two scanners), and a tenth bounce for one of MESSAGES / 25 (at least
+20) addresses that bounce in every Maildir (hard or soft, on dates within
 the last ten days, so counters and soft-day windows meet across scanners).
 Then it scans all of them once into a SQLite file, and with SCANNERS
 processes at once, one per Maildir, into the store at PG_URL (kill -9 of one
@@ -25,7 +27,11 @@ import subprocess
 import sys
 import time
 
-COMMON = 20
+COMMON = 20	# addresses in every Maildir: MESSAGES / 25, at least this
+
+
+def common_count(count):
+    return max(COMMON, count // 25)
 
 
 def message(k, i, rcpt, status, text, day):
@@ -50,10 +56,10 @@ def message(k, i, rcpt, status, text, day):
            rcpt, text, i, rcpt, status, text, i)).encode()
 
 
-def bounce(k, i):
+def bounce(k, i, common=COMMON):
     """The i-th message of Maildir k."""
     if i % 10 == 3:
-        rcpt = "common%d@example.org" % (i // 10 % COMMON)
+        rcpt = "common%d@example.org" % (i // 10 % common)
         if i % 20 == 3:
             return message(k, i, rcpt, "5.1.1", "550 5.1.1 User unknown", 0)
         return message(k, i, rcpt, "4.2.2", "452 4.2.2 Mailbox full",
@@ -68,7 +74,9 @@ def bounce(k, i):
 
 
 def generate(top, scanners, count):
-    dirs = []
+    """The Maildirs, COUNT messages each, and every address bounced."""
+    dirs, addresses = [], set()
+    common = common_count(count)
     for k in range(scanners):
         d = os.path.join(top, "md%d" % k)
         for sub in ("new", "cur", "tmp"):
@@ -76,19 +84,22 @@ def generate(top, scanners, count):
         dirs.append(d)
     for k in range(scanners):
         for i in range(count):
-            body = bounce(k, i)
-            names = [k]
-            if i % 10 == 5:	# also in the next Maildir
-                names.append((k + 1) % scanners)
-            for n in names:
-                with open(os.path.join(dirs[n], "new", "%d.%d.%d.c" %
-                                       (1700000000 + i, k, i)), "wb") as f:
-                    f.write(body)
-    return dirs
+            # One in twenty is the previous Maildir's message 10 before,
+            # byte for byte (one of its own, never a copy itself).
+            owner, j = k, i
+            if i % 20 == 15 and scanners > 1:
+                owner, j = (k - 1) % scanners, i - 10
+            body = bounce(owner, j, common)
+            addresses.add(body.split(b"Final-Recipient: rfc822; ")[1]
+                          .split(b"\n")[0].decode())
+            with open(os.path.join(dirs[k], "new", "%d.%d.%d.c" %
+                                   (1700000000 + j, owner, j)), "wb") as f:
+                f.write(body)
+    return dirs, sorted(addresses)
 
 
-def run(bouncescan, db, *args, check=True):
-    p = subprocess.run([bouncescan, "-d", db] + list(args),
+def run(bouncescan, db, *args, check=True, stdin=None):
+    p = subprocess.run([bouncescan, "-d", db] + list(args), input=stdin,
                        capture_output=True, text=True)
     if check and p.returncode not in (0, 1):
         sys.exit("%s %s: exit %d: %s" % (db, " ".join(args), p.returncode,
@@ -107,7 +118,8 @@ def state(bouncescan, db, addresses):
         rows.append(json.dumps(row, sort_keys=True))
     stats = json.loads(run(bouncescan, db, "stats", "--json"))
     stats.pop("incidents", None)
-    status = run(bouncescan, db, "status", "--json", *addresses)
+    status = run(bouncescan, db, "status", "--json", "-",
+                 stdin="".join(a + "\n" for a in addresses))
     statuses = []
     for line in status.splitlines():
         row = json.loads(line)
@@ -125,7 +137,8 @@ def main():
     bouncescan, url, top = args[:3]
     scanners = int(args[3]) if len(args) > 3 else 4
     count = int(args[4]) if len(args) > 4 else 400
-    dirs = generate(top, scanners, count)
+    begun = time.time()
+    dirs, addresses = generate(top, scanners, count)
 
     # One scan of all the mail into SQLite (of copies: a scan moves them).
     copies = []
@@ -153,13 +166,11 @@ def main():
     if kill:	# what the killed one left, scanned again
         run(bouncescan, url, "scan", "--quiet", "maildir:" + dirs[0])
     elapsed = time.time() - start
-    total = scanners * count + scanners * (count // 10)
-    print("# %d scanners, %d messages (%d shared) in %.2f s" %
-          (scanners, total, scanners * (count // 10), elapsed))
+    shared = scanners * len(range(15, count, 20)) if scanners > 1 else 0
+    print("# %d scanners, %d messages (%d of them in two Maildirs, %d addresses"
+          " in every one) in %.2f s" % (scanners, scanners * count, shared,
+                                         common_count(count), elapsed))
 
-    addresses = ["common%d@example.org" % j for j in range(COMMON)]
-    addresses += ["user%d.%d@d%d.example.net" % (k, i, i % 13)
-                  for k in range(scanners) for i in range(0, count, 7)]
     one = state(bouncescan, os.path.join(top, "one.db"), addresses)
     many = state(bouncescan, url, addresses)
     for part in ("export", "stats", "status"):
@@ -175,6 +186,7 @@ def main():
                 print("  SQLite:", json.dumps(a)[:600])
                 print("  PostgreSQL:", json.dumps(b)[:600])
             failed = 1
+    print("# %d addresses; %.1f s in all" % (len(addresses), time.time() - begun))
     sys.exit(failed)
 
 
