@@ -284,6 +284,16 @@ int	store_address_normalise(const char *address, char *display, char *key,
 int	store_ingest_message(struct store *, const struct store_message *,
 	    const struct store_event *events, size_t nevents, struct store_ingest *out,
 	    struct err *e);
+/*
+ * Before a batch's store_ingest_message calls, inside store_begin's transaction:
+ * the hashes of its messages and the addresses of its results. A database
+ * server is then asked about all of them in two round trips rather than
+ * about each message as it comes (lookahead.c). A hint only: SQLite ignores
+ * it, and a message or address not named here is looked up as before. It
+ * holds until the transaction ends or another kind of write begins.
+ */
+int	store_ingest_expect(struct store *, const char *const *hashes, size_t nhashes,
+	    const char *const *addresses, size_t naddresses, struct err *e);
 /* 1 when a message with this hash has been ingested, 0 if not, -1 on error. */
 int	store_message_seen(struct store *, const char *hash, struct err *e);
 

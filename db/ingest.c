@@ -74,14 +74,14 @@ recipient_get(struct store *st, const char *address, int create, int64_t *id,
 	return recipient_lookup(st, key, display, create, id, reset_time, e);
 }
 
-/* Start recording a message (message_read tells whether it was new). */
+/* STMT_MESSAGE_INSERT or _ADD with the message's values. */
 static struct sql_stmt *
-message_send(struct store *st, const struct store_message *m, time_t bounce_time,
-    size_t events, struct err *e)
+message_statement(struct store *st, enum store_statement which,
+    const struct store_message *m, time_t bounce_time, size_t events, struct err *e)
 {
 	struct sql_stmt *stmt;
 
-	if ((stmt = store_statement(st, STMT_MESSAGE_INSERT, e)) == NULL)
+	if ((stmt = store_statement(st, which, e)) == NULL)
 		return NULL;
 	bind_hash(st->sql, stmt, 1, m->hash);
 	bind_text(stmt, 2, m->source);
@@ -91,11 +91,45 @@ message_send(struct store *st, const struct store_message *m, time_t bounce_time
 	sql_bind_int64(stmt, 5, bounce_time);
 	sql_bind_int64(stmt, 6, store_now(st));
 	sql_bind_int64(stmt, 7, (int64_t)events);
+	return stmt;
+}
+
+/* Start recording a message (message_read tells whether it was new). */
+static struct sql_stmt *
+message_send(struct store *st, const struct store_message *m, time_t bounce_time,
+    size_t events, struct err *e)
+{
+	struct sql_stmt *stmt;
+
+	stmt = message_statement(st, STMT_MESSAGE_INSERT, m, bounce_time, events, e);
+	if (stmt == NULL)
+		return NULL;
 	if (sql_send(stmt) == -1) {
 		store_fail(st, e, "recording a message");
 		return NULL;
 	}
 	return stmt;
+}
+
+/*
+ * Record a message the look-ahead knows to be new, without waiting: *id gets
+ * its id if it ran at once, else 0 (the events find it themselves).
+ */
+static int
+message_add(struct store *st, const struct store_message *m, time_t bounce_time,
+    size_t events, int64_t *id, struct err *e)
+{
+	struct sql_stmt *stmt;
+	int rc;
+
+	*id = 0;
+	stmt = message_statement(st, STMT_MESSAGE_ADD, m, bounce_time, events, e);
+	if (stmt == NULL ||
+	    (rc = store_step_later(st, stmt, e, "recording a message")) == -1)
+		return -1;
+	if (rc == 1)
+		*id = sql_insert_id(st->sql);
+	return 0;
 }
 
 /* 1 when new, 0 when the hash is known already. */
@@ -112,23 +146,24 @@ message_read(struct store *st, struct sql_stmt *stmt, int64_t *message_id,
 }
 
 /*
- * recipient_id 0: the one just added for ev->recipient (a key). *id gets the
- * event's id, or 0 when it was not waited for (need_id: always waited for).
+ * recipient_id 0: the one just added for ev->recipient (a key); message_id 0:
+ * the message just added. *id gets the event's id, or 0 when it was not
+ * waited for (need_id: always waited for).
  */
 static int
 event_insert(struct store *st, const struct store_event *ev, int64_t recipient_id,
     int64_t message_id, const struct store_message *m, time_t bounce_time,
     int need_id, int64_t *id, struct err *e)
 {
-	int rc;
-
 	struct sql_stmt *stmt;
+	int rc;
 
 	if ((stmt = store_statement(st, STMT_EVENT_INSERT, e)) == NULL)
 		return -1;
 	if (recipient_id != 0)
 		sql_bind_int64(stmt, 1, recipient_id);
-	sql_bind_int64(stmt, 2, message_id);
+	if (message_id != 0)
+		sql_bind_int64(stmt, 2, message_id);
 	bind_text(stmt, 3, ev->class);
 	bind_text(stmt, 4, ev->reason);
 	bind_text(stmt, 5, ev->status != NULL && ev->status[0] != '\0' ? ev->status : NULL);
@@ -240,9 +275,11 @@ recipient_count(struct store *st, const char *key, const char *display,
 	struct sql_stmt *stmt;
 	int rc;
 
-	if ((found == NULL && (found = recipient_send(st, key, e)) == NULL) ||
-	    recipient_read(st, found, r, e) == -1)
-		return -1;
+	if (found != NULL || !lookahead_recipient(st, key, r)) {
+		if ((found == NULL && (found = recipient_send(st, key, e)) == NULL) ||
+		    recipient_read(st, found, r, e) == -1)
+			return -1;
+	}
 	recipient_judge(st, class, bounce_time, r);
 	stmt = store_statement(st, r->id == 0 ? STMT_RECIPIENT_ADD : STMT_RECIPIENT_COUNT,
 	    e);
@@ -262,7 +299,10 @@ recipient_count(struct store *st, const char *key, const char *display,
 	if ((rc = store_step_later(st, stmt, e, "counting for a recipient")) == 1 &&
 	    r->id == 0)
 		r->id = sql_insert_id(st->sql);	/* it ran at once (SQLite) */
-	return rc == -1 ? -1 : 0;
+	if (rc == -1)
+		return -1;
+	lookahead_recipient_set(st, key, r);
+	return 0;
 }
 
 /* 0 with the recipient's forms when a result can be recorded, else -1 and why. */
@@ -336,9 +376,11 @@ ingest_event(struct store *st, const struct store_message *m, int64_t message_id
 		if (suppression_of_event(st, r.id, event_id, ev, m->scan_id, e) == -1)
 			return -1;
 		newly = 1;
-	} else if (soft_history && policy_on_soft(st, &r, bounce_time, event_id,
-	    &newly, e) == -1)
-		return -1;
+	} else if (soft_history) {
+		if (policy_on_soft(st, &r, bounce_time, event_id, &newly, e) == -1)
+			return -1;
+		lookahead_recipient_set(st, key, NULL);	/* perhaps rewritten */
+	}
 	out->events++;
 	out->suppressed += newly > 0;
 	return 0;
@@ -365,10 +407,12 @@ store_ingest_message(struct store *st, const struct store_message *m,
 {
 	char key[STORE_ADDRESS_MAX];
 	struct sql_stmt *message, *found = NULL;
+	struct recipient_row known;
 	struct store_ingest ignored;
 	int64_t message_id = 0;
-	size_t i, valid, first;
-	int own, rc = -1, fresh;
+	size_t i, valid, first = nevents;
+	time_t when;
+	int own, rc = -1, fresh = 1;
 
 	if (out == NULL)
 		out = &ignored;
@@ -378,16 +422,22 @@ store_ingest_message(struct store *st, const struct store_message *m,
 	if (store_ingest_begin(st, &own, e) == -1)
 		return -1;
 	valid = events_valid(events, nevents, out);
-	message = message_send(st, m, m->bounce_time != 0 ? m->bounce_time :
-	    store_now(st), valid, e);
-	if (message == NULL)
-		goto out;
-	/* The first recipient is looked up in the same round trip. */
-	if ((first = first_valid(events, nevents, key)) < nevents &&
-	    (found = recipient_send(st, key, e)) == NULL)
-		goto out;
-	if ((fresh = message_read(st, message, &message_id, e)) == -1)
-		goto out;
+	when = m->bounce_time != 0 ? m->bounce_time : store_now(st);
+	if (lookahead_message_new(st, m->hash)) {
+		if (message_add(st, m, when, valid, &message_id, e) == -1)
+			goto out;
+	} else {
+		if ((message = message_send(st, m, when, valid, e)) == NULL)
+			goto out;
+		/* The first recipient is looked up in the same round trip. */
+		if ((first = first_valid(events, nevents, key)) < nevents &&
+		    !lookahead_recipient(st, key, &known) &&
+		    (found = recipient_send(st, key, e)) == NULL)
+			goto out;
+		if ((fresh = message_read(st, message, &message_id, e)) == -1)
+			goto out;
+	}
+	lookahead_message_stored(st, m->hash);
 	if (!fresh) {	/* nothing of it is looked at again */
 		memset(out, 0, sizeof *out);
 		if (found != NULL)

@@ -13,6 +13,7 @@
 /* The statements used once per event are prepared once per store. */
 enum store_statement {
 	STMT_MESSAGE_INSERT,
+	STMT_MESSAGE_ADD,
 	STMT_MESSAGE_SEEN,
 	STMT_RECIPIENT_FIND,
 	STMT_RECIPIENT_INSERT,
@@ -45,6 +46,7 @@ struct store {
 		struct sql_stmt	*stmt;
 	}			 queries[STORE_QUERIES_MAX];
 	struct stats_memo	*stats;		/* stats.c: the last counts made */
+	struct lookahead	*lookahead;	/* lookahead.c: the batch's answers */
 	struct store_policy	 policy;
 	struct store_policy	 saved_policy;	/* as recorded in the policy table */
 	time_t			 now;		/* 0: the real clock */
@@ -76,6 +78,14 @@ struct recipient_row {
 	int		reached;		/* ... and reaches a threshold */
 	int		soft_days;		/* known without the history, or -1 */
 };
+
+/* lookahead.c: what ingest knows of a batch before it asks (store_ingest_expect). */
+void	lookahead_forget(struct store *);
+int	lookahead_message_new(struct store *, const char *hash);
+void	lookahead_message_stored(struct store *, const char *hash);
+int	lookahead_recipient(struct store *, const char *key, struct recipient_row *);
+void	lookahead_recipient_set(struct store *, const char *key,
+	    const struct recipient_row *);
 
 /* The page cache: 16 MiB while ingesting, 2 MiB for the sort at a scan's end. */
 #define STORE_CACHE_KIB		16384

@@ -41,7 +41,7 @@
 #define PG_PARAMS_MAX	32
 
 /* Statements waiting in the pipeline: the maximum before a drain. */
-#define PG_QUEUE_MAX	256
+#define PG_QUEUE_MAX	1024
 
 struct pg_stmt;
 

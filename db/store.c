@@ -29,6 +29,10 @@ static const char *const statement_sql[STMT_COUNT] = {
 	    "INSERT INTO messages (hash, source, origin, scan_id, bounce_time, ingested,"
 	    " events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hash) DO NOTHING"
 	    SQL_RETURNING_ID,
+	/* A message the look-ahead knows to be new (lookahead.c): no answer wanted. */
+	[STMT_MESSAGE_ADD] =
+	    "INSERT INTO messages (hash, source, origin, scan_id, bounce_time, ingested,"
+	    " events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_MESSAGE_SEEN] =
 	    "SELECT 1 FROM messages WHERE hash = ?1",
 	[STMT_RECIPIENT_FIND] =
@@ -131,6 +135,14 @@ static const char *const statement_sql[STMT_COUNT] = {
 #define WRITE_LOCK	"7237121048238761335"	/* any number of our own */
 
 static const char *const statement_pg_sql[STMT_COUNT] = {
+	/* ?1, ?2 NULL: the recipient, the message just added (not waited for). */
+	[STMT_EVENT_INSERT] =
+	    "INSERT INTO events (recipient_id, message_id, class, reason, status,"
+	    " smtp_code, diagnostic, remote_mta, rule, scan_id, domain, bounce_time,"
+	    " ingested, list) VALUES (coalesce(?1,"
+	    " (SELECT id FROM recipients WHERE address_key = ?15)), coalesce(?2,"
+	    " (SELECT currval(pg_get_serial_sequence('messages', 'id')))), ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" SQL_RETURNING_ID,
 	[STMT_RECIPIENT_FIND] =
 	    "SELECT id, reset_time, CAST(state = 'suppressed' AS INTEGER), hard_bounces,"
 	    " complaints FROM recipients WHERE address_key = ?1 FOR UPDATE",
@@ -769,6 +781,7 @@ store_close(struct store *st)
 	for (i = 0; i < STORE_QUERIES_MAX; i++)
 		sql_finalize(st->queries[i].stmt);
 	stats_forget(st);
+	lookahead_forget(st);
 	sql_close(st->sql);
 	free(st->path);
 	free(st);
@@ -848,6 +861,7 @@ store_commit(struct store *st, struct err *e)
 		return err_set(e, "%s: a write in this transaction failed: nothing of it"
 		    " was committed", st->path);
 	}
+	lookahead_forget(st);
 	if (sql_exec(st->sql, "COMMIT") == -1) {
 		store_fail(st, e, "committing");
 		store_rollback(st);
@@ -861,6 +875,7 @@ store_commit(struct store *st, struct err *e)
 void
 store_rollback(struct store *st)
 {
+	lookahead_forget(st);
 	if (sql_in_transaction(st->sql))
 		sql_exec(st->sql, "ROLLBACK");
 	st->in_transaction = 0;
@@ -896,6 +911,8 @@ store_write_begin(struct store *st, int *own, struct err *e)
 {
 	*own = !st->in_transaction;
 	st->retry = 0;
+	/* Another kind of write: what the batch's look-ahead knew may change. */
+	lookahead_forget(st);
 	if (*own)
 		return store_begin(st, e);
 	if (st->spoiled)

@@ -439,6 +439,42 @@ message_print(const struct source *s, const struct message *m, const struct repo
 	putchar('\n');
 }
 
+/*
+ * Tell the store the batch's messages and recipients before they are ingested,
+ * so that a database server is asked about all of them at once.
+ */
+static int
+batch_expect(struct scan *sc, const char *name, struct batch *b)
+{
+	const char **hashes, **addresses;
+	size_t i, j, naddresses = 0;
+	struct err e;
+	int rc;
+
+	if (b->count == 0)
+		return 0;
+	if (batch_open(sc, b, name) == -1)
+		return -1;
+	hashes = xreallocarray(NULL, b->count, sizeof *hashes);
+	addresses = xreallocarray(NULL, b->results + 1, sizeof *addresses);
+	for (i = 0; i < b->count; i++) {
+		const struct report *r = &b->items[i].report;
+
+		hashes[i] = b->items[i].hash;
+		for (j = 0; j < r->nresults && naddresses < b->results; j++)
+			if (r->results[j].class != CLASS_NONE &&
+			    r->results[j].recipient != NULL)
+				addresses[naddresses++] = r->results[j].recipient;
+	}
+	rc = store_ingest_expect(sc->store, hashes, b->count, addresses, naddresses,
+	    &e);
+	free(hashes);
+	free(addresses);
+	if (rc == -1)
+		fprintf(stderr, "bouncescan: %s: %s\n", name, e.msg);
+	return rc;
+}
+
 /* Record the message inside the batch; may turn d into "unrecognized". */
 static int
 ingest(struct scan *sc, const char *name, const struct source *s,
@@ -546,6 +582,8 @@ batch_ingest(struct scan *sc, const struct source *s, const char *name,
 	size_t i;
 	int already;
 
+	if (batch_expect(sc, name, b) == -1)
+		return -1;
 	for (i = 0; i < b->count; i++) {
 		p = &b->items[i];
 		already = 0;

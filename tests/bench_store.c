@@ -50,39 +50,83 @@ seconds(void)
 
 static unsigned long part;	/* BENCH_STORE_PART */
 
+/* The i-th message (random number r): its hash and its one result's address. */
+static void
+message_of(long i, unsigned r, long recipients, char *hash, char *address)
+{
+	snprintf(hash, 65, "%016lx%016lx%016lx%016lx",
+	    (unsigned long)i * 2654435761UL, (unsigned long)i, (unsigned long)r,
+	    (unsigned long)(i ^ 0x5bd1e995L) + part);
+	snprintf(address, 64, "user%ld@d%ld.example.com",
+	    (long)(r % (unsigned)recipients), (long)(r % (unsigned)recipients % 997));
+}
+
+/*
+ * One batch, as the scan loop stores it: its messages and addresses told to
+ * the store first (store_ingest_expect), then ingested one by one.
+ */
+static int
+ingest_batch(struct store *st, long first, long n, long recipients,
+    struct store_message *m, struct err *e)
+{
+	char (*hashes)[65] = calloc((size_t)n, sizeof *hashes);
+	char (*addresses)[64] = calloc((size_t)n, sizeof *addresses);
+	const char **hp = calloc((size_t)n, sizeof *hp);
+	const char **ap = calloc((size_t)n, sizeof *ap);
+	unsigned *rs = calloc((size_t)n, sizeof *rs);
+	struct store_event ev = { .rule = "rules.tsv:1",
+	    .status = "5.1.1", .smtp_code = 550, .reason = "userunknown",
+	    .diagnostic = "550 5.1.1 <someone@example.com>: Recipient address rejected" };
+	long i;
+	int rc = -1;
+
+	if (hashes == NULL || addresses == NULL || hp == NULL || ap == NULL ||
+	    rs == NULL) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		rs[i] = (unsigned)rand();
+		message_of(first + i, rs[i], recipients, hashes[i], addresses[i]);
+		hp[i] = hashes[i];
+		ap[i] = addresses[i];
+	}
+	if (store_begin(st, e) == -1 ||
+	    store_ingest_expect(st, hp, (size_t)n, ap, (size_t)n, e) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		m->hash = hashes[i];
+		m->bounce_time = 1700000000 + (time_t)(rs[i] % (60 * 86400));
+		ev.recipient = addresses[i];
+		ev.class = pick_class(rs[i] >> 8);
+		if (store_ingest_message(st, m, &ev, 1, NULL, e) == -1)
+			goto out;
+	}
+	rc = store_commit(st, e);
+out:
+	free(hashes);
+	free(addresses);
+	free(hp);
+	free(ap);
+	free(rs);
+	return rc;
+}
+
 static int
 ingest(struct store *st, long results, long batch, long recipients, struct err *e)
 {
-	char hash[65], address[64];
-	struct store_message m = { .hash = hash, .source = "bench" };
-	struct store_event ev = { .recipient = address, .rule = "rules.tsv:1",
-	    .status = "5.1.1", .smtp_code = 550, .reason = "userunknown",
-	    .diagnostic = "550 5.1.1 <someone@example.com>: Recipient address rejected" };
+	struct store_message m = { .source = "bench" };
 	long i;
 
 	/* As in a scan, every message and event carries the scan's id. */
 	if (store_scan_begin(st, "bench", &m.scan_id, e) == -1)
 		return -1;
 	srand(1 + (unsigned)(part >> 40));
-	for (i = 0; i < results; i++) {
-		unsigned r = (unsigned)rand();
-
-		if (i % batch == 0 && store_begin(st, e) == -1)
+	for (i = 0; i < results; i += batch)
+		if (ingest_batch(st, i, results - i < batch ? results - i : batch,
+		    recipients, &m, e) == -1)
 			return -1;
-		snprintf(hash, sizeof hash, "%016lx%016lx%016lx%016lx",
-		    (unsigned long)i * 2654435761UL, (unsigned long)i, (unsigned long)r,
-		    (unsigned long)(i ^ 0x5bd1e995L) + part);
-		snprintf(address, sizeof address, "user%ld@d%ld.example.com",
-		    (long)(r % (unsigned)recipients),
-		    (long)(r % (unsigned)recipients % 997));
-		m.bounce_time = 1700000000 + (time_t)(r % (60 * 86400));
-		ev.class = pick_class(r >> 8);
-		if (store_ingest_message(st, &m, &ev, 1, NULL, e) == -1)
-			return -1;
-		if ((i + 1) % batch == 0 && store_commit(st, e) == -1)
-			return -1;
-	}
-	return results % batch != 0 ? store_commit(st, e) : 0;
+	return 0;
 }
 
 int

@@ -1075,6 +1075,144 @@ START_TEST(batch_rollback_keeps_committed)
 END_TEST
 
 /*
+ * One of lookahead_same_as_asking's batches into s: 60 messages over 12
+ * addresses, some messages twice in the batch or from the batch before, some
+ * with a second result; with expect, told to the store beforehand.
+ */
+static void
+lookahead_batch(struct store *s, int batch, int expect)
+{
+	static const char *const classes[] = { "hard", "soft", "soft", "block",
+	    "complaint", "delayed" };
+	char hashes[60][32], addresses[60][2][64];
+	const char *hp[60], *ap[120];
+	struct store_message m = { 0 };
+	struct store_event ev[2];
+	struct store_ingest out;
+	struct err e;
+	size_t na = 0;
+	int i, k, n;
+
+	for (i = 0; i < 60; i++) {
+		if (i % 10 == 9)	/* the one before, again */
+			snprintf(hashes[i], sizeof hashes[i], "b%d-m%d", batch, i - 1);
+		else if (i % 15 == 0 && batch > 0)	/* from the batch before */
+			snprintf(hashes[i], sizeof hashes[i], "b%d-m%d", batch - 1, i + 1);
+		else
+			snprintf(hashes[i], sizeof hashes[i], "b%d-m%d", batch, i);
+		for (k = 0; k < 2; k++) {
+			n = (i * 7 + batch * 3 + k * 5) % 12;
+			snprintf(addresses[i][k], sizeof addresses[i][k],
+			    "r%d@d%d.example.org", n, n % 4);
+		}
+		hp[i] = hashes[i];
+		ap[na++] = addresses[i][0];
+		if (i % 8 == 0)
+			ap[na++] = addresses[i][1];
+	}
+	ck_assert_msg(store_begin(s, &e) == 0, "%s", e.msg);
+	if (expect)
+		ck_assert_msg(store_ingest_expect(s, hp, 60, ap, na, &e) == 0, "%s",
+		    e.msg);
+	for (i = 0; i < 60; i++) {
+		/* The same hash always carries the same results. */
+		sscanf(hashes[i], "b%d-m%d", &k, &n);
+		memset(ev, 0, sizeof ev);
+		for (k = 0; k < 2; k++) {
+			ev[k].recipient = addresses[n % 10 == 9 ? i - 1 : i][k];
+			ev[k].class = classes[(n + batch + k) % 6];
+			ev[k].reason = "userunknown";
+			ev[k].rule = "rules.tsv:1";
+			ev[k].bounce_time = T0 - (time_t)((n * 13 + k) % 20) * DAY;
+		}
+		m.hash = hashes[i];
+		m.source = "maildir:/srv/bounces";
+		m.bounce_time = T0;
+		ck_assert_msg(store_ingest_message(s, &m, ev, n % 8 == 0 ? 2 : 1, &out,
+		    &e) == 0, "%s", e.msg);
+	}
+	ck_assert_msg(store_commit(s, &e) == 0, "%s", e.msg);
+}
+
+/* An event read back names the message it came in, as a scan stored it. */
+static int
+event_has_message(const struct store_event_row *row, void *arg)
+{
+	(*(int *)arg)++;
+	ck_assert_ptr_nonnull(row->message_hash);
+	ck_assert_int_eq(row->message_hash[0], 'b');
+	ck_assert_ptr_nonnull(row->source);
+	return 0;
+}
+
+static int
+count_in_force(const struct store_suppression *sup, void *arg)
+{
+	(void)sup;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * A batch told to the store beforehand (store_ingest_expect; on a server its
+ * messages and recipients are then asked about at once, and ingest keeps what
+ * it learnt up to date) is stored as one asked about message by message: the
+ * same states, counts and suppressions, and nothing that a reapply would
+ * change. With every threshold at 2 (counts carried through the batch) and at
+ * 1, and across an unsuppress.
+ */
+START_TEST(lookahead_same_as_asking)
+{
+	struct store *other = open_store("other.db");
+	struct store_unsuppress u = { .address = "r3@d1.example.org" };
+	struct store_policy p;
+	struct store_status a, b;
+	char address[64];
+	struct err e;
+	size_t changed, lifted;
+	int batch, i, differ = 0, asked = 0, told = 0, events = 0;
+
+	store_get_policy(st, &p);
+	p.hard_threshold = p.soft_threshold = p.complaint_threshold = _i == 0 ? 2 : 1;
+	store_set_policy(st, &p);
+	store_set_policy(other, &p);
+	for (batch = 0; batch < 4; batch++) {
+		lookahead_batch(st, batch, 0);
+		lookahead_batch(other, batch, 1);
+		if (batch == 1) {
+			ck_assert_int_eq(store_unsuppress(st, &u, &lifted, &e), 0);
+			ck_assert_int_eq(store_unsuppress(other, &u, &lifted, &e), 0);
+		}
+	}
+	for (i = 0; i < 12; i++) {
+		snprintf(address, sizeof address, "r%d@d%d.example.org", i, i % 4);
+		ck_assert_msg(store_status(st, address, &a, &e) == 0, "%s", e.msg);
+		ck_assert_msg(store_status(other, address, &b, &e) == 0, "%s", e.msg);
+		differ += a.state != b.state || a.hard_bounces != b.hard_bounces ||
+		    a.soft_days != b.soft_days || a.complaints != b.complaints ||
+		    a.events != b.events || a.suppressed_since != b.suppressed_since ||
+		    (a.cause == NULL) != (b.cause == NULL);
+		store_status_free(&a);
+		store_status_free(&b);
+		ck_assert_msg(store_why(other, address, event_has_message, NULL, &events,
+		    &e) == 0, "%s", e.msg);
+	}
+	ck_assert_int_gt(events, 0);
+	ck_assert_int_eq(differ, 0);
+	/* One suppression in force per address, in both. */
+	ck_assert_int_eq(store_export(st, NULL, count_in_force, &asked, &e), 0);
+	ck_assert_int_eq(store_export(other, NULL, count_in_force, &told, &e), 0);
+	ck_assert_int_gt(asked, 0);
+	ck_assert_int_eq(asked, told);
+	ck_assert_msg(store_reapply(other, &changed, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_msg(store_reapply(st, &changed, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(changed, 0);
+	store_close(other);
+}
+END_TEST
+
+/*
  * No savepoint per message inside a batch: a write that fails half-way through a
  * message spoils the batch, so its first half is never committed.
  */
@@ -1143,6 +1281,7 @@ store_suite(void)
 	tcase_add_test(tc, stats_and_progress);
 	tcase_add_test(tc, locked_database_is_temporary);
 	tcase_add_test(tc, batch_rollback_keeps_committed);
+	tcase_add_loop_test(tc, lookahead_same_as_asking, 0, 2);
 	tcase_add_test(tc, empty_scan_forgotten);
 	/* Inside a SQLite file: its versions, pragmas, plans, permissions. */
 	if (store_sqlite_only()) {
