@@ -239,6 +239,13 @@ static const struct {
 	{ "does not like sender", "MAIL" },
 	{ "in reply to ehlo command", "EHLO" },
 	{ "in reply to helo command", "EHLO" },
+	{ "after ehlo", "EHLO" },
+	{ "after helo", "EHLO" },
+	{ "after pipelined mail from", "MAIL" },
+	{ "after pipelined rcpt to", "RCPT" },
+	{ "after pipelined end of data", "DATA" },
+	{ "in reply to bdat command", "DATA" },
+	{ "after bdat", "DATA" },
 	{ "after initial connection", "CONN" },
 };
 
