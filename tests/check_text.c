@@ -34,7 +34,7 @@ START_TEST(status_found_in_prose)
 	ck_assert_str_eq(status_of("(5.7.26)"), "5.7.26");
 	ck_assert_str_eq(status_of("smtp; 552-5.2.2 over quota"), "5.2.2");
 	ck_assert_str_eq(status_of("x 2.0.0 ok"), "2.0.0");
-	ck_assert_str_eq(status_of("5.100.999 three digits each"), "5.100.999");
+	ck_assert_str_eq(status_of("5.7.999 three digits of detail"), "5.7.999");
 }
 END_TEST
 
@@ -51,6 +51,11 @@ START_TEST(status_edge_cases)
 	ck_assert_str_eq(status_of("5.1.1.4"), "");
 	/* More than three digits in a field, or a missing field. */
 	ck_assert_str_eq(status_of("5.1234.1"), "");
+	ck_assert_str_eq(status_of("5.1.1234"), "");
+	/* A subject is one digit, 0 to 7 (RFC 3463): these are versions. */
+	ck_assert_str_eq(status_of("X-Mailer: Apple Mail (2.753.1)"), "");
+	ck_assert_str_eq(status_of("phplist v 2.10.10, then 5.1.1"), "5.1.1");
+	ck_assert_str_eq(status_of("5.8.1"), "");
 	ck_assert_str_eq(status_of("5.1."), "");
 	ck_assert_str_eq(status_of("5..1"), "");
 	/* Cut short at the end of the buffer. */
