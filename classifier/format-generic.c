@@ -1429,18 +1429,27 @@ coded_after(const struct reading *g, size_t from, size_t limit, const char **d,
 }
 
 /*
- * Is the address a's first mention in [t, t + tn) preceded by "from" ("not accepting
- * mail from a@b")? Then it is the sender, not a recipient.
+ * Is the address a's first mention in [t, t + tn) the sender's: preceded by "from"
+ * or "sender" ("not accepting mail from a@b", "Sender <a@b> refused"), or followed
+ * by the sender's refusal ("<a@b>: Sender address rejected")?
  */
 static int
 after_from(const char *t, size_t tn, const char *a)
 {
-	const char *p = text_find(t, tn, a);
+	const char *p = text_find(t, tn, a), *q, *end = t + tn;
 
 	if (p == NULL)
 		return 0;
+	for (q = p + strlen(a); q < end && (*q == '>' || *q == ':' || *q == ' ' ||
+	    *q == '"' || *q == '\''); q++)
+		;
+	if (text_starts(q, (size_t)(end - q), "sender"))
+		return 1;
 	while (p > t && (p[-1] == ' ' || p[-1] == '<' || p[-1] == '"' || p[-1] == '\''))
 		p--;
+	if (p - t >= 6 && text_starts(p - 6, 6, "sender") &&
+	    (p - t == 6 || p[-7] == ' ' || p[-7] == '\t'))
+		return 1;
 	return p - t >= 4 && text_starts(p - 4, 4, "from") &&
 	    (p - t == 4 || p[-5] == ' ' || p[-5] == '\t');
 }

@@ -872,6 +872,33 @@ START_TEST(delays_in_other_languages)
 }
 END_TEST
 
+/* The sender's address in a refusal of the sender is no failed recipient. */
+START_TEST(sender_address_in_refusal)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "\n"
+	    "Delivery to the following recipient failed permanently:\n"
+	    "\n"
+	    "     kim@example.com\n"
+	    "\n"
+	    "Technical details of permanent failure:\n"
+	    "450 4.1.8 <owner@lists.example.net>: Sender address rejected: Domain not "
+	    "found\n"
+	    "550 Sender <news@lists.example.net> refused by policy\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "kim@example.com");
+	ck_assert_ptr_null(find(&r, "owner@lists.example.net"));
+	ck_assert_ptr_null(find(&r, "news@lists.example.net"));
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -943,6 +970,7 @@ main(void)
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
 	tcase_add_test(tc, russian_capitals_and_polish);
 	tcase_add_test(tc, delays_in_other_languages);
+	tcase_add_test(tc, sender_address_in_refusal);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
