@@ -261,6 +261,19 @@ static const struct word words[] = {
 	{ "niet gevonden", W_ERROR },
 	{ "is vol", W_ERROR },
 
+	/* Nordic, Czech, Slovak, Hungarian, Turkish: subjects of localised reports */
+	{ "olevererbart", W_SUBJECT | W_INTRO },
+	{ "kunde inte levereras", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "kan ikke leveres", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "kunne ikke leveres", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "ikke leveret", W_SUBJECT | W_INTRO },
+	{ "toimittamaton", W_SUBJECT | W_INTRO },
+	{ "ei voitu toimittaa", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nedoručiteln", W_SUBJECT | W_INTRO },
+	{ "nelze doručit", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "kézbesíthetetlen", W_SUBJECT | W_INTRO },
+	{ "teslim edilemedi", W_SUBJECT | W_INTRO | W_HEADING },
+
 	/* Russian */
 	{ "не доставлен", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "недоставлен", W_SUBJECT | W_INTRO },

@@ -434,7 +434,11 @@ START_TEST(localised_subjects)
 	static const char *const subjects[] = {
 		"Unzustellbar: Newsletter", "Non remis : Newsletter",
 		"No entregado: Newsletter", "=?UTF-8?B?6YCA5L+h?=",
-		"Onbestelbaar: Newsletter", "Mancata consegna: Newsletter", NULL
+		"Onbestelbaar: Newsletter", "Mancata consegna: Newsletter",
+		"Olevererbart: Newsletter", "Nedoručitelné: Newsletter",
+		"Teslim edilemedi: Newsletter", "Kézbesíthetetlen: Newsletter",
+		"Niedostarczona wiadomość: Newsletter",
+		"Недоставленное сообщение: Newsletter", NULL
 	};
 	char msg[1024];
 	int i;
