@@ -119,7 +119,7 @@ static const struct word words[] = {
 	{ "not delivered to", W_INTRO | W_HEADING },
 	{ "could not deliver", W_INTRO | W_HEADING },
 	{ "couldn't deliver", W_INTRO | W_HEADING },
-	{ "failed to deliver", W_INTRO | W_HEADING },
+	{ "failed to deliver", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "not able to deliver", W_INTRO },
 	{ "wasn't able to deliver", W_INTRO },
 	{ "was unable to deliver", W_INTRO },
@@ -1740,6 +1740,19 @@ read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 }
 
 /*
+ * "Delivery failure notification for kim@example.com", "Failed to deliver to
+ * '<kim@example.com>'": a subject that says delivery failed and names the address,
+ * when the text names none.
+ */
+static void
+read_subject(const struct mail *m, struct reading *g)
+{
+	if (m->subject != NULL)
+		candidate_add(g, address_find(m->subject, strlen(m->subject)), NULL, 0,
+		    STRONG);
+}
+
+/*
  * Where the returned message was going (Received: ... for <address>), when that is
  * one address and the message did not come through a list, whose own address it
  * would be.
@@ -2155,6 +2168,8 @@ generic_parse(const struct mail *m, struct report *r)
 		read_summary(&g, limit);
 	if (g.ncands == 0)
 		read_bare_names(m, &g, limit);
+	if (g.ncands == 0 && (subject & W_SUBJECT))
+		read_subject(m, &g);
 	if (g.ncands == 0)
 		read_envelope(m, &g);
 
