@@ -1442,14 +1442,18 @@ coded_after(const struct reading *g, size_t from, size_t limit, const char **d,
 }
 
 /*
- * Is the address a's first mention in [t, t + tn) the sender's: preceded by "from"
- * or "sender" ("not accepting mail from a@b", "Sender <a@b> refused"), or followed
- * by the sender's refusal ("<a@b>: Sender address rejected")?
+ * Is the address a's first mention in [t, t + tn) not a failed recipient: the
+ * sender's, preceded by "from" or "sender" ("not accepting mail from a@b", "Sender
+ * <a@b> refused") or followed by the sender's refusal ("<a@b>: Sender address
+ * rejected"), or the new address of one who moved ("please try <a@b>", "moved to")?
  */
 static int
 after_from(const char *t, size_t tn, const char *a)
 {
+	static const char *const before[] = { "from", "sender", "try", "moved to",
+	    "forwarded to", "new address", "now at", NULL };
 	const char *p = text_find(t, tn, a), *q, *end = t + tn;
+	size_t i, n;
 
 	if (p == NULL)
 		return 0;
@@ -1460,11 +1464,14 @@ after_from(const char *t, size_t tn, const char *a)
 		return 1;
 	while (p > t && (p[-1] == ' ' || p[-1] == '<' || p[-1] == '"' || p[-1] == '\''))
 		p--;
-	if (p - t >= 6 && text_starts(p - 6, 6, "sender") &&
-	    (p - t == 6 || p[-7] == ' ' || p[-7] == '\t'))
-		return 1;
-	return p - t >= 4 && text_starts(p - 4, 4, "from") &&
-	    (p - t == 4 || p[-5] == ' ' || p[-5] == '\t');
+	for (i = 0; before[i] != NULL; i++) {
+		n = strlen(before[i]);
+		if ((size_t)(p - t) >= n && text_starts(p - n, n, before[i]) &&
+		    ((size_t)(p - t) == n || p[-n - 1] == ' ' || p[-n - 1] == '\t' ||
+		    p[-n - 1] == ';' || p[-n - 1] == ','))
+			return 1;
+	}
+	return 0;
 }
 
 /*

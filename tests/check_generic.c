@@ -876,7 +876,10 @@ START_TEST(delays_in_other_languages)
 }
 END_TEST
 
-/* The sender's address in a refusal of the sender is no failed recipient. */
+/*
+ * The sender's address in a refusal of the sender is no failed recipient, nor the
+ * new address of one who moved.
+ */
 START_TEST(sender_address_in_refusal)
 {
 	struct classifier *c = generic();
@@ -898,6 +901,21 @@ START_TEST(sender_address_in_refusal)
 	ck_assert_str_eq(r.results[0].recipient, "kim@example.com");
 	ck_assert_ptr_null(find(&r, "owner@lists.example.net"));
 	ck_assert_ptr_null(find(&r, "news@lists.example.net"));
+	report_free(&r);
+	/* Nor is the new address of one who moved. */
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Returned mail\n"
+	    "\n"
+	    "The following address failed:\n"
+	    "\n"
+	    "     max@example.com\n"
+	    "\n"
+	    "551 User not local; please try <max@example.net>\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "max@example.com");
+	ck_assert_str_eq(r.results[0].reason, "hasmoved");
+	ck_assert_ptr_null(find(&r, "max@example.net"));
 	report_free(&r);
 	classifier_free(c);
 }

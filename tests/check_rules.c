@@ -863,6 +863,13 @@ static const struct {
 	{ "메시지 크기 제한을 초과했습니다", "", 0, "mesgtoobig" },
 	{ "스팸으로 분류되어 차단되었습니다.", "", 0, "spamdetected" },
 	{ "발신 IP가 블랙리스트에 등록되어 있습니다", "", 0, "blocked" },
+	/* relaying refused in older words; TLS that the other side lacks */
+	{ "550 not local host example.com, not a gateway", "5.0.0", 550,
+	    "norelaying" },
+	{ "454 4.7.0 TLS not available due to local problem", "4.7.0", 454,
+	    "failedstarttls" },
+	{ "530 5.7.0 Encryption required, TLS not offered", "5.7.0", 530,
+	    "failedstarttls" },
 	/* a mailbox that exists but is not active, or locked for inactivity */
 	{ "550 5.2.1 Mailbox unavailable. Mailbox is not active", "5.2.1", 550,
 	    "suspend" },
