@@ -56,9 +56,9 @@ struct word {
 
 /*
  * The vocabulary. English first, then German, French, Spanish, Portuguese, Italian,
- * Dutch, Russian, Polish, Chinese (simplified and traditional), Japanese, Korean. Phrases are
- * matched anywhere in a line, ignoring ASCII case; keep them long enough to mean one
- * thing.
+ * Dutch, Russian, Polish, Chinese (simplified and traditional), Japanese, Korean.
+ * Phrases are matched anywhere in a line, in lower case (ASCII, Latin and Cyrillic
+ * capitals folded: text_lower); keep them long enough to mean one thing.
  */
 static const struct word words[] = {
 
@@ -1788,8 +1788,9 @@ struct line_cursor {
 };
 
 /*
- * Does the phrase at from stand inside an address of the line ("no-such-user@example.com",
- * "<rejected@example.net>")? A word there says nothing about what happened.
+ * Does the phrase at from stand inside an address of the line
+ * ("no-such-user@example.com", "<rejected@example.net>")? A word there says nothing
+ * about what happened.
  */
 static int
 in_address(const struct gline *l, const char *from)
