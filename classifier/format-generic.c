@@ -761,7 +761,7 @@ has_error_code(const char *s, size_t n)
 			continue;
 		if (p > s && strchr(" \t<([#:\"'=", p[-1]) == NULL)
 			continue;
-		if (p + 3 < end && strchr(" \t-,;:)]", p[3]) == NULL)
+		if (p + 3 < end && strchr(" \t\r\n-,;:)]", p[3]) == NULL)
 			continue;
 		return 1;
 	}
@@ -1010,7 +1010,7 @@ span_error(const struct reading *g, size_t from, size_t to)
 static char *
 leading_address(const char *s, size_t n, const char **rest)
 {
-	const char *end = s + n, *p = s, *q;
+	const char *end = s + n, *p = s, *q, *at;
 
 	/* Sendmail marks the failed addresses ">>> "; others use a bullet. */
 	while (p < end && (*p == '>' || *p == '*' || *p == '-') && p - s < 4)
@@ -1033,6 +1033,13 @@ leading_address(const char *s, size_t n, const char **rest)
 		while (q > p && (q[-1] == ':' || q[-1] == '.' || q[-1] == '"' ||
 		    q[-1] == '\''))
 			q--;
+		/*
+		 * A line of CJK text has no spaces: "...場合は、<a@b>" is one token
+		 * that does not start with the address ("a@b<br>" does).
+		 */
+		if ((at = memchr(p, '@', (size_t)(q - p))) != NULL &&
+		    memchr(p, '<', (size_t)(at - p)) != NULL)
+			return NULL;
 	}
 	if (q == p || memchr(p, '@', (size_t)(q - p)) == NULL)
 		return NULL;
@@ -1090,11 +1097,17 @@ error_label(const char *s, size_t n)
 	return (k & W_ERROR) && !(k & W_HEADING);
 }
 
-/* The end of an address's paragraph: a blank line or another address line. */
+/*
+ * The end of the paragraph of lines[from - 1]: a blank line or another address
+ * line. An address line indented deeper than the first is a wrapped continuation
+ * ("<kim@example.jp>: host mx.example.jp said: 550" / "    <kim@example.jp>: User
+ * unknown"), not a new item.
+ */
 static size_t
 paragraph_to(const struct reading *g, size_t from, size_t limit)
 {
-	size_t i;
+	size_t i, base = from > 0 ? plain_indent(g->lines[from - 1].s,
+	    g->lines[from - 1].s + g->lines[from - 1].n) : 0;
 	const char *rest;
 	char *a;
 
@@ -1104,6 +1117,8 @@ paragraph_to(const struct reading *g, size_t from, size_t limit)
 
 		if (blank(&g->lines[i]))
 			break;
+		if (plain_indent(g->lines[i].s, g->lines[i].s + g->lines[i].n) > base)
+			continue;
 		if ((a = leading_address(t, (size_t)(g->lines[i].s + g->lines[i].n - t),
 		    &rest)) != NULL) {
 			free(a);
