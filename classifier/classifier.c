@@ -353,6 +353,27 @@ worth_trying(const struct classifier *c, size_t i, unsigned long long found)
 	return i >= GATED_FORMATS || formats[i]->markers == NULL || ((found >> i) & 1);
 }
 
+/*
+ * A DSN for one recipient whose fields name no SMTP command: the report's own prose
+ * often does ("SMTP error from remote mail server after EHLO"), and the command
+ * decides between a refusal of the sender and of the recipient. One pass of the
+ * command phrases over the human-readable part; several recipients may each have
+ * their own, so only one is read this way.
+ */
+static void
+command_from_prose(const struct mail *m, struct report *r)
+{
+	const struct part *pt;
+	const char *command;
+
+	if (r->nresults != 1 || r->results[0].smtp_command[0] != '\0' ||
+	    strcmp(r->format, "rfc3464") != 0 ||
+	    (pt = mail_part(m, "text/plain", 1)) == NULL || pt->text == NULL)
+		return;
+	if ((command = text_smtp_command(pt->text, pt->text_len)) != NULL)
+		result_set_command(&r->results[0], command);
+}
+
 /* Run the decoders; the first that adds a result names the format. */
 static void
 decode(const struct classifier *c, const struct mail *m, struct report *r)
@@ -367,7 +388,10 @@ decode(const struct classifier *c, const struct mail *m, struct report *r)
 			break;
 		}
 	}
-	if (formats[i] == NULL || !needs_enrichment(r))
+	if (formats[i] == NULL)
+		return;
+	command_from_prose(m, r);
+	if (!needs_enrichment(r))
 		return;
 	/*
 	 * A DSN without diagnostics: the human-readable part may say more. Only bounce

@@ -23,6 +23,12 @@ static const char *const subjects[] = {
 	"risposta automatica", "automatisch antwoord", "\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d",
 	"\xe8\x87\xaa\xe5\x8b\x95\xe5\x9b\x9e\xe8\xa6\x86",
 	"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94",
+	/* more languages, matched lower-cased (text_lower) */
+	"resposta automática", "fora do escritório", "fuera de la oficina",
+	"fuori sede", "nicht im büro", "außer haus", "afwezig", "autosvar",
+	"automaattinen vastaus", "odpowiedź automatyczna", "autoodpowiedź",
+	"automatická odpověď", "otomatik yanıt", "автоответ",
+	"автоматический ответ", "자동 응답", "부재중",
 	NULL
 };
 
@@ -56,12 +62,15 @@ auto_submitted(const struct mail *m)
 static int
 subject_says_so(const char *subject)
 {
-	int i;
+	size_t n = strlen(subject);
+	char *low = xmalloc(n + 1);
+	int i, yes = 0;
 
-	for (i = 0; subjects[i] != NULL; i++)
-		if (text_find(subject, strlen(subject), subjects[i]) != NULL)
-			return 1;
-	return 0;
+	text_lower(subject, n, low);
+	for (i = 0; !yes && subjects[i] != NULL; i++)
+		yes = text_find(low, n, subjects[i]) != NULL;
+	free(low);
+	return yes;
 }
 
 static int

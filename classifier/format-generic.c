@@ -56,9 +56,9 @@ struct word {
 
 /*
  * The vocabulary. English first, then German, French, Spanish, Portuguese, Italian,
- * Dutch, Russian, Polish, Chinese (simplified and traditional), Japanese, Korean. Phrases are
- * matched anywhere in a line, ignoring ASCII case; keep them long enough to mean one
- * thing.
+ * Dutch, Russian, Polish, Chinese (simplified and traditional), Japanese, Korean.
+ * Phrases are matched anywhere in a line, in lower case (ASCII, Latin and Cyrillic
+ * capitals folded: text_lower); keep them long enough to mean one thing.
  */
 static const struct word words[] = {
 
@@ -119,7 +119,7 @@ static const struct word words[] = {
 	{ "not delivered to", W_INTRO | W_HEADING },
 	{ "could not deliver", W_INTRO | W_HEADING },
 	{ "couldn't deliver", W_INTRO | W_HEADING },
-	{ "failed to deliver", W_INTRO | W_HEADING },
+	{ "failed to deliver", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "not able to deliver", W_INTRO },
 	{ "wasn't able to deliver", W_INTRO },
 	{ "was unable to deliver", W_INTRO },
@@ -260,6 +260,19 @@ static const struct word words[] = {
 	{ "bezorging is mislukt", W_SUBJECT | W_INTRO | W_HEADING },
 	{ "niet gevonden", W_ERROR },
 	{ "is vol", W_ERROR },
+
+	/* Nordic, Czech, Slovak, Hungarian, Turkish: subjects of localised reports */
+	{ "olevererbart", W_SUBJECT | W_INTRO },
+	{ "kunde inte levereras", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "kan ikke leveres", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "kunne ikke leveres", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "ikke leveret", W_SUBJECT | W_INTRO },
+	{ "toimittamaton", W_SUBJECT | W_INTRO },
+	{ "ei voitu toimittaa", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "nedoručiteln", W_SUBJECT | W_INTRO },
+	{ "nelze doručit", W_SUBJECT | W_INTRO | W_HEADING },
+	{ "kézbesíthetetlen", W_SUBJECT | W_INTRO },
+	{ "teslim edilemedi", W_SUBJECT | W_INTRO | W_HEADING },
 
 	/* Russian */
 	{ "не доставлен", W_SUBJECT | W_INTRO | W_HEADING },
@@ -748,7 +761,7 @@ has_error_code(const char *s, size_t n)
 			continue;
 		if (p > s && strchr(" \t<([#:\"'=", p[-1]) == NULL)
 			continue;
-		if (p + 3 < end && strchr(" \t-,;:)]", p[3]) == NULL)
+		if (p + 3 < end && strchr(" \t\r\n-,;:)]", p[3]) == NULL)
 			continue;
 		return 1;
 	}
@@ -997,7 +1010,7 @@ span_error(const struct reading *g, size_t from, size_t to)
 static char *
 leading_address(const char *s, size_t n, const char **rest)
 {
-	const char *end = s + n, *p = s, *q;
+	const char *end = s + n, *p = s, *q, *at;
 
 	/* Sendmail marks the failed addresses ">>> "; others use a bullet. */
 	while (p < end && (*p == '>' || *p == '*' || *p == '-') && p - s < 4)
@@ -1020,6 +1033,13 @@ leading_address(const char *s, size_t n, const char **rest)
 		while (q > p && (q[-1] == ':' || q[-1] == '.' || q[-1] == '"' ||
 		    q[-1] == '\''))
 			q--;
+		/*
+		 * A line of CJK text has no spaces: "...場合は、<a@b>" is one token
+		 * that does not start with the address ("a@b<br>" does).
+		 */
+		if ((at = memchr(p, '@', (size_t)(q - p))) != NULL &&
+		    memchr(p, '<', (size_t)(at - p)) != NULL)
+			return NULL;
 	}
 	if (q == p || memchr(p, '@', (size_t)(q - p)) == NULL)
 		return NULL;
@@ -1077,11 +1097,17 @@ error_label(const char *s, size_t n)
 	return (k & W_ERROR) && !(k & W_HEADING);
 }
 
-/* The end of an address's paragraph: a blank line or another address line. */
+/*
+ * The end of the paragraph of lines[from - 1]: a blank line or another address
+ * line. An address line indented deeper than the first is a wrapped continuation
+ * ("<kim@example.jp>: host mx.example.jp said: 550" / "    <kim@example.jp>: User
+ * unknown"), not a new item.
+ */
 static size_t
 paragraph_to(const struct reading *g, size_t from, size_t limit)
 {
-	size_t i;
+	size_t i, base = from > 0 ? plain_indent(g->lines[from - 1].s,
+	    g->lines[from - 1].s + g->lines[from - 1].n) : 0;
 	const char *rest;
 	char *a;
 
@@ -1091,6 +1117,8 @@ paragraph_to(const struct reading *g, size_t from, size_t limit)
 
 		if (blank(&g->lines[i]))
 			break;
+		if (plain_indent(g->lines[i].s, g->lines[i].s + g->lines[i].n) > base)
+			continue;
 		if ((a = leading_address(t, (size_t)(g->lines[i].s + g->lines[i].n - t),
 		    &rest)) != NULL) {
 			free(a);
@@ -1429,20 +1457,36 @@ coded_after(const struct reading *g, size_t from, size_t limit, const char **d,
 }
 
 /*
- * Is the address a's first mention in [t, t + tn) preceded by "from" ("not accepting
- * mail from a@b")? Then it is the sender, not a recipient.
+ * Is the address a's first mention in [t, t + tn) not a failed recipient: the
+ * sender's, preceded by "from" or "sender" ("not accepting mail from a@b", "Sender
+ * <a@b> refused") or followed by the sender's refusal ("<a@b>: Sender address
+ * rejected"), or the new address of one who moved ("please try <a@b>", "moved to")?
  */
 static int
 after_from(const char *t, size_t tn, const char *a)
 {
-	const char *p = text_find(t, tn, a);
+	static const char *const before[] = { "from", "sender", "try", "moved to",
+	    "forwarded to", "new address", "now at", NULL };
+	const char *p = text_find(t, tn, a), *q, *end = t + tn;
+	size_t i, n;
 
 	if (p == NULL)
 		return 0;
+	for (q = p + strlen(a); q < end && (*q == '>' || *q == ':' || *q == ' ' ||
+	    *q == '"' || *q == '\''); q++)
+		;
+	if (text_starts(q, (size_t)(end - q), "sender"))
+		return 1;
 	while (p > t && (p[-1] == ' ' || p[-1] == '<' || p[-1] == '"' || p[-1] == '\''))
 		p--;
-	return p - t >= 4 && text_starts(p - 4, 4, "from") &&
-	    (p - t == 4 || p[-5] == ' ' || p[-5] == '\t');
+	for (i = 0; before[i] != NULL; i++) {
+		n = strlen(before[i]);
+		if ((size_t)(p - t) >= n && text_starts(p - n, n, before[i]) &&
+		    ((size_t)(p - t) == n || p[-n - 1] == ' ' || p[-n - 1] == '\t' ||
+		    p[-n - 1] == ';' || p[-n - 1] == ','))
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -1718,6 +1762,19 @@ read_bare_names(const struct mail *m, struct reading *g, size_t limit)
 }
 
 /*
+ * "Delivery failure notification for kim@example.com", "Failed to deliver to
+ * '<kim@example.com>'": a subject that says delivery failed and names the address,
+ * when the text names none.
+ */
+static void
+read_subject(const struct mail *m, struct reading *g)
+{
+	if (m->subject != NULL)
+		candidate_add(g, address_find(m->subject, strlen(m->subject)), NULL, 0,
+		    STRONG);
+}
+
+/*
  * Where the returned message was going (Received: ... for <address>), when that is
  * one address and the message did not come through a list, whose own address it
  * would be.
@@ -1746,8 +1803,9 @@ struct line_cursor {
 };
 
 /*
- * Does the phrase at from stand inside an address of the line ("no-such-user@example.com",
- * "<rejected@example.net>")? A word there says nothing about what happened.
+ * Does the phrase at from stand inside an address of the line
+ * ("no-such-user@example.com", "<rejected@example.net>")? A word there says nothing
+ * about what happened.
  */
 static int
 in_address(const struct gline *l, const char *from)
@@ -2133,6 +2191,8 @@ generic_parse(const struct mail *m, struct report *r)
 		read_summary(&g, limit);
 	if (g.ncands == 0)
 		read_bare_names(m, &g, limit);
+	if (g.ncands == 0 && (subject & W_SUBJECT))
+		read_subject(m, &g);
 	if (g.ncands == 0)
 		read_envelope(m, &g);
 

@@ -186,8 +186,12 @@ text_status(const char *s, size_t n, char out[16])
 			continue;
 		if (p[1] != '.')
 			continue;
-		a = digits(p + 2, end, 3);
-		if (a == 0 || p + 2 + a >= end || p[2 + a] != '.')
+		/*
+		 * RFC 3463 defines subjects 0 to 7, one digit: "2.753.1" (Apple Mail's
+		 * version) or "2.10.10" (a list manager's) is no status.
+		 */
+		a = digits(p + 2, end, 1);
+		if (a == 0 || p[2] > '7' || p + 2 + a >= end || p[2 + a] != '.')
 			continue;
 		b = digits(p + 3 + a, end, 3);
 		if (b == 0)
@@ -239,6 +243,13 @@ static const struct {
 	{ "does not like sender", "MAIL" },
 	{ "in reply to ehlo command", "EHLO" },
 	{ "in reply to helo command", "EHLO" },
+	{ "after ehlo", "EHLO" },
+	{ "after helo", "EHLO" },
+	{ "after pipelined mail from", "MAIL" },
+	{ "after pipelined rcpt to", "RCPT" },
+	{ "after pipelined end of data", "DATA" },
+	{ "in reply to bdat command", "DATA" },
+	{ "after bdat", "DATA" },
 	{ "after initial connection", "CONN" },
 };
 

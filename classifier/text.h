@@ -27,7 +27,8 @@ const char *text_eol(const char *s, const char *end);
 
 /*
  * The first RFC 3463 status code ("5.1.1") in s, copied to out (16 bytes).
- * Returns 1 when found, 0 when not. Only classes 2, 4 and 5 count.
+ * Returns 1 when found, 0 when not. Only classes 2, 4 and 5 and subjects 0 to 7
+ * (one digit) count; the detail has up to three digits.
  */
 int text_status(const char *s, size_t n, char out[16]);
 

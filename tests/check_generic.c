@@ -434,7 +434,11 @@ START_TEST(localised_subjects)
 	static const char *const subjects[] = {
 		"Unzustellbar: Newsletter", "Non remis : Newsletter",
 		"No entregado: Newsletter", "=?UTF-8?B?6YCA5L+h?=",
-		"Onbestelbaar: Newsletter", "Mancata consegna: Newsletter", NULL
+		"Onbestelbaar: Newsletter", "Mancata consegna: Newsletter",
+		"Olevererbart: Newsletter", "Nedoručitelné: Newsletter",
+		"Teslim edilemedi: Newsletter", "Kézbesíthetetlen: Newsletter",
+		"Niedostarczona wiadomość: Newsletter",
+		"Недоставленное сообщение: Newsletter", NULL
 	};
 	char msg[1024];
 	int i;
@@ -872,6 +876,51 @@ START_TEST(delays_in_other_languages)
 }
 END_TEST
 
+/*
+ * The sender's address in a refusal of the sender is no failed recipient, nor the
+ * new address of one who moved.
+ */
+START_TEST(sender_address_in_refusal)
+{
+	struct classifier *c = generic();
+	struct report r;
+
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "\n"
+	    "Delivery to the following recipient failed permanently:\n"
+	    "\n"
+	    "     kim@example.com\n"
+	    "\n"
+	    "Technical details of permanent failure:\n"
+	    "450 4.1.8 <owner@lists.example.net>: Sender address rejected: Domain not "
+	    "found\n"
+	    "550 Sender <news@lists.example.net> refused by policy\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "kim@example.com");
+	ck_assert_ptr_null(find(&r, "owner@lists.example.net"));
+	ck_assert_ptr_null(find(&r, "news@lists.example.net"));
+	report_free(&r);
+	/* Nor is the new address of one who moved. */
+	ck_assert_int_eq(read_message(c,
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: list-bounces@lists.example.org\n"
+	    "Subject: Returned mail\n"
+	    "\n"
+	    "The following address failed:\n"
+	    "\n"
+	    "     max@example.com\n"
+	    "\n"
+	    "551 User not local; please try <max@example.net>\n", &r), 1);
+	ck_assert_str_eq(r.results[0].recipient, "max@example.com");
+	ck_assert_str_eq(r.results[0].reason, "hasmoved");
+	ck_assert_ptr_null(find(&r, "max@example.net"));
+	report_free(&r);
+	classifier_free(c);
+}
+END_TEST
+
 /* A separator naming the source mail's header: its To is no recipient. */
 START_TEST(source_header_separator)
 {
@@ -943,6 +992,7 @@ main(void)
 	tcase_add_test(tc, reason_in_sentence_or_reason_line);
 	tcase_add_test(tc, russian_capitals_and_polish);
 	tcase_add_test(tc, delays_in_other_languages);
+	tcase_add_test(tc, sender_address_in_refusal);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

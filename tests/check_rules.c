@@ -863,6 +863,26 @@ static const struct {
 	{ "메시지 크기 제한을 초과했습니다", "", 0, "mesgtoobig" },
 	{ "스팸으로 분류되어 차단되었습니다.", "", 0, "spamdetected" },
 	{ "발신 IP가 블랙리스트에 등록되어 있습니다", "", 0, "blocked" },
+	/* relaying refused in older words; TLS that the other side lacks */
+	{ "550 not local host example.com, not a gateway", "5.0.0", 550,
+	    "norelaying" },
+	{ "454 4.7.0 TLS not available due to local problem", "4.7.0", 454,
+	    "failedstarttls" },
+	{ "530 5.7.0 Encryption required, TLS not offered", "5.7.0", 530,
+	    "failedstarttls" },
+	/* a mailbox that exists but is not active, or locked for inactivity */
+	{ "550 5.2.1 Mailbox unavailable. Mailbox is not active", "5.2.1", 550,
+	    "suspend" },
+	{ "550 The account is not activated", "", 550, "suspend" },
+	{ "550 5.2.1 This mailbox has been blocked due to inactivity", "5.2.1", 550,
+	    "suspend" },
+	{ "550 Inbox locked for long inactivity", "", 550, "suspend" },
+	/* bare line feeds are a message that is not RFC compliant */
+	{ "550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal", "5.6.11", 550,
+	    "notcompliantrfc" },
+	{ "451 Bare line feed not allowed in the message", "", 451, "notcompliantrfc" },
+	/* a mail loop back to the reporting host */
+	{ "mail for example.com loops back to myself", "5.4.6", 0, "networkerror" },
 	/* an account disabled, with words between noun and verdict */
 	{ "Das Konto des Empfängers wurde gesperrt.", "", 0, "suspend" },
 	{ "Le compte du destinataire est désactivé.", "", 0, "suspend" },

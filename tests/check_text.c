@@ -34,7 +34,7 @@ START_TEST(status_found_in_prose)
 	ck_assert_str_eq(status_of("(5.7.26)"), "5.7.26");
 	ck_assert_str_eq(status_of("smtp; 552-5.2.2 over quota"), "5.2.2");
 	ck_assert_str_eq(status_of("x 2.0.0 ok"), "2.0.0");
-	ck_assert_str_eq(status_of("5.100.999 three digits each"), "5.100.999");
+	ck_assert_str_eq(status_of("5.7.999 three digits of detail"), "5.7.999");
 }
 END_TEST
 
@@ -51,6 +51,11 @@ START_TEST(status_edge_cases)
 	ck_assert_str_eq(status_of("5.1.1.4"), "");
 	/* More than three digits in a field, or a missing field. */
 	ck_assert_str_eq(status_of("5.1234.1"), "");
+	ck_assert_str_eq(status_of("5.1.1234"), "");
+	/* A subject is one digit, 0 to 7 (RFC 3463): these are versions. */
+	ck_assert_str_eq(status_of("X-Mailer: Apple Mail (2.753.1)"), "");
+	ck_assert_str_eq(status_of("phplist v 2.10.10, then 5.1.1"), "5.1.1");
+	ck_assert_str_eq(status_of("5.8.1"), "");
 	ck_assert_str_eq(status_of("5.1."), "");
 	ck_assert_str_eq(status_of("5..1"), "");
 	/* Cut short at the end of the buffer. */
@@ -188,6 +193,35 @@ START_TEST(smtp_code_where_a_reply_stands)
 }
 END_TEST
 
+static const char *
+command_of(const char *s)
+{
+	const char *c = text_smtp_command(s, strlen(s));
+
+	return c != NULL ? c : "";
+}
+
+/* The SMTP command a failure answered, in the words of several MTAs; the last wins. */
+START_TEST(smtp_command_named_in_prose)
+{
+	ck_assert_str_eq(command_of("550 5.1.1 unknown (in reply to RCPT TO command)"),
+	    "RCPT");
+	ck_assert_str_eq(command_of("SMTP error from remote mail server after EHLO "
+	    "mail.example.org: 550 Rejected"), "EHLO");
+	ck_assert_str_eq(command_of("SMTP error from remote mail server after HELO x"),
+	    "EHLO");
+	ck_assert_str_eq(command_of("SMTP error from remote mail server after pipelined "
+	    "MAIL FROM:<a@example.org>: 550 sender refused"), "MAIL");
+	ck_assert_str_eq(command_of("after pipelined RCPT TO:<b@example.com>: 550 no"),
+	    "RCPT");
+	ck_assert_str_eq(command_of("552 too big (in reply to BDAT command)"), "DATA");
+	ck_assert_str_eq(command_of("192.0.2.1 does not like recipient."), "RCPT");
+	ck_assert_str_eq(command_of("after RCPT TO:<a@example.com> ... after end of "
+	    "data: 554 spam"), "DATA");
+	ck_assert_str_eq(command_of("550 user unknown"), "");
+}
+END_TEST
+
 /* Lower-casing beyond ASCII keeps every byte offset. */
 START_TEST(lower_keeps_offsets)
 {
@@ -284,6 +318,7 @@ main(void)
 	tcase_add_test(tc, smtp_code_edge_cases);
 	tcase_add_test(tc, smtp_code_where_a_reply_stands);
 	tcase_add_test(tc, lower_keeps_offsets);
+	tcase_add_test(tc, smtp_command_named_in_prose);
 	tcase_add_test(tc, find_and_starts);
 	tcase_add_test(tc, unfold_and_trim);
 	tcase_add_test(tc, eol);
