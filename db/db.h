@@ -16,7 +16,11 @@
  * schema), the row locks and SKIP LOCKED that concurrent writers need
  * (statement_pg_sql in store.c, select_due in outbox.c), the form of a
  * message hash (bind_hash), the outbox's triggers (outbox.c, schema-pg.c),
- * and SQLite's pragmas, WAL and statistics memo, marked where they are.
+ * and SQLite's pragmas, WAL and statistics memo, marked where they are. A
+ * server is a round trip away where SQLite is a function call, so ingest
+ * sends what needs no answer without waiting (sql_send, sql_step_later) and
+ * asks about a whole batch at once (store_ingest_expect, lookahead.c); on
+ * SQLite both run each statement at once, through the same code.
  *
  * Errors: functions return 0 (or a count) on success and -1 on failure, with e
  * naming the database file and what failed. After a failure, store_retry() says
