@@ -128,9 +128,13 @@ static const char *const statement_sql[STMT_COUNT] = {
  * addresses: three of four batches were chosen as deadlock victims). So a
  * write transaction also takes one advisory lock, WRITE_LOCK (store_begin):
  * writers on all hosts take turns per transaction, as SQLite's writers do,
- * and readers never wait. Ingest here is bound by round trips, not by the
- * server (bench-store-pg.sh), so turns cost little; finer locking needs the
- * addresses of a batch known and locked in order before it writes.
+ * and readers never wait. The look-ahead (lookahead.c) leans on the turns:
+ * what it learnt at the start of a batch stays true until the commit. Turns
+ * cost little here: a batch keeps the server busy on its own (four scanners
+ * at once store as fast as one, bench-store-pg.sh). Finer locking would lock
+ * the batch's known addresses in key order (the look-ahead already reads them
+ * so) and would also have to claim new addresses and message hashes in one
+ * order, and let a batch that lost such a race go on.
  */
 #define WRITE_LOCK	"7237121048238761335"	/* any number of our own */
 
