@@ -901,6 +901,14 @@ static const struct {
 	{ "受信拒否されました。", "", 0, "filtered" },
 	{ "对方拒收了您的邮件。", "", 0, "filtered" },
 	{ "수신 거부된 메일입니다", "", 0, "filtered" },
+	/* groupware wordings: a domain name that is wrong, given up after retries */
+	{ "The domain name in the email address is incorrect. Check the address.",
+	    "", 0, "hostunknown" },
+	{ "Despite repeated attempts to deliver your message, the recipient's email "
+	    "system refused to accept a connection", "", 0, "expired" },
+	/* a group that takes mail only from its members or allowed senders */
+	{ "The group news only accepts messages from people in its organization or "
+	    "on its allowed senders list", "", 0, "rejected" },
 	/* the sender may not post to the group or list: rejected, whatever else */
 	{ "The group you tried to contact (news) may not exist, or you may not have "
 	    "permission to post messages to the group.", "", 0, "rejected" },
