@@ -53,6 +53,7 @@ struct store {
 	int			 in_transaction;
 	int			 spoiled;	/* a write in it failed half-way */
 	int			 retry;		/* the last failure was temporary */
+	int			 watched;	/* the server checks the client (store.c) */
 };
 
 /* A recipient's derived state, computed from its events by policy.c. */

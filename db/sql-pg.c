@@ -707,6 +707,12 @@ static const struct sql_driver pg_driver = {
 	.busy_timeout = pg_busy_timeout,
 };
 
+int
+sql_pg_server_version(struct sql *sc)
+{
+	return sc->driver == &pg_driver ? PQserverVersion(CONN(sc)->conn) : 0;
+}
+
 /* Notices (a table that already exists, ...) are not the user's business. */
 static void
 pg_quiet(void *arg, const char *message)
@@ -744,7 +750,9 @@ url_read(const char *url, char **options, char **why)
 /*
  * Settings for the session, sent with the connection request rather than
  * as statements after it (two round trips fewer for each status call): the
- * user's own (the URL's options, else PGOPTIONS) and ours after them.
+ * user's own (the URL's options, else PGOPTIONS) and ours after them. The
+ * keepalives make the server notice within two minutes a client whose host
+ * went away, and free its locks (over TCP; a Unix socket needs none).
  */
 static char *
 session_options(char *user, int readonly, int lock_timeout_ms)
@@ -752,7 +760,8 @@ session_options(char *user, int readonly, int lock_timeout_ms)
 	const char *env = getenv("PGOPTIONS");
 	char *options;
 
-	options = xasprintf("%s%s-c lock_timeout=%d%s",
+	options = xasprintf("%s%s-c lock_timeout=%d -c tcp_keepalives_idle=60"
+	    " -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6%s",
 	    user != NULL ? user : env != NULL ? env : "",
 	    user != NULL || (env != NULL && env[0] != '\0') ? " " : "",
 	    lock_timeout_ms, readonly ? " -c default_transaction_read_only=on" : "");

@@ -118,6 +118,9 @@ int	sql_sqlite_open(const char *path, int readonly, struct sql **out);
 int	sql_pg_open(const char *url, const char *password_file, int readonly,
 	    int lock_timeout_ms, struct sql **out);
 
+/* sql-pg.c: the server's version as PQserverVersion gives it (150004), or 0. */
+int	sql_pg_server_version(struct sql *);
+
 /*
  * The SQLite handle, for the few places that are SQLite's alone and say so:
  * pragmas and the WAL (store.c), SQL functions for old migrations (schema.c),

@@ -727,11 +727,37 @@ server_lock(struct store *st, const char *sql, int64_t key, int *got, struct err
 	return 0;
 }
 
+/*
+ * A session that holds a lock for as long as it runs (a source's scan, the
+ * webhook deliverer): the server ends it within a second of its client's
+ * death, even while it waits for a lock, rather than when its statement
+ * ends, so that a daemon restarted at once finds its source free. The check
+ * came with PostgreSQL 14; older servers end the session later.
+ */
+static int
+watch_client(struct store *st, struct err *e)
+{
+#ifdef HAVE_LIBPQ
+	if (st->watched || sql_dialect(st->sql) != SQL_POSTGRESQL ||
+	    sql_pg_server_version(st->sql) < 140000)
+		return 0;
+	if (store_exec(st, "SET client_connection_check_interval = 1000", e) == -1)
+		return -1;
+	st->watched = 1;
+#else
+	(void)st;
+	(void)e;
+#endif
+	return 0;
+}
+
 int
 store_lock(struct store *st, int64_t key, struct err *e)
 {
 	int got = 0;
 
+	if (watch_client(st, e) == -1)
+		return -1;
 	if (server_lock(st, "SELECT pg_try_advisory_lock(CAST(?1 AS BIGINT))", key,
 	    &got, e) == -1)
 		return -1;
