@@ -582,8 +582,13 @@ store_outbox_purge(struct store *st, time_t before, size_t *count, struct err *e
 	*count = 0;
 	if (store_write_begin(st, &own, e) == -1)
 		return -1;
-	if ((rc = store_prepare(st, "DELETE FROM outbox WHERE delivered < ?1", &stmt,
-	    e)) == 0) {
+	/*
+	 * The newest row stays, delivered or not: SQLite numbers a new row one
+	 * past the highest, and an id is the delivery id a receiver may have
+	 * remembered (X-Bouncescan-Delivery), so ids must never come back.
+	 */
+	if ((rc = store_prepare(st, "DELETE FROM outbox WHERE delivered < ?1"
+	    " AND id < (SELECT max(id) FROM outbox)", &stmt, e)) == 0) {
 		sql_bind_int64(stmt, 1, before);
 		rc = store_step_done(st, stmt, e, "purging the webhook outbox");
 		*count = rc == 0 ? (size_t)sql_changes(st->sql) : 0;

@@ -265,6 +265,37 @@ START_TEST(take_lease_fail_deliver_purge)
 }
 END_TEST
 
+/*
+ * A delivery id is never given twice, even when the purge has emptied the
+ * outbox of everything delivered: a receiver discards an id it saw before.
+ */
+START_TEST(purge_never_reuses_ids)
+{
+	struct store_outbox_row *r;
+	struct err e;
+	size_t n, i, purged;
+	int64_t highest = 0;
+
+	subscribe("a", STORE_WEBHOOK_BOUNCE, NULL, 0);
+	bounce("alice@example.com", "soft", 0);
+	bounce("bob@example.com", "soft", 0);
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, 0, &r, &n, &e), 0);
+	ck_assert_uint_eq(n, 2);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(store_outbox_delivered(st, r[i].id, NULL, &e), 0);
+		highest = r[i].id > highest ? r[i].id : highest;
+	}
+	store_outbox_rows_free(r, n);
+	ck_assert_int_eq(store_outbox_purge(st, T0 + 86400, &purged, &e), 0);
+	ck_assert_uint_eq(purged, 1);	/* the newest row stays */
+	bounce("carol@example.com", "soft", 0);
+	ck_assert_int_eq(store_outbox_take(st, "a", 0, 10, 100, 0, 0, &r, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_gt(r[0].id, highest);
+	store_outbox_rows_free(r, n);
+}
+END_TEST
+
 /* Owners 7 and 9 have died; every other one lives. asked counts the questions. */
 static int asked;
 
@@ -417,6 +448,7 @@ outbox_suite(void)
 	tcase_add_test(tc, manual_import_and_unsuppress);
 	tcase_add_test(tc, incident_row);
 	tcase_add_test(tc, take_lease_fail_deliver_purge);
+	tcase_add_test(tc, purge_never_reuses_ids);
 	tcase_add_test(tc, reclaim_dead_owner);
 	tcase_add_test(tc, reclaim_many_owners);
 	tcase_add_test(tc, next_due_time);
