@@ -108,6 +108,8 @@ int	store_write_end(struct store *, int own, int rc, struct err *e);
 int	store_ingest_begin(struct store *, int *own, struct err *e);
 int	store_ingest_end(struct store *, int own, int rc, struct err *e);
 int	store_save_policy(struct store *, struct err *e);
+/* The strings as a PostgreSQL text[] literal, each quoted: free() it. */
+char	*text_array(const char *const *items, size_t n);
 void	bind_text(struct sql_stmt *, int column, const char *s);
 #define HASH_DIGEST_SIZE	32
 int	hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE]);

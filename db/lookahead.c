@@ -124,34 +124,6 @@ hash_stored(const char *hash, char *out, size_t size)
 	return 0;
 }
 
-/* The strings as a PostgreSQL array literal, each quoted. */
-static char *
-text_array(char *const *items, size_t n)
-{
-	size_t i, length = 3;
-	const char *k;
-	char *array, *p;
-
-	for (i = 0; i < n; i++)
-		length += 2 * strlen(items[i]) + 3;
-	p = array = xmalloc(length);
-	*p++ = '{';
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			*p++ = ',';
-		*p++ = '"';
-		for (k = items[i]; *k != '\0'; k++) {
-			if (*k == '"' || *k == '\\')
-				*p++ = '\\';
-			*p++ = *k;
-		}
-		*p++ = '"';
-	}
-	*p++ = '}';
-	*p = '\0';
-	return array;
-}
-
 /*
  * Start asking which of the table's keys the database has (sql: one text[]
  * parameter, rows whose first column is a key). All become KNOWN_ABSENT until
@@ -161,7 +133,8 @@ static struct sql_stmt *
 table_send(struct store *st, struct table *t, const char *sql, struct err *e)
 {
 	struct sql_stmt *stmt;
-	char **keys = xreallocarray(NULL, t->used + 1, sizeof *keys), *array;
+	const char **keys = xreallocarray(NULL, t->used + 1, sizeof *keys);
+	char *array;
 	size_t i, n = 0;
 	int rc;
 

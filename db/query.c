@@ -228,38 +228,12 @@ status_many_counts(struct store_status *out, const struct recipient_counts *c)
 	out->last_bounce = c->last_bounce;
 }
 
-/* The keys as a PostgreSQL array literal, each quoted. */
-static char *
-status_many_array(const char (*keys)[STORE_ADDRESS_MAX], size_t n)
-{
-	char *array, *p;
-	const char *k;
-	size_t i;
-
-	/* Each byte escaped at worst, two quotes and a comma per key, braces. */
-	p = array = xreallocarray(NULL, n + 1, 2 * STORE_ADDRESS_MAX + 3);
-	*p++ = '{';
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			*p++ = ',';
-		*p++ = '"';
-		for (k = keys[i]; *k != '\0'; k++) {
-			if (*k == '"' || *k == '\\')
-				*p++ = '\\';
-			*p++ = *k;
-		}
-		*p++ = '"';
-	}
-	*p++ = '}';
-	*p = '\0';
-	return array;
-}
-
 int
 store_status_many(struct store *st, const char *const *addresses, size_t n,
     const char *list, struct store_status *out, struct err *e)
 {
 	char display[STORE_ADDRESS_MAX], (*keys)[STORE_ADDRESS_MAX], *array;
+	const char **key_list;
 	struct policy_counter *pc = NULL;
 	struct recipient_counts c;
 	struct sql_stmt *stmt;
@@ -284,7 +258,11 @@ store_status_many(struct store *st, const char *const *addresses, size_t n,
 		}
 		out[i].address = xstrdup(display);
 	}
-	array = status_many_array((const char (*)[STORE_ADDRESS_MAX])keys, n);
+	key_list = xreallocarray(NULL, n > 0 ? n : 1, sizeof *key_list);
+	for (i = 0; i < n; i++)
+		key_list[i] = keys[i];
+	array = text_array(key_list, n);
+	free(key_list);
 	free(keys);
 	if ((stmt = query_statement(st, list == NULL ? status_many_sql :
 	    status_many_list_sql, e)) == NULL) {

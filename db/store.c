@@ -370,6 +370,34 @@ bind_hash(struct sql *c, struct sql_stmt *stmt, int column, const char *hash)
 	}
 }
 
+/* The strings as a PostgreSQL array literal, each quoted. */
+char *
+text_array(const char *const *items, size_t n)
+{
+	size_t i, length = 3;
+	const char *k;
+	char *array, *p;
+
+	for (i = 0; i < n; i++)
+		length += 2 * strlen(items[i]) + 3;
+	p = array = xmalloc(length);
+	*p++ = '{';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		*p++ = '"';
+		for (k = items[i]; *k != '\0'; k++) {
+			if (*k == '"' || *k == '\\')
+				*p++ = '\\';
+			*p++ = *k;
+		}
+		*p++ = '"';
+	}
+	*p++ = '}';
+	*p = '\0';
+	return array;
+}
+
 void
 bind_text(struct sql_stmt *stmt, int column, const char *s)
 {
