@@ -1509,6 +1509,7 @@ after_from(const char *t, size_t tn, const char *a)
 	    "forwarded to", "new address", "now at", NULL };
 	const char *p = text_find(t, tn, a), *q, *end = t + tn;
 	size_t i, n;
+	char c;
 
 	if (p == NULL)
 		return 0;
@@ -1521,9 +1522,12 @@ after_from(const char *t, size_t tn, const char *a)
 		p--;
 	for (i = 0; before[i] != NULL; i++) {
 		n = strlen(before[i]);
-		if ((size_t)(p - t) >= n && text_starts(p - n, n, before[i]) &&
-		    ((size_t)(p - t) == n || p[-n - 1] == ' ' || p[-n - 1] == '\t' ||
-		    p[-n - 1] == ';' || p[-n - 1] == ','))
+		if ((size_t)(p - t) < n || !text_starts(p - n, n, before[i]))
+			continue;
+		if ((size_t)(p - t) == n)
+			return 1;
+		c = *(p - n - 1);	/* the word starts there */
+		if (c == ' ' || c == '\t' || c == ';' || c == ',')
 			return 1;
 	}
 	return 0;
