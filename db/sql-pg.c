@@ -57,6 +57,7 @@ struct pg_conn {
 	/* In pipeline mode: each queued result's statement, NULL if unwanted. */
 	struct pg_stmt	*queue[PG_QUEUE_MAX];
 	size_t		 queued;
+	size_t		 queue_max;	/* PG_QUEUE_MAX, less for the tests */
 };
 
 struct pg_stmt {
@@ -227,6 +228,7 @@ pg_clear_result(struct pg_stmt *s)
 	s->res = NULL;
 	s->row = -1;
 	s->nrows = 0;
+	s->failed = 0;
 }
 
 static void
@@ -476,7 +478,7 @@ pg_queue(struct pg_stmt *s, int wanted)
 	Oid types[PG_PARAMS_MAX];
 	int n = s->nparams, ok;
 
-	if (c->queued + 2 > PG_QUEUE_MAX && pg_drain(c) == -1)
+	if (c->queued + 2 > c->queue_max && pg_drain(c) == -1)
 		return -1;
 	if (c->queued == 0 && PQpipelineStatus(c->conn) == PQ_PIPELINE_OFF &&
 	    PQenterPipelineMode(c->conn) != 1) {
@@ -542,6 +544,10 @@ pg_step(struct sql_stmt *ss)
 	struct pg_stmt *s = STMT(ss);
 	struct pg_conn *c = s->c;
 
+	if (s->failed) {	/* its queued run failed: the failure was told */
+		s->failed = 0;
+		return -1;
+	}
 	if (s->res == NULL) {
 		if (c->held)
 			return pg_report_held(c);
@@ -551,8 +557,10 @@ pg_step(struct sql_stmt *ss)
 				return -1;
 		} else if (pg_run(s) == -1)
 			return -1;
-		pg_counts(s);
 	}
+	/* Its first step, perhaps after another's drain read its result. */
+	if (s->row == -1)
+		pg_counts(s);
 	if (s->row + 1 >= s->nrows) {
 		s->row = s->nrows;
 		return SQL_DONE;
@@ -782,9 +790,18 @@ sql_pg_open(const char *url, const char *password_file, int readonly,
 	struct pg_conn *c = xcalloc(1, sizeof *c);
 	const char *keys[5], *values[5];
 	char *why = NULL, *user_options, *options;
+	const char *depth;
 	int n = 0;
 
 	c->base.driver = &pg_driver;
+	c->queue_max = PG_QUEUE_MAX;
+	/*
+	 * The tests run the store's tests again with a pipeline drained at every
+	 * third statement, so that drains fall between every send and its read.
+	 */
+	if ((depth = getenv("BOUNCESCAN_TEST_PIPELINE_DEPTH")) != NULL &&
+	    atoi(depth) >= 3 && atoi(depth) <= PG_QUEUE_MAX)
+		c->queue_max = (size_t)atoi(depth);
 	*out = &c->base;
 	switch (url_read(url, &user_options, &why)) {
 	case -1:
