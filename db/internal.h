@@ -113,6 +113,9 @@ char	*text_array(const char *const *items, size_t n);
 void	bind_text(struct sql_stmt *, int column, const char *s);
 #define HASH_DIGEST_SIZE	32
 int	hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE]);
+/* A digest in lower-case hex, as PostgreSQL's messages.hash keeps it. */
+#define HASH_HEX_SIZE	(2 * HASH_DIGEST_SIZE + 1)
+void	hash_hex(const unsigned char digest[HASH_DIGEST_SIZE], char out[HASH_HEX_SIZE]);
 void	bind_hash(struct sql *, struct sql_stmt *, int column, const char *hash);
 const char *column_text(struct sql_stmt *, int column);
 int	store_is_class(const char *class);

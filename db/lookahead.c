@@ -109,18 +109,12 @@ static int
 hash_stored(const char *hash, char *out, size_t size)
 {
 	unsigned char digest[HASH_DIGEST_SIZE];
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
 
 	if (!hash_digest(hash, digest))
 		return snprintf(out, size, "%s", hash) < (int)size ? 0 : -1;
-	if (size < 2 * HASH_DIGEST_SIZE + 1)
+	if (size < HASH_HEX_SIZE)
 		return -1;
-	for (i = 0; i < HASH_DIGEST_SIZE; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xf];
-	}
-	out[2 * HASH_DIGEST_SIZE] = '\0';
+	hash_hex(digest, out);
 	return 0;
 }
 

@@ -514,28 +514,27 @@ pg_queue(struct pg_stmt *s, int wanted)
 	return 0;
 }
 
+/* sql_send (wanted: its rows are read by its step) and sql_step_later. */
 static int
-pg_send(struct sql_stmt *ss)
+pg_enqueue(struct pg_stmt *s, int wanted)
 {
-	struct pg_stmt *s = STMT(ss);
-
 	if (s->c->held)
 		return pg_report_held(s->c);
 	if (s->sent && pg_drain(s->c) == -1)
 		return -1;
-	return pg_queue(s, 1);
+	return pg_queue(s, wanted);
+}
+
+static int
+pg_send(struct sql_stmt *ss)
+{
+	return pg_enqueue(STMT(ss), 1);
 }
 
 static int
 pg_step_later(struct sql_stmt *ss)
 {
-	struct pg_stmt *s = STMT(ss);
-
-	if (s->c->held)
-		return pg_report_held(s->c);
-	if (s->sent && pg_drain(s->c) == -1)
-		return -1;
-	return pg_queue(s, 0);
+	return pg_enqueue(STMT(ss), 0);
 }
 
 static int

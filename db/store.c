@@ -349,23 +349,30 @@ hash_digest(const char *hash, unsigned char digest[HASH_DIGEST_SIZE])
  * PostgreSQL a SHA-256 stays text, in lower case (schema-pg.c).
  */
 void
+hash_hex(const unsigned char digest[HASH_DIGEST_SIZE], char out[HASH_HEX_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < HASH_DIGEST_SIZE; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 0xf];
+	}
+	out[2 * HASH_DIGEST_SIZE] = '\0';
+}
+
+void
 bind_hash(struct sql *c, struct sql_stmt *stmt, int column, const char *hash)
 {
 	unsigned char digest[HASH_DIGEST_SIZE];
-	static const char hex[] = "0123456789abcdef";
-	char lower[2 * HASH_DIGEST_SIZE + 1];
-	size_t i;
+	char lower[HASH_HEX_SIZE];
 
 	if (!hash_digest(hash, digest))
 		bind_text(stmt, column, hash);
 	else if (sql_dialect(c) == SQL_SQLITE)
 		sql_bind_blob(stmt, column, digest, sizeof digest);
 	else {
-		for (i = 0; i < HASH_DIGEST_SIZE; i++) {
-			lower[2 * i] = hex[digest[i] >> 4];
-			lower[2 * i + 1] = hex[digest[i] & 0xf];
-		}
-		lower[2 * HASH_DIGEST_SIZE] = '\0';
+		hash_hex(digest, lower);
 		sql_bind_text(stmt, column, lower);
 	}
 }
